@@ -1,0 +1,75 @@
+/**
+ * Device descriptor v1: what a generated module tells the client runtime about a device. Versioned
+ * so a later runtime can accept v1 descriptors beside newer ones.
+ */
+import type { StructCodec } from './struct.js';
+
+/** FILE_ANY_ACCESS 0, FILE_READ_ACCESS 1, FILE_WRITE_ACCESS 2, both 3: the bits of the IOCTL code. */
+export type RequiredAccess = 0 | 1 | 2 | 3;
+export type TransferMethod = 'buffered' | 'in-direct' | 'out-direct';
+export type OverflowPolicy = 'drop-newest' | 'drop-oldest';
+
+export interface CallDescriptorV1<Input = unknown, Output = unknown> {
+  readonly name: string;
+  readonly code: number;
+  readonly method: TransferMethod;
+  readonly requiredAccess: RequiredAccess;
+  /** null for a call without input. */
+  readonly input: StructCodec<Input> | null;
+  /** null for a call without output. */
+  readonly output: StructCodec<Output> | null;
+}
+
+export interface EventKindDescriptorV1<Data = unknown> {
+  readonly name: string;
+  readonly id: number;
+  readonly codec: StructCodec<Data>;
+  /** Header + payload, 8-byte aligned. */
+  readonly recordBytes: number;
+}
+
+export interface ChannelDescriptorV1 {
+  readonly name: string;
+  readonly code: number;
+  readonly method: TransferMethod;
+  readonly requiredAccess: RequiredAccess;
+  readonly capacity: number;
+  readonly overflow: OverflowPolicy;
+  /** Default output buffer size of one subscribe request. */
+  readonly batchBytes: number;
+  readonly maxRecordBytes: number;
+  /** Smallest output buffer the driver accepts for this channel (rule R1). */
+  readonly minimumOutputBytes: number;
+  readonly events: Readonly<Record<string, EventKindDescriptorV1<any>>>;
+}
+
+export interface DeviceDescriptorV1 {
+  readonly specificationVersion: 'v1';
+  readonly protocolVersion: 1;
+  readonly name: string;
+  /** What user mode passes to CreateFileW, e.g. `\\.\ProcessMonitor`. */
+  readonly devicePath: string;
+  readonly deviceType: number;
+  /** SHA-256 (hex) of the wire-relevant schema; the protocol-information call returns the driver's. */
+  readonly schemaHash: string;
+  /** IOCTL code of the built-in protocol-information call. */
+  readonly protocolInfoCode: number;
+  readonly calls: Readonly<Record<string, CallDescriptorV1<any, any>>>;
+  readonly channels: Readonly<Record<string, ChannelDescriptorV1>>;
+}
+
+/** Keeps the literal types of a generated descriptor while checking it against the v1 shape. */
+export function defineDevice<const Descriptor extends DeviceDescriptorV1>(descriptor: Descriptor): Descriptor {
+  return descriptor;
+}
+
+/** The typed event union of a channel: `{ kind: 'Created', data: ProcessCreated } | ...`. */
+export type ChannelEvent<Channel extends ChannelDescriptorV1> = {
+  [Kind in keyof Channel['events'] & string]: {
+    readonly kind: Kind;
+    readonly data: Channel['events'][Kind] extends EventKindDescriptorV1<infer Data> ? Data : never;
+  };
+}[keyof Channel['events'] & string];
+
+export type CallInput<Call> = Call extends CallDescriptorV1<infer Input, any> ? (Call['input'] extends null ? void : Input) : never;
+export type CallOutput<Call> = Call extends CallDescriptorV1<any, infer Output> ? (Call['output'] extends null ? void : Output) : never;

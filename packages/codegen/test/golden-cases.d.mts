@@ -1,0 +1,1 @@
+export declare const goldenCases: { name: string; schema: string; header: string; ts: string }[];

@@ -1,0 +1,24 @@
+// The fixture schemas whose generated outputs are committed and compared in CI.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, 'fixtures');
+const golden = join(here, 'golden');
+
+export const goldenCases = [
+  ...readdirSync(fixtures)
+    .filter((file) => /\.device\.(json|ya?ml)$/.test(file))
+    .sort()
+    .map((file) => {
+      const name = file.replace(/\.device\.(json|ya?ml)$/, '');
+      return { name, schema: join(fixtures, file), header: join(golden, `${name}.h`), ts: join(golden, `${name}.ts`) };
+    }),
+  {
+    name: 'process-monitor (example)',
+    schema: join(here, '../../../examples/process-monitor/schema/process-monitor.device.json'),
+    header: join(here, '../../../examples/process-monitor/generated/process-monitor.h'),
+    ts: join(here, '../../../examples/process-monitor/generated/process-monitor.ts'),
+  },
+];

@@ -1,0 +1,112 @@
+/**
+ * The device schema as a user writes it (JSON, YAML, or TypeScript through `defineDevice`).
+ * Everything here is checked by `validateDeviceSchema`, which turns it into a `DeviceModel`.
+ */
+
+/** A number, or a string holding a decimal or `0x` hexadecimal number (JSON has no hex literals). */
+export type NumberLike = number | string;
+
+export type PackValue = 1 | 2 | 4 | 8 | 16;
+
+export type AccessName =
+  | 'FILE_ANY_ACCESS'
+  | 'FILE_READ_ACCESS'
+  | 'FILE_WRITE_ACCESS'
+  | 'FILE_READ_ACCESS | FILE_WRITE_ACCESS';
+
+export type MethodName = 'METHOD_BUFFERED' | 'METHOD_IN_DIRECT' | 'METHOD_OUT_DIRECT';
+
+export type OverflowPolicy = 'drop-newest' | 'drop-oldest';
+
+export interface DeviceSchemaInput {
+  /** Editors use this to find the JSON Schema; ignored by the tools. */
+  $schema?: string;
+  device: DeviceInput;
+  /** Default packing of every struct (MSVC `#pragma pack`): 1, 2, 4, 8 or 16. Default 8. */
+  pack?: PackValue;
+  enums?: Record<string, EnumInput>;
+  structs?: Record<string, StructInput>;
+  calls?: Record<string, CallInput>;
+  channels?: Record<string, ChannelInput>;
+}
+
+export interface DeviceInput {
+  /** PascalCase device name, e.g. `ProcessMonitor`; becomes `\Device\<name>`. */
+  name: string;
+  description?: string;
+  /** Prefix of every C identifier; default: the name in UPPER_SNAKE_CASE. */
+  cPrefix?: string;
+  /** Symbolic link name; user mode opens `\\.\<symbolicLink>`. Default: the device name. */
+  symbolicLink?: string;
+  /** A vendor device type 0x8000-0xFFFF, or a named one such as `FILE_DEVICE_UNKNOWN`. */
+  deviceType: NumberLike;
+  /** Security descriptor of the control device. Default: SYSTEM and Administrators only. */
+  sddl?: string;
+}
+
+export interface EnumInput {
+  description?: string;
+  /** The fixed underlying integer type. */
+  type: 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32';
+  values: Record<string, NumberLike>;
+}
+
+export interface StructInput {
+  description?: string;
+  /** Packing for this struct only; default: the schema's `pack`. */
+  pack?: PackValue;
+  fields: FieldInput[];
+}
+
+export interface FieldInput {
+  name: string;
+  /**
+   * `u8`..`u64`, `i8`..`i64`, `bool8` (BOOLEAN), `bool32` (BOOL), `guid`, `wchar[N]`, `char[N]`,
+   * the name of an enum or struct of this schema, or any of these (but a string) as `T[N]`.
+   */
+  type: string;
+  description?: string;
+}
+
+export interface CallInput {
+  description?: string;
+  /** Vendor function code, 0x800-0xFFE (0xFFF is reserved for the built-in protocol call). */
+  function: NumberLike;
+  /** Default `METHOD_BUFFERED`. `METHOD_NEITHER` is refused. */
+  method?: MethodName;
+  /** Required: the access the caller's handle must have. */
+  access: AccessName;
+  /** Name of the request struct; omit for a call without input. */
+  input?: string;
+  /** Name of the response struct; omit for a call without output. */
+  output?: string;
+}
+
+export interface ChannelInput {
+  description?: string;
+  /** Function code of this channel's subscribe IOCTL. */
+  function: NumberLike;
+  /** Default `METHOD_BUFFERED`; `METHOD_OUT_DIRECT` suits large batches. */
+  method?: 'METHOD_BUFFERED' | 'METHOD_OUT_DIRECT';
+  access: AccessName;
+  /** Events the driver keeps per subscriber while no request is parked. Default 1024. */
+  capacity?: number;
+  /** What a full ring does with one more event. Default `drop-newest`. */
+  overflow?: OverflowPolicy;
+  /** Output buffer size of one subscribe request, in bytes. Default 4096. */
+  batchBytes?: number;
+  events: Record<string, EventInput>;
+}
+
+export interface EventInput {
+  description?: string;
+  /** Stable kind number 1-65535, written in each record header. */
+  id: number;
+  /** Name of the struct this event carries. */
+  struct: string;
+}
+
+/** Identity function that gives a schema written in TypeScript full type checking and completion. */
+export function defineDevice<const T extends DeviceSchemaInput>(schema: T): T {
+  return schema;
+}

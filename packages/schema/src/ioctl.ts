@@ -1,0 +1,103 @@
+/**
+ * IOCTL codes: CTL_CODE(DeviceType, Function, Method, Access), and the rules for each part.
+ * Values are those of winioctl.h / wdm.h.
+ */
+import type { AccessBits, MethodValue } from './model.js';
+
+/** CTL_CODE as winioctl.h defines it, as an unsigned 32-bit number. */
+export function ctlCode(deviceType: number, functionCode: number, method: number, access: number): number {
+  return ((deviceType << 16) | (access << 14) | (functionCode << 2) | method) >>> 0;
+}
+
+/** The four parts of an IOCTL code. */
+export function splitCtlCode(code: number): { deviceType: number; function: number; method: number; access: number } {
+  return {
+    deviceType: (code >>> 16) & 0xffff,
+    access: (code >>> 14) & 0x3,
+    function: (code >>> 2) & 0xfff,
+    method: code & 0x3,
+  };
+}
+
+export const VENDOR_DEVICE_TYPE_MIN = 0x8000;
+export const VENDOR_DEVICE_TYPE_MAX = 0xffff;
+export const VENDOR_FUNCTION_MIN = 0x800;
+export const VENDOR_FUNCTION_MAX = 0xfff;
+/** Function code of the built-in protocol-information call (rule R7); no schema IOCTL may use it. */
+export const PROTOCOL_INFO_FUNCTION = 0xfff;
+
+/** Microsoft-defined device types a driver may name (from winioctl.h). */
+export const NAMED_DEVICE_TYPES: Record<string, number> = {
+  FILE_DEVICE_BEEP: 0x01,
+  FILE_DEVICE_CONTROLLER: 0x04,
+  FILE_DEVICE_DISK: 0x07,
+  FILE_DEVICE_KEYBOARD: 0x0b,
+  FILE_DEVICE_MOUSE: 0x0f,
+  FILE_DEVICE_NETWORK: 0x12,
+  FILE_DEVICE_NULL: 0x15,
+  FILE_DEVICE_PARALLEL_PORT: 0x16,
+  FILE_DEVICE_PHYSICAL_NETCARD: 0x17,
+  FILE_DEVICE_PRINTER: 0x18,
+  FILE_DEVICE_SCANNER: 0x19,
+  FILE_DEVICE_SERIAL_PORT: 0x1b,
+  FILE_DEVICE_SCREEN: 0x1c,
+  FILE_DEVICE_SOUND: 0x1d,
+  FILE_DEVICE_TRANSPORT: 0x21,
+  FILE_DEVICE_UNKNOWN: 0x22,
+  FILE_DEVICE_VIDEO: 0x23,
+  FILE_DEVICE_BATTERY: 0x29,
+  FILE_DEVICE_BUS_EXTENDER: 0x2a,
+  FILE_DEVICE_MASS_STORAGE: 0x2d,
+  FILE_DEVICE_SMARTCARD: 0x31,
+  FILE_DEVICE_ACPI: 0x32,
+  FILE_DEVICE_BLUETOOTH: 0x41,
+  FILE_DEVICE_BIOMETRIC: 0x44,
+  FILE_DEVICE_GPIO: 0x48,
+};
+
+export const METHODS: Record<string, MethodValue> = {
+  METHOD_BUFFERED: 0,
+  METHOD_IN_DIRECT: 1,
+  METHOD_OUT_DIRECT: 2,
+};
+
+export const METHOD_NAMES: Record<MethodValue, string> = {
+  0: 'METHOD_BUFFERED',
+  1: 'METHOD_IN_DIRECT',
+  2: 'METHOD_OUT_DIRECT',
+};
+
+export const ACCESS_NAMES: Record<AccessBits, string> = {
+  0: 'FILE_ANY_ACCESS',
+  1: 'FILE_READ_ACCESS',
+  2: 'FILE_WRITE_ACCESS',
+  3: 'FILE_READ_ACCESS | FILE_WRITE_ACCESS',
+};
+
+/** Parses an access string; `|`-separated names in any order and spacing. */
+export function parseAccess(text: string): AccessBits | undefined {
+  const parts = text.split('|').map((part) => part.trim()).filter((part) => part !== '');
+  if (parts.length === 0) return undefined;
+  let bits = 0;
+  for (const part of parts) {
+    if (part === 'FILE_READ_ACCESS' || part === 'FILE_READ_DATA') bits |= 1;
+    else if (part === 'FILE_WRITE_ACCESS' || part === 'FILE_WRITE_DATA') bits |= 2;
+    else if (part === 'FILE_ANY_ACCESS' && parts.length === 1) bits |= 0;
+    else return undefined;
+  }
+  return bits as AccessBits;
+}
+
+/** Parses a number written as a JSON number or a decimal / `0x` hex string. */
+export function parseNumberLike(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().replace(/_/g, '');
+  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(text)) return undefined;
+  const parsed = Number(text);
+  return Number.isSafeInteger(parsed) ? parsed : undefined;
+}
+
+export function hex(value: number, digits = 0): string {
+  return `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
+}

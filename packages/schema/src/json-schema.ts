@@ -1,0 +1,158 @@
+/**
+ * The published JSON Schema of the device schema format, for editors (completion, hover docs,
+ * squiggles). The validator in this package is the authority and gives the better messages;
+ * a test keeps the two in agreement over every fixture and many invalid inputs.
+ */
+import { NAMED_DEVICE_TYPES } from './ioctl.js';
+import { DEFAULT_SDDL } from './sddl.js';
+
+const numberLike = (description: string) => ({
+  description,
+  anyOf: [
+    { type: 'integer' },
+    { type: 'string', pattern: '^(0x[0-9a-fA-F_]+|[0-9_]+)$' },
+  ],
+});
+
+const pascalName = '^[A-Z][A-Za-z0-9]*$';
+const access = {
+  description: 'Access the caller\'s handle must have. FILE_ANY_ACCESS must be asked for by name.',
+  type: 'string',
+  enum: ['FILE_READ_ACCESS', 'FILE_WRITE_ACCESS', 'FILE_READ_ACCESS | FILE_WRITE_ACCESS', 'FILE_ANY_ACCESS'],
+};
+const pack = { description: 'MSVC #pragma pack value.', enum: [1, 2, 4, 8, 16] };
+const description = { type: 'string', description: 'Free text, copied into generated comments.' };
+
+export const deviceJsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://inverted-call.dev/schema/device-v1.json',
+  title: 'Inverted-call device schema',
+  description: 'One device: its IOCTL calls, its inverted-call event channels and the structs they carry.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['device'],
+  properties: {
+    $schema: { type: 'string' },
+    device: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'deviceType'],
+      properties: {
+        name: { type: 'string', pattern: pascalName, maxLength: 64, description: 'PascalCase device name; the kernel object is \\Device\\<name>.' },
+        description,
+        cPrefix: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', maxLength: 32, description: 'Prefix of C identifiers; default: the name in UPPER_SNAKE_CASE.' },
+        symbolicLink: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_.-]*$', maxLength: 64, description: 'User mode opens \\\\.\\<symbolicLink>. Default: the device name.' },
+        deviceType: {
+          description: 'Vendor device type 0x8000-0xFFFF, or a Microsoft FILE_DEVICE_ name.',
+          anyOf: [
+            { type: 'integer', minimum: 0x8000, maximum: 0xffff },
+            { type: 'string', pattern: '^0x[89a-fA-F][0-9a-fA-F]{3}$' },
+            { type: 'string', enum: Object.keys(NAMED_DEVICE_TYPES) },
+          ],
+        },
+        sddl: { type: 'string', pattern: '^D:', description: `Security descriptor of the control device. Default: ${DEFAULT_SDDL} (SYSTEM and Administrators only).` },
+      },
+    },
+    pack: { ...pack, description: 'Default packing of every struct. Default 8.' },
+    enums: {
+      type: 'object',
+      propertyNames: { pattern: pascalName },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'values'],
+        properties: {
+          description,
+          type: { enum: ['u8', 'u16', 'u32', 'i8', 'i16', 'i32'], description: 'Underlying integer type.' },
+          values: {
+            type: 'object',
+            minProperties: 1,
+            propertyNames: { pattern: pascalName },
+            additionalProperties: numberLike('The value of this member.'),
+          },
+        },
+      },
+    },
+    structs: {
+      type: 'object',
+      propertyNames: { pattern: pascalName },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['fields'],
+        properties: {
+          description,
+          pack: { ...pack, description: 'Packing of this struct only.' },
+          fields: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'type'],
+              properties: {
+                name: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9]*$', description: 'C spelling is PascalCase, TypeScript camelCase.' },
+                type: {
+                  type: 'string',
+                  description: 'u8..u64, i8..i64, bool8 (BOOLEAN), bool32 (BOOL), guid, wchar[N], char[N], an enum or struct name, or T[N].',
+                  examples: ['u32', 'u64', 'i64', 'bool8', 'guid', 'wchar[260]', 'char[16]', 'u8[16]'],
+                },
+                description,
+              },
+            },
+          },
+        },
+      },
+    },
+    calls: {
+      type: 'object',
+      propertyNames: { pattern: pascalName },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['function', 'access'],
+        properties: {
+          description,
+          function: numberLike('Vendor function code, 0x800-0xFFE.'),
+          method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
+          access,
+          input: { type: 'string', description: 'Request struct name.' },
+          output: { type: 'string', description: 'Response struct name.' },
+        },
+      },
+    },
+    channels: {
+      type: 'object',
+      propertyNames: { pattern: pascalName },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['function', 'access', 'events'],
+        properties: {
+          description,
+          function: numberLike('Function code of the subscribe IOCTL, 0x800-0xFFE.'),
+          method: { enum: ['METHOD_BUFFERED', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
+          access,
+          capacity: { type: 'integer', minimum: 1, maximum: 1048576, description: 'Ring capacity per subscriber, in events. Default 1024.' },
+          overflow: { enum: ['drop-newest', 'drop-oldest'], description: 'What a full ring drops. Default drop-newest.' },
+          batchBytes: { type: 'integer', minimum: 40, maximum: 1048576, multipleOf: 8, description: 'Output buffer of one subscribe request. Default 4096.' },
+          events: {
+            type: 'object',
+            minProperties: 1,
+            propertyNames: { pattern: pascalName },
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'struct'],
+              properties: {
+                description,
+                id: { type: 'integer', minimum: 1, maximum: 65535, description: 'Stable event kind id.' },
+                struct: { type: 'string', description: 'Struct the event carries.' },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;

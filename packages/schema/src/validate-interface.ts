@@ -1,0 +1,206 @@
+/** Validates `calls` and `channels`: IOCTL codes, access, methods, event kinds and batch sizes. */
+import { IssueList, joinPath } from './errors.js';
+import {
+  METHODS,
+  PROTOCOL_INFO_FUNCTION,
+  VENDOR_FUNCTION_MAX,
+  VENDOR_FUNCTION_MIN,
+  ctlCode,
+  hex,
+  parseAccess,
+} from './ioctl.js';
+import type { AccessBits, CallModel, ChannelModel, EventModel, IoctlModel, MethodValue, StructModel } from './model.js';
+import { PASCAL_NAME, upperSnake } from './names.js';
+import { BATCH_HEADER_BYTES, recordBytes } from './protocol.js';
+import { describeValue, isObject, readInteger, readNamedMap, readObject, readOptionalDescription, readString, type JsonObject } from './validate-helpers.js';
+
+export const DEFAULT_CAPACITY = 1024;
+export const MAX_CAPACITY = 1 << 20;
+export const DEFAULT_BATCH_BYTES = 4096;
+export const MAX_BATCH_BYTES = 1 << 20;
+
+const PASCAL_RULE = 'use PascalCase letters and digits, starting with a capital letter, e.g. GetVersion';
+
+interface Context {
+  cPrefix: string;
+  deviceType: number;
+  structs: ReadonlyMap<string, StructModel>;
+  /** Every name under `structs`, including ones that failed validation (already reported). */
+  declaredStructs: ReadonlySet<string>;
+  enumNames: ReadonlySet<string>;
+}
+
+/** Function code -> the path that claimed it, shared by calls and channels. */
+type FunctionClaims = Map<number, { path: string; code: number }>;
+
+function readIoctl(
+  issues: IssueList,
+  entry: JsonObject,
+  path: string,
+  cName: string,
+  context: Context,
+  claims: FunctionClaims,
+  allowedMethods: readonly string[],
+): IoctlModel | undefined {
+  const functionPath = joinPath(path, 'function');
+  const functionCode = readInteger(issues, entry.function, functionPath, 'function code', { min: VENDOR_FUNCTION_MIN, max: VENDOR_FUNCTION_MAX, format: 'hex' });
+  let method: MethodValue = 0;
+  if (entry.method !== undefined) {
+    const methodText = readString(issues, entry.method, joinPath(path, 'method'), 'method');
+    if (methodText === 'METHOD_NEITHER') {
+      issues.add(joinPath(path, 'method'), 'METHOD_NEITHER hands the driver raw user addresses that it must probe and lock itself', `use ${allowedMethods.join(' or ')}; the I/O manager then validates the buffers`);
+      return undefined;
+    }
+    if (methodText !== undefined && !allowedMethods.includes(methodText)) {
+      issues.add(joinPath(path, 'method'), `method "${methodText}" is not allowed here`, `use ${allowedMethods.join(' or ')}`);
+      return undefined;
+    }
+    if (methodText !== undefined) method = METHODS[methodText]!;
+  }
+  let access: AccessBits | undefined;
+  if (entry.access !== undefined) {
+    const accessText = readString(issues, entry.access, joinPath(path, 'access'), 'access');
+    if (accessText !== undefined) {
+      access = parseAccess(accessText);
+      if (access === undefined) {
+        issues.add(joinPath(path, 'access'), `access "${accessText}" is not one of the known names`, 'use "FILE_READ_ACCESS", "FILE_WRITE_ACCESS", "FILE_READ_ACCESS | FILE_WRITE_ACCESS", or "FILE_ANY_ACCESS"');
+      }
+    }
+  }
+  if (functionCode === undefined || access === undefined) return undefined;
+  if (functionCode === PROTOCOL_INFO_FUNCTION) {
+    issues.add(functionPath, `function code ${hex(functionCode)} is reserved for the built-in protocol-information call`, `use another code from ${hex(VENDOR_FUNCTION_MIN)} to ${hex(PROTOCOL_INFO_FUNCTION - 1)}`);
+    return undefined;
+  }
+  const code = ctlCode(context.deviceType, functionCode, method, access);
+  const previous = claims.get(functionCode);
+  if (previous) {
+    const message = previous.code === code
+      ? `function code ${hex(functionCode)} gives IOCTL code ${hex(code, 8)}, already used by ${previous.path}`
+      : `function code ${hex(functionCode)} overlaps ${previous.path}: same function, other method or access (IOCTL ${hex(code, 8)} vs ${hex(previous.code, 8)}), so a dispatcher keyed on the function number cannot tell them apart`;
+    issues.add(functionPath, message, 'give every call and channel its own function code');
+    return undefined;
+  }
+  claims.set(functionCode, { path, code });
+  return { function: functionCode, method, access, code, cName };
+}
+
+function readStructName(issues: IssueList, value: unknown, path: string, context: Context, role: string): string | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  const name = readString(issues, value, path, `the ${role} struct name`);
+  if (name === undefined) return null;
+  if (context.enumNames.has(name)) {
+    issues.add(path, `"${name}" is an enum; ${role} must be a struct`, `declare a struct with one field of type ${name} and name that struct here`);
+    return null;
+  }
+  if (!context.declaredStructs.has(name)) {
+    const known = [...context.declaredStructs];
+    issues.add(path, `no struct named "${name}"`, known.length ? `declare it under structs, or use one of: ${known.join(', ')}` : `declare struct ${name} under structs`);
+    return null;
+  }
+  return context.structs.has(name) ? name : null;
+}
+
+export function validateCalls(issues: IssueList, value: unknown, context: Context, claims: FunctionClaims): CallModel[] {
+  const result: CallModel[] = [];
+  for (const [name, raw] of readNamedMap(issues, value, 'calls', 'calls', PASCAL_NAME, PASCAL_RULE)) {
+    const path = joinPath('calls', name);
+    const entry = readObject(issues, raw, path, { required: ['function', 'access'], optional: ['description', 'method', 'input', 'output'] }, `call ${name}`);
+    if (!entry) continue;
+    const description = readOptionalDescription(issues, entry, path);
+    const ioctl = readIoctl(issues, entry, path, `IOCTL_${context.cPrefix}_${upperSnake(name)}`, context, claims, ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT']);
+    const input = readStructName(issues, entry.input, joinPath(path, 'input'), context, 'input');
+    const output = readStructName(issues, entry.output, joinPath(path, 'output'), context, 'output');
+    if (!ioctl || input === null || output === null) continue;
+    result.push({ name, ioctl, input, output, description });
+  }
+  return result;
+}
+
+export function validateChannels(issues: IssueList, value: unknown, context: Context, claims: FunctionClaims): ChannelModel[] {
+  const result: ChannelModel[] = [];
+  for (const [name, raw] of readNamedMap(issues, value, 'channels', 'channels', PASCAL_NAME, 'use PascalCase letters and digits, starting with a capital letter, e.g. Process')) {
+    const path = joinPath('channels', name);
+    const entry = readObject(
+      issues,
+      raw,
+      path,
+      { required: ['function', 'access', 'events'], optional: ['description', 'method', 'capacity', 'overflow', 'batchBytes'] },
+      `channel ${name}`,
+    );
+    if (!entry) continue;
+    const description = readOptionalDescription(issues, entry, path);
+    const channelCName = `${context.cPrefix}_${upperSnake(name)}`;
+    const ioctl = readIoctl(issues, entry, path, `IOCTL_${context.cPrefix}_SUBSCRIBE_${upperSnake(name)}`, context, claims, ['METHOD_BUFFERED', 'METHOD_OUT_DIRECT']);
+    const capacity = entry.capacity === undefined
+      ? DEFAULT_CAPACITY
+      : readInteger(issues, entry.capacity, joinPath(path, 'capacity'), 'ring capacity', { min: 1, max: MAX_CAPACITY });
+    let overflow: ChannelModel['overflow'] | undefined = 'drop-newest';
+    if (entry.overflow !== undefined && entry.overflow !== 'drop-newest' && entry.overflow !== 'drop-oldest') {
+      issues.add(joinPath(path, 'overflow'), `overflow policy ${describeValue(entry.overflow)} is unknown`, 'use "drop-newest" (keep what is queued) or "drop-oldest" (keep the latest)');
+      overflow = undefined;
+    } else if (entry.overflow !== undefined) {
+      overflow = entry.overflow;
+    }
+    let batchBytes = entry.batchBytes === undefined
+      ? DEFAULT_BATCH_BYTES
+      : readInteger(issues, entry.batchBytes, joinPath(path, 'batchBytes'), 'batchBytes', { min: BATCH_HEADER_BYTES + 16, max: MAX_BATCH_BYTES });
+    if (batchBytes !== undefined && batchBytes % 8 !== 0) {
+      issues.add(joinPath(path, 'batchBytes'), `batchBytes ${batchBytes} is not a multiple of 8 (records are 8-byte aligned)`, `use ${Math.ceil(batchBytes / 8) * 8}`);
+      batchBytes = undefined;
+    }
+    const events = validateEvents(issues, entry.events, joinPath(path, 'events'), channelCName, context);
+    if (!ioctl || capacity === undefined || overflow === undefined || batchBytes === undefined || !events) continue;
+    const maxRecordBytes = Math.max(...events.map((event) => event.recordBytes));
+    const minimumOutputBytes = BATCH_HEADER_BYTES + maxRecordBytes;
+    let fits = true;
+    for (const event of events) {
+      if (BATCH_HEADER_BYTES + event.recordBytes > batchBytes) {
+        const needed = Math.ceil((BATCH_HEADER_BYTES + event.recordBytes) / 8) * 8;
+        issues.add(
+          joinPath(joinPath(joinPath(path, 'events'), event.name), 'struct'),
+          `event ${event.name} (struct ${event.struct}, ${event.recordBytes}-byte record) does not fit a ${batchBytes}-byte batch buffer with its ${BATCH_HEADER_BYTES}-byte header`,
+          `raise ${joinPath(path, 'batchBytes')} to at least ${needed}, or make struct ${event.struct} smaller`,
+        );
+        fits = false;
+      }
+    }
+    if (!fits) continue;
+    result.push({ name, cName: channelCName, ioctl, capacity, overflow, batchBytes, maxRecordBytes, minimumOutputBytes, events, description });
+  }
+  return result;
+}
+
+function validateEvents(issues: IssueList, value: unknown, path: string, channelCName: string, context: Context): EventModel[] | undefined {
+  if (isObject(value) && Object.keys(value).length === 0) {
+    issues.add(path, 'a channel needs at least one event kind', 'add one, e.g. "Created": { "id": 1, "struct": "ProcessCreated" }');
+    return undefined;
+  }
+  const events: EventModel[] = [];
+  const ids = new Map<number, string>();
+  let ok = isObject(value);
+  for (const [name, raw] of readNamedMap(issues, value, path, 'events', PASCAL_NAME, 'use PascalCase letters and digits, e.g. Created')) {
+    const eventPath = joinPath(path, name);
+    const entry = readObject(issues, raw, eventPath, { required: ['id', 'struct'], optional: ['description'] }, `event ${name}`);
+    if (!entry) {
+      ok = false;
+      continue;
+    }
+    const description = readOptionalDescription(issues, entry, eventPath);
+    const id = entry.id === undefined ? undefined : readInteger(issues, entry.id, joinPath(eventPath, 'id'), 'event kind id', { min: 1, max: 0xffff });
+    const struct = readStructName(issues, entry.struct, joinPath(eventPath, 'struct'), context, 'event');
+    if (id !== undefined && ids.has(id)) {
+      issues.add(joinPath(eventPath, 'id'), `event kind id ${id} is already used by event ${ids.get(id)} of this channel`, 'give every event kind of a channel its own id');
+      ok = false;
+      continue;
+    }
+    if (id === undefined || !struct) {
+      ok = false;
+      continue;
+    }
+    ids.set(id, name);
+    const payload = context.structs.get(struct)!.layout.x64.size;
+    events.push({ name, id, struct, cName: `${channelCName}_KIND_${upperSnake(name)}`, recordBytes: recordBytes(payload), description });
+  }
+  return ok && events.length > 0 ? events : undefined;
+}

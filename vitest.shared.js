@@ -1,0 +1,8 @@
+// Shared vitest settings: every package writes a JSON report that the root test command adds up.
+/** @type {import('vitest/config').ViteUserConfig['test']} */
+export const sharedTestConfig = {
+  include: ['test/**/*.test.ts'],
+  reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+  // Compiler-backed tests run gcc and clang; give them room on a loaded 2-core machine.
+  testTimeout: 120_000,
+};

@@ -107,6 +107,6 @@ export interface EventInput {
 }
 
 /** Identity function that gives a schema written in TypeScript full type checking and completion. */
-export function defineDevice<const T extends DeviceSchemaInput>(schema: T): T {
+export function defineDeviceSchema<const T extends DeviceSchemaInput>(schema: T): T {
   return schema;
 }

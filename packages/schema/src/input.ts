@@ -1,5 +1,5 @@
 /**
- * The device schema as a user writes it (JSON, YAML, or TypeScript through `defineDevice`).
+ * The device schema as a user writes it (JSON, YAML, or TypeScript through `defineDeviceSchema`).
  * Everything here is checked by `validateDeviceSchema`, which turns it into a `DeviceModel`.
  */
 

@@ -16,6 +16,7 @@ const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')
 const SYSTEM_TOOLS = [
   { check: 'x86_64-w64-mingw32-gcc', packages: ['gcc-mingw-w64-x86-64', 'mingw-w64-x86-64-dev'] },
   { check: 'i686-w64-mingw32-gcc', packages: ['gcc-mingw-w64-i686', 'mingw-w64-i686-dev'] },
+  { check: 'x86_64-w64-mingw32-g++', packages: ['g++-mingw-w64-x86-64'] },
   { check: 'clang', packages: ['clang'] },
   { check: '/usr/share/mingw-w64/include/ddk/ntddk.h', packages: ['mingw-w64-common', 'mingw-w64-tools'] },
 ];

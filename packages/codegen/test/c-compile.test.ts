@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goldenCases } from './golden-cases.mjs';
-import { DDK_INCLUDE, KERNEL_PRELUDE, MINGW_X64, MINGW_X86, USER_PRELUDE, compile } from './support/compilers.js';
+import { DDK_INCLUDE, KERNEL_PRELUDE, MINGW_CXX_X64, MINGW_X64, MINGW_X86, USER_PRELUDE, compile } from './support/compilers.js';
 
 const MODES = [
   { name: 'kernel', prelude: KERNEL_PRELUDE, flags: [`-I${DDK_INCLUDE}`] },
@@ -25,6 +25,12 @@ describe('generated headers compile with -Wall -Wextra -Werror', () => {
       }
     }
   }
+
+  it.each(goldenCases)('$name: C++ user mode (mingw g++ x64)', (testCase) => {
+    const result = compile(MINGW_CXX_X64, `${USER_PRELUDE}#include "${basename(testCase.header)}"\n`, { flags: [`-I${dirname(testCase.header)}`] });
+    expect(result.output).toBe('');
+    expect(result.ok).toBe(true);
+  });
 
   it('fails without a Windows header first, with a message saying which to include', () => {
     const header = goldenCases[0]!.header;

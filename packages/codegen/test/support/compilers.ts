@@ -17,10 +17,13 @@ export interface Target {
   args: string[];
   /** Whether the Windows SDK/DDK headers of mingw-w64 are available to this target. */
   hasWindowsHeaders: boolean;
+  language?: 'c' | 'c++';
 }
 
 export const MINGW_X64: Target = { name: 'mingw x64', command: 'x86_64-w64-mingw32-gcc', args: [], hasWindowsHeaders: true };
 export const MINGW_X86: Target = { name: 'mingw x86', command: 'i686-w64-mingw32-gcc', args: [], hasWindowsHeaders: true };
+/** User-mode clients are often C++: the header must work there too (static_assert path). */
+export const MINGW_CXX_X64: Target = { name: 'mingw C++ x64', command: 'x86_64-w64-mingw32-g++', args: [], hasWindowsHeaders: true, language: 'c++' };
 /** clang with MSVC's ABI and layout rules; no Windows headers, so sources bring a small prelude. */
 export const CLANG_MSVC_X64: Target = { name: 'clang msvc x64', command: 'clang', args: ['-target', 'x86_64-pc-windows-msvc'], hasWindowsHeaders: false };
 export const CLANG_MSVC_X86: Target = { name: 'clang msvc x86', command: 'clang', args: ['-target', 'i686-pc-windows-msvc'], hasWindowsHeaders: false };
@@ -28,6 +31,7 @@ export const CLANG_MSVC_X86: Target = { name: 'clang msvc x86', command: 'clang'
 const INSTALL_HINT: Record<string, string> = {
   'x86_64-w64-mingw32-gcc': 'apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev',
   'i686-w64-mingw32-gcc': 'apt-get install gcc-mingw-w64-i686 mingw-w64-i686-dev',
+  'x86_64-w64-mingw32-g++': 'apt-get install g++-mingw-w64-x86-64',
   clang: 'apt-get install clang',
 };
 
@@ -52,7 +56,7 @@ export function compile(target: Target, source: string, options: { files?: Recor
   const directory = mkdtempSync(join(tmpdir(), 'inverted-call-cc-'));
   try {
     for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(directory, name), content);
-    const file = join(directory, 'unit.c');
+    const file = join(directory, target.language === 'c++' ? 'unit.cpp' : 'unit.c');
     writeFileSync(file, source);
     const result = spawnSync(target.command, [...target.args, ...STRICT_FLAGS, ...(options.flags ?? []), `-I${directory}`, '-c', '-o', '/dev/null', file], {
       encoding: 'utf8',

@@ -78,9 +78,3 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
-
-/** "did you mean" suffix, or an empty string. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const match = closest(word, candidates);
-  return match ? ` Did you mean "${match}"?` : '';
-}

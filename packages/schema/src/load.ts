@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { IssueList, joinPath } from './errors.js';
+import { IssueList, SchemaError, joinPath } from './errors.js';
 import type { DeviceModel } from './model.js';
 import { validateDeviceSchema } from './validate.js';
 
@@ -22,7 +22,8 @@ export function parseSchemaText(text: string, source = 'schema.json', format: Sc
     try {
       JSON.parse(text);
     } catch (error) {
-      issues.add('', `not valid JSON: ${(error as Error).message}`, 'fix the syntax at the position named (a trailing comma or a missing quote, usually)');
+      const message = (error as Error).message;
+      issues.add('', `not valid JSON${jsonErrorLocation(text, message)}: ${message}`, 'fix the syntax at the position named (a trailing comma or a missing quote, usually)');
       issues.throwIfAny(source);
     }
   }
@@ -34,7 +35,20 @@ export function parseSchemaText(text: string, source = 'schema.json', format: Sc
   issues.throwIfAny(source);
   findDuplicateKeys(document.contents as Node | null, '', issues);
   issues.throwIfAny(source);
-  return document.toJS({ maxAliasCount: 100 });
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias to a missing anchor, or too many aliases, is only found while converting.
+    throw new SchemaError([{ path: '', message: `not valid ${format.toUpperCase()}: ${(error as Error).message}`, fix: 'define each anchor (&name) before an alias (*name) uses it, and keep aliases under 100' }], source);
+  }
+}
+
+/** " at line L, column C" for a JSON.parse error that names only a character position (Node 20 does). */
+function jsonErrorLocation(text: string, message: string): string {
+  const position = /at position (\d+)/.exec(message);
+  if (!position || /\bline \d+/.test(message)) return '';
+  const before = text.slice(0, Number(position[1]));
+  return ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
 function findDuplicateKeys(node: Node | null, path: string, issues: IssueList): void {

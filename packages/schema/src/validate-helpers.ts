@@ -1,5 +1,5 @@
 /** Small checks shared by the validators; each records an issue and returns undefined on failure. */
-import { IssueList, didYouMean, joinPath } from './errors.js';
+import { IssueList, closest, joinPath } from './errors.js';
 import { parseNumberLike } from './ioctl.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -33,7 +33,8 @@ export function readObject(
   const known = [...shape.required, ...shape.optional];
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      issues.add(joinPath(path, key), `unknown key "${key}" in ${what}.${didYouMean(key, known)}`, `remove it, or use one of: ${known.join(', ')}`);
+      const suggestion = closest(key, known);
+      issues.add(joinPath(path, key), `unknown key "${key}" in ${what}`, suggestion ? `did you mean "${suggestion}"? Otherwise remove it` : `remove it, or use one of: ${known.join(', ')}`);
     }
   }
   for (const key of shape.required) {

@@ -1,13 +1,13 @@
 /** Validates `calls` and `channels`: IOCTL codes, access, methods, event kinds and batch sizes. */
-import { IssueList, joinPath } from './errors.js';
+import { IssueList, closest, joinPath } from './errors.js';
 import {
   METHODS,
   PROTOCOL_INFO_FUNCTION,
-  VENDOR_FUNCTION_MAX,
   VENDOR_FUNCTION_MIN,
   ctlCode,
   hex,
   parseAccess,
+  parseNumberLike,
 } from './ioctl.js';
 import type { AccessBits, CallModel, ChannelModel, EventModel, IoctlModel, MethodValue, StructModel } from './model.js';
 import { PASCAL_NAME, upperSnake } from './names.js';
@@ -43,7 +43,7 @@ function readIoctl(
   allowedMethods: readonly string[],
 ): IoctlModel | undefined {
   const functionPath = joinPath(path, 'function');
-  const functionCode = readInteger(issues, entry.function, functionPath, 'function code', { min: VENDOR_FUNCTION_MIN, max: VENDOR_FUNCTION_MAX, format: 'hex' });
+  const functionCode = readFunctionCode(issues, entry.function, functionPath);
   let method: MethodValue = 0;
   if (entry.method !== undefined) {
     const methodText = readString(issues, entry.method, joinPath(path, 'method'), 'method');
@@ -68,10 +68,6 @@ function readIoctl(
     }
   }
   if (functionCode === undefined || access === undefined) return undefined;
-  if (functionCode === PROTOCOL_INFO_FUNCTION) {
-    issues.add(functionPath, `function code ${hex(functionCode)} is reserved for the built-in protocol-information call`, `use another code from ${hex(VENDOR_FUNCTION_MIN)} to ${hex(PROTOCOL_INFO_FUNCTION - 1)}`);
-    return undefined;
-  }
   const code = ctlCode(context.deviceType, functionCode, method, access);
   const previous = claims.get(functionCode);
   if (previous) {
@@ -85,6 +81,19 @@ function readIoctl(
   return { function: functionCode, method, access, code, cName };
 }
 
+/**
+ * A vendor function code, 0x800-0xFFE. The reserved 0xFFF gets its own message, so the range a
+ * fix suggests never includes it; a missing code was already reported by `readObject`.
+ */
+function readFunctionCode(issues: IssueList, value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (parseNumberLike(value) === PROTOCOL_INFO_FUNCTION) {
+    issues.add(path, `function code ${hex(PROTOCOL_INFO_FUNCTION)} is reserved for the built-in protocol-information call`, `use another code from ${hex(VENDOR_FUNCTION_MIN)} to ${hex(PROTOCOL_INFO_FUNCTION - 1)}`);
+    return undefined;
+  }
+  return readInteger(issues, value, path, 'function code', { min: VENDOR_FUNCTION_MIN, max: PROTOCOL_INFO_FUNCTION - 1, format: 'hex' });
+}
+
 function readStructName(issues: IssueList, value: unknown, path: string, context: Context, role: string): string | undefined | null {
   if (value === undefined || value === null) return undefined;
   const name = readString(issues, value, path, `the ${role} struct name`);
@@ -95,7 +104,11 @@ function readStructName(issues: IssueList, value: unknown, path: string, context
   }
   if (!context.declaredStructs.has(name)) {
     const known = [...context.declaredStructs];
-    issues.add(path, `no struct named "${name}"`, known.length ? `declare it under structs, or use one of: ${known.join(', ')}` : `declare struct ${name} under structs`);
+    const suggestion = closest(name, known);
+    const fix = suggestion
+      ? `did you mean "${suggestion}"? Otherwise declare struct ${name} under structs`
+      : known.length ? `declare it under structs, or use one of: ${known.join(', ')}` : `declare struct ${name} under structs`;
+    issues.add(path, `no struct named "${name}"`, fix);
     return null;
   }
   return context.structs.has(name) ? name : null;

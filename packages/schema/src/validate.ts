@@ -2,7 +2,7 @@
  * `validateDeviceSchema`: the one entry from a parsed schema to a `DeviceModel`. Every problem is
  * collected with its exact path and a fix, then thrown together as a `SchemaError`.
  */
-import { IssueList } from './errors.js';
+import { IssueList, closest } from './errors.js';
 import { schemaHash } from './hash.js';
 import type { PackValue } from './input.js';
 import { NAMED_DEVICE_TYPES, PROTOCOL_INFO_FUNCTION, VENDOR_DEVICE_TYPE_MAX, VENDOR_DEVICE_TYPE_MIN, ctlCode, hex, parseNumberLike } from './ioctl.js';
@@ -131,7 +131,10 @@ function readDeviceType(issues: IssueList, value: unknown): DeviceModel['deviceT
   if (typeof value === 'string' && value.startsWith('FILE_DEVICE_')) {
     const named = NAMED_DEVICE_TYPES[value];
     if (named === undefined) {
-      issues.add('device.deviceType', `unknown device type name "${value}"`, `use a vendor number 0x8000-0xFFFF, or one of: ${Object.keys(NAMED_DEVICE_TYPES).join(', ')}`);
+      const suggestion = closest(value, Object.keys(NAMED_DEVICE_TYPES));
+      issues.add('device.deviceType', `unknown device type name "${value}"`, suggestion
+        ? `did you mean "${suggestion}"? Otherwise use a vendor number 0x8000-0xFFFF`
+        : `use a vendor number 0x8000-0xFFFF, or one of: ${Object.keys(NAMED_DEVICE_TYPES).join(', ')}`);
       return undefined;
     }
     return { value: named, cName: value };

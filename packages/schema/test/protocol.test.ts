@@ -1,0 +1,99 @@
+// The protocol structs are laid out by the schema's engine for the C header, while the codec and
+// the constants are written by hand; all three must describe DESIGN.md section 4 exactly.
+import { BatchHeaderCodec, RecordHeaderCodec } from '@inverted-call/codec';
+import { describe, expect, it } from 'vitest';
+import {
+  BATCH_HEADER_BYTES,
+  CHANNEL_INFO_BYTES,
+  PROTOCOL_INFO_BYTES,
+  RECORD_ALIGNMENT,
+  RECORD_HEADER_BYTES,
+  SCHEMA_HASH_BYTES,
+  formatType,
+  protocolModel,
+  recordBytes,
+  type StructModel,
+} from '../src/index.js';
+
+/** Field name, type and offset of each field, as DESIGN.md section 4 and the protocol call define them. */
+const expected: Record<string, { size: number; alignment: number; fields: [string, string, number][] }> = {
+  // BATCH_HEADER { UINT32 Version; UINT32 Count; UINT32 BytesUsed; UINT32 Flags; UINT64 DroppedTotal; }
+  BatchHeader: {
+    size: BATCH_HEADER_BYTES,
+    alignment: 8,
+    fields: [['Version', 'u32', 0], ['Count', 'u32', 4], ['BytesUsed', 'u32', 8], ['Flags', 'u32', 12], ['DroppedTotal', 'u64', 16]],
+  },
+  // RECORD_HEADER { UINT64 Sequence; UINT16 Kind; UINT16 Reserved; UINT32 Size; }
+  RecordHeader: {
+    size: RECORD_HEADER_BYTES,
+    alignment: 8,
+    fields: [['Sequence', 'u64', 0], ['Kind', 'u16', 8], ['Reserved', 'u16', 10], ['Size', 'u32', 12]],
+  },
+  ProtocolInfo: {
+    size: PROTOCOL_INFO_BYTES,
+    alignment: 4,
+    fields: [['ProtocolVersion', 'u32', 0], ['ChannelCount', 'u32', 4], ['SchemaHash', `u8[${SCHEMA_HASH_BYTES}]`, 8]],
+  },
+  ChannelInfo: {
+    size: CHANNEL_INFO_BYTES,
+    alignment: 4,
+    fields: [['Capacity', 'u32', 0], ['OverflowPolicy', 'u32', 4], ['BatchBytes', 'u32', 8], ['MaxRecordBytes', 'u32', 12]],
+  },
+};
+
+function structNamed(name: string): StructModel {
+  const struct = protocolModel().find((candidate) => candidate.name === name);
+  if (!struct) throw new Error(`protocolModel() has no struct ${name}`);
+  return struct;
+}
+
+/** Each field read where the schema's layout places it, so a codec writing elsewhere shows up. */
+function readFields(struct: StructModel, bytes: Uint8Array): unknown[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return struct.fields.map((field, index) => {
+    const offset = struct.layout.x64.offsets[index]!;
+    switch (formatType(field.type)) {
+      case 'u16': return view.getUint16(offset, true);
+      case 'u32': return view.getUint32(offset, true);
+      case 'u64': return view.getBigUint64(offset, true);
+      default: throw new Error(`no reader for ${struct.name}.${field.name}`);
+    }
+  });
+}
+
+describe('protocol structs', () => {
+  it('are exactly the four of protocol v1', () => {
+    expect(protocolModel().map((struct) => struct.name).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it('pins the constants to the values of DESIGN.md section 4', () => {
+    expect([BATCH_HEADER_BYTES, RECORD_HEADER_BYTES, PROTOCOL_INFO_BYTES, CHANNEL_INFO_BYTES]).toEqual([24, 16, 40, 16]);
+    expect(RECORD_ALIGNMENT).toBe(8);
+  });
+
+  for (const [name, want] of Object.entries(expected)) {
+    it(`${name}: size, alignment and every field offset, on x64 and x86`, () => {
+      const struct = structNamed(name);
+      expect(struct.fields.map((field) => [field.name, formatType(field.type)])).toEqual(want.fields.map(([field, type]) => [field, type]));
+      for (const arch of ['x64', 'x86'] as const) {
+        expect(struct.layout[arch]).toEqual({ size: want.size, alignment: want.alignment, offsets: want.fields.map(([, , offset]) => offset) });
+      }
+    });
+  }
+
+  it('agree with the hand-written codecs byte for byte', () => {
+    const batch = BatchHeaderCodec.encode({ version: 1, count: 2, bytesUsed: 3, flags: 4, droppedTotal: 5n });
+    expect(batch.length).toBe(structNamed('BatchHeader').layout.x64.size);
+    expect(readFields(structNamed('BatchHeader'), batch)).toEqual([1, 2, 3, 4, 5n]);
+    const record = RecordHeaderCodec.encode({ sequence: 6n, kind: 7, reserved: 8, size: 9 });
+    expect(record.length).toBe(structNamed('RecordHeader').layout.x64.size);
+    expect(readFields(structNamed('RecordHeader'), record)).toEqual([6n, 7, 8, 9]);
+  });
+
+  it('record sizes round the header plus payload up to 8 bytes', () => {
+    expect(recordBytes(0)).toBe(16);
+    expect(recordBytes(1)).toBe(24);
+    expect(recordBytes(8)).toBe(24);
+    expect(recordBytes(568)).toBe(584);
+  });
+});

@@ -85,14 +85,19 @@ export function writeUtf16(view: DataView, offset: number, length: number, value
   for (let index = value.length; index < length; index++) view.setUint16(offset + index * 2, 0, true);
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function readUtf16(view: DataView, offset: number, length: number): string {
-  const units: number[] = [];
-  for (let index = 0; index < length; index++) {
-    const unit = view.getUint16(offset + index * 2, true);
-    if (unit === 0) break;
-    units.push(unit);
+  let end = 0;
+  while (end < length && view.getUint16(offset + end * 2, true) !== 0) end++;
+  const start = view.byteOffset + offset;
+  // Fast path: the code units can be viewed in place when the host is little-endian and aligned.
+  if (LITTLE_ENDIAN_HOST && start % 2 === 0) {
+    return String.fromCharCode.apply(null, new Uint16Array(view.buffer, start, end) as unknown as number[]);
   }
-  return String.fromCharCode(...units);
+  const units = new Array<number>(end);
+  for (let index = 0; index < end; index++) units[index] = view.getUint16(offset + index * 2, true);
+  return String.fromCharCode.apply(null, units);
 }
 
 /** char[length]: one byte per character (Latin-1), NUL-terminated. */
@@ -111,13 +116,9 @@ export function writeLatin1(view: DataView, offset: number, length: number, valu
 }
 
 export function readLatin1(view: DataView, offset: number, length: number): string {
-  const codes: number[] = [];
-  for (let index = 0; index < length; index++) {
-    const code = view.getUint8(offset + index);
-    if (code === 0) break;
-    codes.push(code);
-  }
-  return String.fromCharCode(...codes);
+  let end = 0;
+  while (end < length && view.getUint8(offset + end) !== 0) end++;
+  return String.fromCharCode.apply(null, new Uint8Array(view.buffer, view.byteOffset + offset, end) as unknown as number[]);
 }
 
 const GUID_PATTERN = /^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$/;

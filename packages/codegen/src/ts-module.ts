@@ -218,7 +218,9 @@ function elementSize(type: TypeRef, context: Context): number {
 function descriptorSection(model: DeviceModel, context: Context): string[] {
   context.imports.use('defineDevice');
   if (model.channels.length) context.imports.useType('ChannelEvent');
-  const constName = `${model.name.charAt(0).toLowerCase()}${model.name.slice(1)}Device`;
+  const camel = `${model.name.charAt(0).toLowerCase()}${model.name.slice(1)}`;
+  // ProcessMonitor -> processMonitorDevice; ConformanceDevice -> conformanceDevice, not ...DeviceDevice.
+  const constName = camel.endsWith('Device') ? camel : `${camel}Device`;
   const codec = (name: string | undefined) => (name ? `${name}Codec` : 'null');
   const out = [
     `/** Everything the client runtime needs to talk to ${model.name}; pass it to openDevice(). */`,

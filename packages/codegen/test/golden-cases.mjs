@@ -16,6 +16,12 @@ export const goldenCases = [
       return { name, schema: join(fixtures, file), header: join(golden, `${name}.h`), ts: join(golden, `${name}.ts`) };
     }),
   {
+    name: 'conformance device',
+    schema: join(here, '../../conformance/src/device/conformance.device.json'),
+    header: join(here, '../../conformance/src/device/conformance-device.h'),
+    ts: join(here, '../../conformance/src/device/conformance-device.ts'),
+  },
+  {
     name: 'process-monitor (example)',
     schema: join(here, '../../../examples/process-monitor/schema/process-monitor.device.json'),
     header: join(here, '../../../examples/process-monitor/generated/process-monitor.h'),

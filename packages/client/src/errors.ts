@@ -1,0 +1,31 @@
+/**
+ * Errors the client raises on top of the backend's DeviceError: the driver's bytes broke the
+ * protocol, or the driver was built from another schema.
+ */
+
+/** The driver returned bytes that do not follow protocol v1 (or the schema's layouts). */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  readonly code = 'PROTOCOL_ERROR';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The device answered the protocol-information call with another version or schema. */
+export class ProtocolMismatchError extends Error {
+  override readonly name = 'ProtocolMismatchError';
+  readonly code = 'PROTOCOL_MISMATCH';
+  /** One line per difference, e.g. `schema hash: driver 1a2b..., client 3c4d...`. */
+  readonly differences: readonly string[];
+
+  constructor(deviceName: string, differences: readonly string[]) {
+    super(
+      `${deviceName}: the driver and this client were not built from the same schema:\n` +
+        differences.map((difference) => `  - ${difference}`).join('\n') +
+        '\nRegenerate the driver header and the TypeScript module from one schema (inverted-call-codegen), rebuild, and reinstall the driver.',
+    );
+    this.differences = differences;
+  }
+}

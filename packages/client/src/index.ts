@@ -1,0 +1,17 @@
+export { openDevice, DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK, type Device, type OpenDeviceOptions } from './device.js';
+export { ProtocolError, ProtocolMismatchError } from './errors.js';
+export { decodeBatch, kindsById, type DecodedBatch, type DecodedRecord } from './batch.js';
+export type { DriverChannelInfo, DriverProtocolInfo } from './protocol-info.js';
+export type {
+  CallFunction,
+  CallMap,
+  CallOptions,
+  EventItem,
+  LossNotice,
+  SubscribeMap,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionItem,
+  SubscriptionStats,
+} from './types.js';
+export { DeviceError, isCanceled, isDeviceError, type AccessMode, type DeviceBackendV1 } from '@inverted-call/backend';

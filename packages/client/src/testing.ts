@@ -1,0 +1,163 @@
+/**
+ * `@inverted-call/client/testing`: a recording mock backend for users' own unit tests. It records
+ * every open, IOCTL and close, and answers each IOCTL code with a value, a function, or a list of
+ * answers used in turn. With a descriptor it also answers the protocol-information call, so
+ * `openDevice` works against it unchanged.
+ */
+import { DeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptions, type IoctlResult } from '@inverted-call/backend';
+import {
+  BATCH_HEADER_BYTES,
+  BatchHeaderCodec,
+  CHANNEL_INFO_BYTES,
+  OVERFLOW_POLICY_CODES,
+  PROTOCOL_INFO_BYTES,
+  PROTOCOL_VERSION,
+  RECORD_HEADER_BYTES,
+  RecordHeaderCodec,
+  recordBytes,
+  type ChannelDescriptorV1,
+  type DeviceDescriptorV1,
+} from '@inverted-call/codec';
+
+export interface RecordedIoctl {
+  handle: number;
+  code: number;
+  input: Uint8Array | null;
+  outputLength: number;
+  signal: AbortSignal | undefined;
+}
+
+/** Bytes to return, a full result, an error to reject with, or a function computing one of these. */
+export type MockAnswer = Uint8Array | IoctlResult | Error;
+export type MockResponder = MockAnswer | ((call: RecordedIoctl) => MockAnswer | Promise<MockAnswer>) | MockAnswer[];
+
+export interface RecordingBackendOptions {
+  /** Answers by IOCTL code. An unlisted code rejects with ERROR_INVALID_FUNCTION, as a driver would. */
+  responses?: Record<number, MockResponder>;
+  /** Answer the protocol-information call as a driver built from this descriptor would. */
+  descriptor?: DeviceDescriptorV1;
+}
+
+export class RecordingBackend implements DeviceBackendV1 {
+  readonly specificationVersion = 'v1' as const;
+  readonly name = 'recording mock';
+  readonly opens: { path: string; access: AccessMode }[] = [];
+  readonly ioctls: RecordedIoctl[] = [];
+  closes = 0;
+  private readonly responses: Record<number, MockResponder>;
+  private readonly cursors = new Map<number, number>();
+
+  constructor(options: RecordingBackendOptions = {}) {
+    this.responses = { ...options.responses };
+    if (options.descriptor && this.responses[options.descriptor.protocolInfoCode] === undefined) {
+      this.responses[options.descriptor.protocolInfoCode] = encodeProtocolInfo(options.descriptor);
+    }
+  }
+
+  async open(path: string, options: { access: AccessMode }): Promise<DeviceHandleV1> {
+    await Promise.resolve();
+    this.opens.push({ path, access: options.access });
+    return new RecordingHandle(this, this.opens.length, path, options.access);
+  }
+
+  /** The answer for one recorded call. */
+  async answer(call: RecordedIoctl): Promise<IoctlResult> {
+    const responder = this.responses[call.code];
+    let answer: MockAnswer;
+    if (responder === undefined) {
+      answer = new DeviceError('ERROR_INVALID_FUNCTION', { operation: `IOCTL 0x${call.code.toString(16).toUpperCase()}`, detail: 'no mock response for this code' });
+    } else if (Array.isArray(responder)) {
+      const index = this.cursors.get(call.code) ?? 0;
+      this.cursors.set(call.code, index + 1);
+      answer = responder[index] ?? new Error(`recording mock: only ${responder.length} answers were given for IOCTL 0x${call.code.toString(16)}, call ${index + 1} has none`);
+    } else if (typeof responder === 'function') {
+      answer = await responder(call);
+    } else {
+      answer = responder;
+    }
+    if (answer instanceof Error) throw answer;
+    if (answer instanceof Uint8Array) return { output: answer.slice(0, call.outputLength), bytesReturned: Math.min(answer.byteLength, call.outputLength) };
+    return answer;
+  }
+}
+
+class RecordingHandle implements DeviceHandleV1 {
+  private closed: Promise<void> | undefined;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly backend: RecordingBackend,
+    private readonly id: number,
+    readonly path: string,
+    readonly access: AccessMode,
+  ) {}
+
+  ioctl(code: number, input: Uint8Array | null, outputLength: number, options: IoctlOptions = {}): Promise<IoctlResult> {
+    const call: RecordedIoctl = { handle: this.id, code, input: input ? input.slice() : null, outputLength, signal: options.signal };
+    const result = (async () => {
+      await Promise.resolve();
+      if (this.closed) throw new DeviceError('ERROR_INVALID_HANDLE', { operation: 'recording mock' });
+      this.backend.ioctls.push(call);
+      return this.backend.answer(call);
+    })();
+    this.pending.add(result);
+    const forget = () => this.pending.delete(result);
+    result.then(forget, forget);
+    return result;
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.backend.closes++;
+      await Promise.allSettled([...this.pending]);
+    })();
+    return this.closed;
+  }
+}
+
+/** The protocol-information answer of a driver built from `descriptor`. */
+export function encodeProtocolInfo(descriptor: DeviceDescriptorV1): Uint8Array {
+  const channels = Object.values(descriptor.channels);
+  const bytes = new Uint8Array(PROTOCOL_INFO_BYTES + channels.length * CHANNEL_INFO_BYTES);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, PROTOCOL_VERSION, true);
+  view.setUint32(4, channels.length, true);
+  for (let index = 0; index < 32; index++) bytes[8 + index] = parseInt(descriptor.schemaHash.slice(index * 2, index * 2 + 2), 16);
+  channels.forEach((channel, index) => {
+    const at = PROTOCOL_INFO_BYTES + index * CHANNEL_INFO_BYTES;
+    view.setUint32(at, channel.capacity, true);
+    view.setUint32(at + 4, OVERFLOW_POLICY_CODES[channel.overflow], true);
+    view.setUint32(at + 8, channel.batchBytes, true);
+    view.setUint32(at + 12, channel.maxRecordBytes, true);
+  });
+  return bytes;
+}
+
+export interface BatchRecord {
+  sequence: bigint;
+  kind: string;
+  data: unknown;
+}
+
+/** A completed subscribe request's output, as protocol v1 lays it out. */
+export function encodeBatch(channel: ChannelDescriptorV1, records: readonly BatchRecord[], droppedTotal = 0n): Uint8Array {
+  const sizes = records.map((record) => recordBytes(eventOf(channel, record.kind).codec.size));
+  const bytesUsed = BATCH_HEADER_BYTES + sizes.reduce((sum, size) => sum + size, 0);
+  const bytes = new Uint8Array(bytesUsed);
+  const view = new DataView(bytes.buffer);
+  BatchHeaderCodec.encodeInto(view, 0, { version: PROTOCOL_VERSION, count: records.length, bytesUsed, flags: 0, droppedTotal });
+  let offset = BATCH_HEADER_BYTES;
+  records.forEach((record, index) => {
+    const event = eventOf(channel, record.kind);
+    RecordHeaderCodec.encodeInto(view, offset, { sequence: record.sequence, kind: event.id, reserved: 0, size: event.codec.size });
+    event.codec.encodeInto(view, offset + RECORD_HEADER_BYTES, record.data);
+    offset += sizes[index]!;
+  });
+  return bytes;
+}
+
+function eventOf(channel: ChannelDescriptorV1, kind: string) {
+  const event = channel.events[kind];
+  if (!event) throw new Error(`channel ${channel.name} has no event kind ${kind}`);
+  return event;
+}

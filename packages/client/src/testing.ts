@@ -98,7 +98,7 @@ class RecordingHandle implements DeviceHandleV1 {
       await Promise.resolve();
       if (this.closed) throw new DeviceError('ERROR_INVALID_HANDLE', { operation: 'recording mock' });
       this.backend.ioctls.push(call);
-      return this.backend.answer(call);
+      return withCancellation(this.backend.answer(call), options.signal);
     })();
     this.pending.add(result);
     const forget = () => this.pending.delete(result);
@@ -113,6 +113,21 @@ class RecordingHandle implements DeviceHandleV1 {
     })();
     return this.closed;
   }
+}
+
+/**
+ * A parked request is cancelled when its signal aborts, as CancelIoEx would cancel it; an answer
+ * that came first wins, so the mock never loses a result either.
+ */
+function withCancellation(answer: Promise<IoctlResult>, signal: AbortSignal | undefined): Promise<IoctlResult> {
+  if (!signal) return answer;
+  return new Promise((resolve, reject) => {
+    const cancel = () => reject(new DeviceError('ERROR_OPERATION_ABORTED', { operation: 'recording mock' }));
+    if (signal.aborted) return cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    const done = () => signal.removeEventListener('abort', cancel);
+    answer.then((result) => (done(), resolve(result)), (error: unknown) => (done(), reject(error)));
+  });
 }
 
 /** The protocol-information answer of a driver built from `descriptor`. */

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CodecError } from '@inverted-call/codec';
 import { DeviceError } from '@inverted-call/backend';
 import { ProtocolError, openDevice } from '../src/index.js';
-import { RecordingBackend } from '../src/testing.js';
+import { RecordingBackend, type RecordingBackendOptions } from '../src/testing.js';
 import { device } from './support.js';
 
 const { Echo, ReadCounter, Ping } = device.calls;
 
-async function open(responses: ConstructorParameters<typeof RecordingBackend>[0]['responses'] = {}) {
+async function open(responses: RecordingBackendOptions['responses'] = {}) {
   const backend = new RecordingBackend({ descriptor: device, responses });
   const opened = await openDevice(device, { backend });
   backend.ioctls.length = 0;

@@ -1,0 +1,77 @@
+/**
+ * What a scenario works with: clients opened through the target's processes, raw handles for
+ * byte-level checks, events, driver state; everything it opens is closed afterwards.
+ */
+import type { AccessMode, DeviceBackendV1, DeviceHandleV1 } from '@inverted-call/backend';
+import { openDevice, type Device, type OpenDeviceOptions } from '@inverted-call/client';
+import { conformanceDevice } from './device/conformance-device.js';
+import type { ConformanceChannel, ConformanceDriverState, ConformanceTarget } from './target.js';
+
+export type ConformanceDevice = Device<typeof conformanceDevice>;
+
+export class ScenarioContext {
+  readonly descriptor = conformanceDevice;
+  private readonly processes = new Map<string, DeviceBackendV1>();
+  private readonly cleanups: (() => Promise<unknown>)[] = [];
+  private nextTag = 1n;
+
+  constructor(readonly target: ConformanceTarget) {}
+
+  /** The backend of the client process `name`, created on first use. */
+  process(name = 'client'): DeviceBackendV1 {
+    let backend = this.processes.get(name);
+    if (!backend) {
+      backend = this.target.process(name);
+      this.processes.set(name, backend);
+    }
+    return backend;
+  }
+
+  /** A typed client in process `name`, closed when the scenario ends. */
+  async client(name = 'client', options: Omit<OpenDeviceOptions, 'backend'> = {}): Promise<ConformanceDevice> {
+    const device = await openDevice(conformanceDevice, { ...options, backend: this.process(name) });
+    this.cleanups.push(() => device.close());
+    return device;
+  }
+
+  /** A raw handle in process `name`, for byte-level requests the typed client would refuse. */
+  async raw(name = 'client', access: AccessMode = 'read-write'): Promise<DeviceHandleV1> {
+    const handle = await this.process(name).open(conformanceDevice.devicePath, { access });
+    this.cleanups.push(() => handle.close());
+    return handle;
+  }
+
+  /** Emits `count` events and returns their tags; tags are unique within a scenario. */
+  async emit(channel: ConformanceChannel, count = 1, kind = 'Small'): Promise<bigint[]> {
+    const first = this.nextTag;
+    this.nextTag += BigInt(count);
+    await this.target.emit(channel, kind, count, first);
+    return Array.from({ length: count }, (_, index) => first + BigInt(index));
+  }
+
+  state(): Promise<ConformanceDriverState> {
+    return this.target.state();
+  }
+
+  settle(): Promise<void> {
+    return this.target.settle();
+  }
+
+  async crash(name: string): Promise<void> {
+    await this.target.crash(this.process(name));
+  }
+
+  /** Closes everything the scenario opened, newest first; failures here are reported too. */
+  async cleanup(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const cleanup of this.cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        // A handle of a crashed process is already gone; anything else is a real failure.
+        if ((error as { code?: string }).code !== 'ERROR_INVALID_HANDLE') errors.push(error);
+      }
+    }
+    if (errors.length) throw errors[0];
+  }
+}

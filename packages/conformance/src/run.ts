@@ -1,0 +1,58 @@
+/**
+ * The runner-agnostic core: every scenario, and how to run one against a fresh target. Adapters
+ * for vitest and node:test only map these onto `describe`/`it`.
+ */
+import { ScenarioContext } from './context.js';
+import type { Scenario } from './scenario.js';
+import { allScenarios } from './scenarios/index.js';
+import type { ConformanceTarget } from './target.js';
+
+export interface ConformanceOptions {
+  /**
+   * Scenarios this backend is known to fail, each with the reason: data in one place, not ifs in
+   * scenarios. Such a scenario is still run and must fail; if it passes, the entry is stale.
+   */
+  knownDifferences?: Record<string, string>;
+}
+
+/** The minimal surface of a test runner. */
+export interface TestRunner {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>): void;
+}
+
+export const scenarios: readonly Scenario[] = allScenarios;
+
+export async function runScenario(scenario: Scenario, makeTarget: () => Promise<ConformanceTarget>): Promise<void> {
+  const target = await makeTarget();
+  const context = new ScenarioContext(target);
+  try {
+    await scenario.run(context);
+  } finally {
+    try {
+      await context.cleanup();
+    } finally {
+      await target.dispose();
+    }
+  }
+}
+
+export function runConformance(name: string, makeTarget: () => Promise<ConformanceTarget>, runner: TestRunner, options: ConformanceOptions = {}): void {
+  const known = options.knownDifferences ?? {};
+  for (const key of Object.keys(known)) {
+    if (!scenarios.some((candidate) => candidate.name === key)) throw new Error(`conformance: knownDifferences names no scenario: "${key}"`);
+  }
+  runner.describe(`conformance: ${name}`, () => {
+    for (const entry of scenarios) {
+      const reason = known[entry.name];
+      if (reason === undefined) {
+        runner.it(`[${entry.rule}] ${entry.name}`, () => runScenario(entry, makeTarget));
+      } else {
+        runner.it(`[${entry.rule}] ${entry.name} (known difference: ${reason})`, async () => {
+          const failed = await runScenario(entry, makeTarget).then(() => false, () => true);
+          if (!failed) throw new Error(`"${entry.name}" now passes on ${name}: remove it from knownDifferences`);
+        });
+      }
+    }
+  });
+}

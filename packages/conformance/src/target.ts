@@ -1,0 +1,49 @@
+/**
+ * What the suite needs from the thing under test. The simulator provides it with its controls;
+ * a real driver provides it with its test-only IOCTLs (inject events, report state) and real
+ * process kills. Each method's rule is what both must do.
+ */
+import type { DeviceBackendV1 } from '@inverted-call/backend';
+import type { conformanceDevice } from './device/conformance-device.js';
+
+export type ConformanceChannel = keyof typeof conformanceDevice.channels & string;
+
+export interface SubscriptionState {
+  /** Which client process and which of its handles (1-based, in open order) holds it. */
+  process: string;
+  channel: ConformanceChannel;
+  parked: number;
+  ringFill: number;
+  dropped: bigint;
+  nextSequence: bigint;
+}
+
+export interface ConformanceDriverState {
+  openHandles: number;
+  subscriptions: SubscriptionState[];
+}
+
+export interface ConformanceTarget {
+  readonly name: string;
+  /** A backend standing for one new client process named `name`. */
+  process(name: string): DeviceBackendV1;
+  /**
+   * Emits `count` events of `kind` on `channel` through the same path the driver's real event
+   * source uses; event i carries the data `eventData(kind, firstTag + i)`.
+   */
+  emit(channel: ConformanceChannel, kind: string, count: number, firstTag: bigint): Promise<void>;
+  /** The driver's own account of its state. */
+  state(): Promise<ConformanceDriverState>;
+  /** The process dies abruptly (kill -9): the system closes its handles and cancels its I/O. */
+  crash(process: DeviceBackendV1): Promise<void>;
+  /** Resolves once every completion the driver has made so far has reached its client. */
+  settle(): Promise<void>;
+  /** Frees everything the target made. */
+  dispose(): Promise<void>;
+}
+
+/** The payload of a test event: derived from its tag, so a driver can generate the same data. */
+export function eventData(kind: string, tag: bigint): Record<string, unknown> {
+  if (kind === 'Large') return { tag, text: `large event ${tag}` };
+  return { tag, value: Number(tag & 0xffffffffn), flag: (tag & 1n) === 1n };
+}

@@ -38,6 +38,8 @@ export interface DeviceErrorOptions {
   operation?: string;
   /** Extra explanation appended to the message. */
   detail?: string;
+  /** The NTSTATUS the driver completed with, when it is not the one this Win32 error usually comes from. */
+  ntstatus?: number;
   cause?: unknown;
 }
 
@@ -62,7 +64,7 @@ export class DeviceError extends Error {
     super(`${where}${info.name} (${info.number}): ${info.text}${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = info.name;
     this.errno = info.number;
-    this.ntstatus = info.ntstatus;
+    this.ntstatus = options.ntstatus ?? info.ntstatus;
     this.canceled = info.number === WIN32_ERRORS.ERROR_OPERATION_ABORTED.number;
     this.operation = options.operation;
   }
@@ -71,8 +73,7 @@ export class DeviceError extends Error {
   static fromNtStatus(ntstatus: number, options: DeviceErrorOptions = {}): DeviceError {
     const info = BY_NTSTATUS.get(ntstatus >>> 0);
     if (info) return new DeviceError(info.name as Win32ErrorName, options);
-    const error = new DeviceError('ERROR_GEN_FAILURE', { ...options, detail: `NTSTATUS 0x${(ntstatus >>> 0).toString(16).toUpperCase()}` });
-    return error;
+    return new DeviceError('ERROR_GEN_FAILURE', { ...options, ntstatus: ntstatus >>> 0, detail: `NTSTATUS 0x${(ntstatus >>> 0).toString(16).toUpperCase()}` });
   }
 }
 

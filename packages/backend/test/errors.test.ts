@@ -24,6 +24,7 @@ describe('DeviceError', () => {
     const unknown = DeviceError.fromNtStatus(0xc0001234);
     expect(unknown.code).toBe('ERROR_GEN_FAILURE');
     expect(unknown.message).toContain('NTSTATUS 0xC0001234');
+    expect(unknown.ntstatus).toBe(0xc0001234);
   });
 
   it('keeps numbers it does not know', () => {

@@ -1,0 +1,70 @@
+/**
+ * Checks a device descriptor before the model trusts it. A generated descriptor always passes;
+ * these catch hand-written or stale ones whose numbers disagree with each other, which would make
+ * the simulator behave unlike the driver built from the same schema.
+ */
+import { BATCH_HEADER_BYTES, recordBytes, type DeviceDescriptorV1 } from '@inverted-call/codec';
+import { hex32 } from './ntstatus.js';
+import { schemaHashBytes } from './protocol-info.js';
+
+const REGENERATE = 'regenerate the device module with @inverted-call/codegen';
+
+function fail(path: string, message: string): never {
+  throw new TypeError(`descriptor ${path}: ${message}; ${REGENERATE}`);
+}
+
+/** The FILE_*_ACCESS bits the I/O manager reads from an IOCTL code (bits 14-15). */
+export function requiredAccessOfCode(code: number): number {
+  return (code >>> 14) & 3;
+}
+
+export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
+  if (descriptor.specificationVersion !== 'v1') fail('specificationVersion', `expected 'v1', got ${JSON.stringify(descriptor.specificationVersion)}`);
+  if (descriptor.protocolVersion !== 1) fail('protocolVersion', `this simulator speaks protocol 1, the descriptor says ${String(descriptor.protocolVersion)}`);
+  if (typeof descriptor.devicePath !== 'string' || descriptor.devicePath === '') fail('devicePath', 'must be a non-empty string such as \\\\.\\MyDevice');
+  schemaHashBytes(descriptor.schemaHash);
+
+  const owners = new Map<number, string>();
+  const claim = (code: number, path: string): void => {
+    if (!Number.isInteger(code) || code < 0 || code > 0xffffffff) fail(`${path}.code`, `must be a 32-bit IOCTL code, got ${code}`);
+    const previous = owners.get(code);
+    if (previous !== undefined) fail(`${path}.code`, `0x${hex32(code)} is also used by ${previous}`);
+    owners.set(code, path);
+  };
+  claim(descriptor.protocolInfoCode, 'protocolInfoCode');
+  if (requiredAccessOfCode(descriptor.protocolInfoCode) !== 0) fail('protocolInfoCode', 'the protocol-information call must be FILE_ANY_ACCESS');
+
+  for (const [key, call] of Object.entries(descriptor.calls)) {
+    const path = `calls.${key}`;
+    if (call.name !== key) fail(`${path}.name`, `must equal its key, got ${JSON.stringify(call.name)}`);
+    claim(call.code, path);
+    if (call.requiredAccess !== requiredAccessOfCode(call.code)) {
+      fail(`${path}.requiredAccess`, `is ${call.requiredAccess} but code 0x${hex32(call.code)} carries access bits ${requiredAccessOfCode(call.code)}`);
+    }
+  }
+
+  for (const [key, channel] of Object.entries(descriptor.channels)) {
+    const path = `channels.${key}`;
+    if (channel.name !== key) fail(`${path}.name`, `must equal its key, got ${JSON.stringify(channel.name)}`);
+    claim(channel.code, path);
+    if (channel.requiredAccess !== requiredAccessOfCode(channel.code)) {
+      fail(`${path}.requiredAccess`, `is ${channel.requiredAccess} but code 0x${hex32(channel.code)} carries access bits ${requiredAccessOfCode(channel.code)}`);
+    }
+    if (!Number.isInteger(channel.capacity) || channel.capacity < 1) fail(`${path}.capacity`, `must be an integer >= 1, got ${channel.capacity}`);
+    if (channel.overflow !== 'drop-newest' && channel.overflow !== 'drop-oldest') fail(`${path}.overflow`, `must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(channel.overflow)}`);
+    // R1 promises that an accepted request can hold any one record; a smaller minimum breaks that.
+    if (channel.minimumOutputBytes < BATCH_HEADER_BYTES + channel.maxRecordBytes) {
+      fail(`${path}.minimumOutputBytes`, `${channel.minimumOutputBytes} cannot hold a batch header and the largest record (${BATCH_HEADER_BYTES + channel.maxRecordBytes})`);
+    }
+    const ids = new Set<number>();
+    for (const [kindKey, kind] of Object.entries(channel.events)) {
+      const kindPath = `${path}.events.${kindKey}`;
+      if (kind.name !== kindKey) fail(`${kindPath}.name`, `must equal its key, got ${JSON.stringify(kind.name)}`);
+      if (!Number.isInteger(kind.id) || kind.id < 0 || kind.id > 0xffff) fail(`${kindPath}.id`, `must fit a UINT16, got ${kind.id}`);
+      if (ids.has(kind.id)) fail(`${kindPath}.id`, `${kind.id} is used twice in channel ${key}`);
+      ids.add(kind.id);
+      if (kind.recordBytes !== recordBytes(kind.codec.size)) fail(`${kindPath}.recordBytes`, `is ${kind.recordBytes}, but a record of a ${kind.codec.size}-byte struct takes ${recordBytes(kind.codec.size)}`);
+      if (kind.recordBytes > channel.maxRecordBytes) fail(`${kindPath}.recordBytes`, `${kind.recordBytes} exceeds the channel's maxRecordBytes ${channel.maxRecordBytes}`);
+    }
+  }
+}

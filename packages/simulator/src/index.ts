@@ -1,0 +1,56 @@
+/**
+ * @inverted-call/simulator: the reference model of an inverted-call driver (protocol v1, rules
+ * R1-R7 of DESIGN.md section 4) behind the `DeviceBackendV1` contract, with test controls.
+ *
+ * - `createSimulator(descriptor, options?)` gives a `Simulator`: `simulator.backend` is a
+ *   `DeviceBackendV1` for a client under test; the other members drive the simulated device
+ *   (emit events, answer calls, stall delivery, crash a process, inject errors) and observe it
+ *   (`state()`, `trace()`, `settle()`).
+ * - `DriverModel` is the synchronous state machine underneath, usable on its own to run a
+ *   scenario script and compare its completion trace (`formatTrace`) with the C core's.
+ */
+
+export { createSimulator } from './simulator.js';
+export type {
+  CallHandler,
+  CallName,
+  ChannelName,
+  EmitOutcome,
+  EventData,
+  EventKindName,
+  Simulator,
+  SimulatorHandleState,
+  SimulatorOptions,
+  SimulatorState,
+  SimulatorSubscriptionState,
+} from './simulator-types.js';
+export type { SimulatedBackend, SimulatedHandle } from './simulated-backend.js';
+export type { CallContext } from './call-runner.js';
+export type { Latency } from './delivery-queue.js';
+
+export { DriverModel } from './driver-model.js';
+export type {
+  ChannelState,
+  DriverModelOptions,
+  DriverRequest,
+  EmitOutcome as ModelEmitOutcome,
+  HandleState,
+  ModelState,
+  ModelTotals,
+  SubmitResult,
+  SubscriptionState,
+} from './model-types.js';
+export type { OfferOutcome } from './subscription.js';
+export { formatTrace, type TraceEntry } from './trace.js';
+export {
+  STATUS_ACCESS_DENIED,
+  STATUS_BUFFER_TOO_SMALL,
+  STATUS_CANCELLED,
+  STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_INVALID_PARAMETER,
+  STATUS_NOT_SUPPORTED,
+  STATUS_SUCCESS,
+  STATUS_UNSUCCESSFUL,
+  isNtSuccess,
+  ntStatusName,
+} from './ntstatus.js';

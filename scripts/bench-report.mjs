@@ -3,6 +3,12 @@
 // docs/benchmarks.md: one table per benchmark group, with each benchmark's ratio to the fastest
 // of its group. Ratios are the numbers to read: the machines these run on are shared and noisy,
 // so absolute ops/s drift between runs, while benchmarks run side by side drift together.
+// A group whose name says `<N> <things> per op` also gets a `<things>/s` column (ops/s x N).
+//
+// A bench file may also write a small JSON of named numbers next to vitest's (counts it measured,
+// such as events lost): `{ title, description, rowHeader?, columns?, rows: [{ name, values }] }`,
+// or `{ title, description, values: { name: number } }`, or just `{ name: number }`. Each becomes
+// a table under its title, introduced by its description.
 //
 // Usage: node scripts/bench-report.mjs   (`npm run bench` runs it after the benchmarks)
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -29,14 +35,21 @@ const lines = [
   'then regenerates this file. `node scripts/bench-report.mjs` alone rewrites it from the last results.',
   'Read the **ratio** column: it compares benchmarks of one group measured in the same run, which is',
   'meaningful even on a noisy machine; absolute ops/s are not comparable between machines or runs.',
+  'Tables of named numbers (such as events lost) are counts the benchmarks measured, not timings.',
   '',
   ...machineSection(reports),
 ];
 
 for (const report of reports) {
-  for (const file of report.data.files ?? []) {
-    lines.push(`## \`${displayPath(file.filepath)}\``, '');
-    for (const group of file.groups ?? []) lines.push(...groupSection(group));
+  if (Array.isArray(report.data.files)) {
+    for (const file of report.data.files) {
+      lines.push(`## \`${displayPath(file.filepath)}\``, '');
+      for (const group of file.groups ?? []) lines.push(...groupSection(group));
+    }
+  } else {
+    const named = namedNumbers(report.data);
+    if (named) lines.push(...namedNumbersSection(report, named));
+    else console.warn(`bench-report: ${relative(root, report.path)} is neither vitest bench output nor named numbers; skipped`);
   }
 }
 
@@ -62,11 +75,17 @@ function machineSection(found) {
   const cpu = cpus();
   // The JSON carries no machine data; the report is written on the machine that ran the
   // benchmarks (npm run bench does both), so this machine is described.
-  const newest = new Date(Math.max(...found.map((report) => report.modified.getTime())));
+  // Packages may be benchmarked at different times: give each package's newest result its own date.
+  const newest = new Map();
+  for (const report of found) {
+    const name = relative(join(root, 'packages'), report.path).split(sep)[0];
+    if (!newest.has(name) || newest.get(name) < report.modified) newest.set(name, report.modified);
+  }
+  const dates = [...newest].map(([name, date]) => `${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (${name})`);
   return [
     '| | |',
     '| --- | --- |',
-    `| Date of run | ${newest.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} |`,
+    `| Date of run | ${dates.join(', ')} |`,
     `| CPU | ${cpu[0]?.model.trim() ?? 'unknown'} |`,
     `| Cores | ${cpu.length} |`,
     `| Memory | ${(totalmem() / 2 ** 30).toFixed(1)} GiB |`,
@@ -80,18 +99,51 @@ function groupSection(group) {
   const benchmarks = group.benchmarks ?? [];
   if (benchmarks.length === 0) return [];
   const fastest = benchmarks.reduce((best, entry) => (entry.hz > best.hz ? entry : best));
+  const title = groupTitle(group.fullName);
+  const perOp = /([\d,]+) (\w+) per op/.exec(title);
+  const unitsPerOp = perOp ? Number(perOp[1].replaceAll(',', '')) : 0;
   const out = [
-    `### ${groupTitle(group.fullName)}`,
+    `### ${title}`,
     '',
-    '| Benchmark | ops/s (hz) | mean | p99 | rme | samples | ratio to fastest |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| Benchmark | ops/s (hz) |${perOp ? ` ${perOp[2]}/s |` : ''} mean | p99 | rme | samples | ratio to fastest |`,
+    `| --- | ---: |${perOp ? ' ---: |' : ''} ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (const entry of benchmarks) {
     const ratio = entry === fastest ? '**1.00x (fastest)**' : `${(fastest.hz / entry.hz).toFixed(2)}x slower`;
-    out.push(`| ${entry.name} | ${formatHz(entry.hz)} | ${formatMs(entry.mean)} | ${formatMs(entry.p99)} | ±${entry.rme.toFixed(2)}% | ${entry.sampleCount ?? entry.samples?.length ?? '?'} | ${ratio} |`);
+    const units = perOp ? ` ${formatHz(entry.hz * unitsPerOp)} |` : '';
+    out.push(`| ${entry.name} | ${formatHz(entry.hz)} |${units} ${formatMs(entry.mean)} | ${formatMs(entry.p99)} | ±${entry.rme.toFixed(2)}% | ${entry.sampleCount ?? entry.samples?.length ?? '?'} | ${ratio} |`);
   }
   out.push('');
   return out;
+}
+
+/** The accepted shapes of a named-numbers JSON, as `{ title, description, rowHeader, columns, rows }`; null for anything else. */
+function namedNumbers(data) {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
+  const isNumbers = (values) => values !== null && typeof values === 'object' && Object.values(values).every((value) => typeof value === 'number');
+  const text = (value) => (typeof value === 'string' ? value : undefined);
+  if (Array.isArray(data.rows) && data.rows.every((row) => typeof row?.name === 'string' && isNumbers(row.values))) {
+    const columns = Array.isArray(data.columns) ? data.columns : [...new Set(data.rows.flatMap((row) => Object.keys(row.values)))];
+    return { title: text(data.title), description: text(data.description), rowHeader: text(data.rowHeader) ?? 'Name', columns, rows: data.rows };
+  }
+  const values = isNumbers(data.values) ? data.values : isNumbers(data) ? data : null;
+  if (!values || Object.keys(values).length === 0) return null;
+  return { title: text(data.title), description: text(data.description), rowHeader: 'Name', columns: ['value'], rows: Object.entries(values).map(([name, value]) => ({ name, values: { value } })) };
+}
+
+function namedNumbersSection(report, named) {
+  const source = displayPath(report.path);
+  const out = [`## ${named.title ?? `\`${source}\``}`, ''];
+  if (named.description) out.push(named.description, '');
+  out.push(`From \`${source}\`, written by the ${source.split('/')[1]} package's benchmark run.`, '');
+  out.push(`| ${[named.rowHeader, ...named.columns].join(' | ')} |`, `| --- |${' ---: |'.repeat(named.columns.length)}`);
+  for (const row of named.rows) out.push(`| ${[row.name, ...named.columns.map((column) => formatCount(row.values[column]))].join(' | ')} |`);
+  out.push('');
+  return out;
+}
+
+function formatCount(value) {
+  return typeof value === 'number' ? value.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '';
 }
 
 /** vitest names a group `<file> > <describe>`; the file already heads the section. */

@@ -28,7 +28,8 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   private stopping = false;
   private finished = false;
   private failure: { error: unknown } | undefined;
-  private waiter: Waiter<SubscriptionItem<Channel>> | undefined;
+  /** Pending `next()` calls, oldest first: the iterator protocol lets a caller ask again before an answer. */
+  private readonly waiters: Waiter<SubscriptionItem<Channel>>[] = [];
   private stopped: Promise<void> | undefined;
   private readonly counts = { delivered: 0, lost: 0, driverDropped: 0n, completions: 0, discarded: 0 };
   private readonly onAbort = () => this.fail(new DeviceError('ERROR_OPERATION_ABORTED', { operation: `subscribe ${this.descriptor.name}`, detail: 'the subscription signal was aborted' }), true);
@@ -59,7 +60,7 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
 
   next(): Promise<IteratorResult<SubscriptionItem<Channel>>> {
     return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
+      this.waiters.push({ resolve, reject });
       this.wake();
     });
   }
@@ -174,29 +175,29 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     return this.stopped;
   }
 
-  /** Settles a waiting `next()` if there is anything to settle it with. */
+  /** Settles waiting `next()` calls, oldest first, while there is anything to settle them with. */
   private wake(): void {
-    const waiter = this.waiter;
-    if (!waiter) return;
-    if (this.head < this.queue.length) {
-      this.waiter = undefined;
-      const item = this.queue[this.head++]!;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
+    while (this.waiters.length > 0) {
+      if (this.head < this.queue.length) {
+        const waiter = this.waiters.shift()!;
+        const item = this.queue[this.head++]!;
+        if (this.head > 1024 && this.head * 2 > this.queue.length) {
+          this.queue.splice(0, this.head);
+          this.head = 0;
+        }
+        if (item.type === 'event') this.counts.delivered++;
+        // Taking an item may bring the buffer under the high-water mark: resume posting.
+        this.fill();
+        waiter.resolve({ value: item, done: false });
+      } else if (this.failure && !this.finished) {
+        this.finished = true;
+        this.waiters.shift()!.reject(this.failure.error);
+      } else if (this.finished || (this.stopping && this.inFlight.size === 0)) {
+        this.finished = true;
+        this.waiters.shift()!.resolve({ value: undefined, done: true });
+      } else {
+        return;
       }
-      if (item.type === 'event') this.counts.delivered++;
-      // Taking an item may bring the buffer under the high-water mark: resume posting.
-      this.fill();
-      waiter.resolve({ value: item, done: false });
-    } else if (this.failure && !this.finished) {
-      this.waiter = undefined;
-      this.finished = true;
-      waiter.reject(this.failure.error);
-    } else if (this.finished || (this.stopping && this.inFlight.size === 0)) {
-      this.waiter = undefined;
-      this.finished = true;
-      waiter.resolve({ value: undefined, done: true });
     }
   }
 }

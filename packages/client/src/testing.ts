@@ -5,19 +5,7 @@
  * `openDevice` works against it unchanged.
  */
 import { DeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptions, type IoctlResult } from '@inverted-call/backend';
-import {
-  BATCH_HEADER_BYTES,
-  BatchHeaderCodec,
-  CHANNEL_INFO_BYTES,
-  OVERFLOW_POLICY_CODES,
-  PROTOCOL_INFO_BYTES,
-  PROTOCOL_VERSION,
-  RECORD_HEADER_BYTES,
-  RecordHeaderCodec,
-  recordBytes,
-  type ChannelDescriptorV1,
-  type DeviceDescriptorV1,
-} from '@inverted-call/codec';
+import { schemaHashBytes, writeBatch, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
 
 export interface RecordedIoctl {
   handle: number;
@@ -132,20 +120,7 @@ function withCancellation(answer: Promise<IoctlResult>, signal: AbortSignal | un
 
 /** The protocol-information answer of a driver built from `descriptor`. */
 export function encodeProtocolInfo(descriptor: DeviceDescriptorV1): Uint8Array {
-  const channels = Object.values(descriptor.channels);
-  const bytes = new Uint8Array(PROTOCOL_INFO_BYTES + channels.length * CHANNEL_INFO_BYTES);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, PROTOCOL_VERSION, true);
-  view.setUint32(4, channels.length, true);
-  for (let index = 0; index < 32; index++) bytes[8 + index] = parseInt(descriptor.schemaHash.slice(index * 2, index * 2 + 2), 16);
-  channels.forEach((channel, index) => {
-    const at = PROTOCOL_INFO_BYTES + index * CHANNEL_INFO_BYTES;
-    view.setUint32(at, channel.capacity, true);
-    view.setUint32(at + 4, OVERFLOW_POLICY_CODES[channel.overflow], true);
-    view.setUint32(at + 8, channel.batchBytes, true);
-    view.setUint32(at + 12, channel.maxRecordBytes, true);
-  });
-  return bytes;
+  return writeProtocolInfo(schemaHashBytes(descriptor.schemaHash), Object.values(descriptor.channels));
 }
 
 export interface BatchRecord {
@@ -156,19 +131,13 @@ export interface BatchRecord {
 
 /** A completed subscribe request's output, as protocol v1 lays it out. */
 export function encodeBatch(channel: ChannelDescriptorV1, records: readonly BatchRecord[], droppedTotal = 0n): Uint8Array {
-  const sizes = records.map((record) => recordBytes(eventOf(channel, record.kind).codec.size));
-  const bytesUsed = BATCH_HEADER_BYTES + sizes.reduce((sum, size) => sum + size, 0);
-  const bytes = new Uint8Array(bytesUsed);
-  const view = new DataView(bytes.buffer);
-  BatchHeaderCodec.encodeInto(view, 0, { version: PROTOCOL_VERSION, count: records.length, bytesUsed, flags: 0, droppedTotal });
-  let offset = BATCH_HEADER_BYTES;
-  records.forEach((record, index) => {
-    const event = eventOf(channel, record.kind);
-    RecordHeaderCodec.encodeInto(view, offset, { sequence: record.sequence, kind: event.id, reserved: 0, size: event.codec.size });
-    event.codec.encodeInto(view, offset + RECORD_HEADER_BYTES, record.data);
-    offset += sizes[index]!;
-  });
-  return bytes;
+  return writeBatch(
+    records.map((record) => {
+      const event = eventOf(channel, record.kind);
+      return { sequence: record.sequence, kindId: event.id, payload: event.codec.encode(record.data) };
+    }),
+    droppedTotal,
+  );
 }
 
 function eventOf(channel: ChannelDescriptorV1, kind: string) {

@@ -17,3 +17,4 @@ export {
   type BatchHeader,
   type RecordHeader,
 } from './protocol.js';
+export { batchByteLength, schemaHashBytes, writeBatch, writeProtocolInfo, type WireChannelInfo, type WireRecord } from './wire.js';

@@ -4,8 +4,7 @@
  * the rules only. Settings start as the descriptor's and a test may override them; an override
  * applies to subscriptions created afterwards, like a driver rebuilt with other constants.
  */
-import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
-import type { ChannelConfiguration } from './protocol-info.js';
+import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1, OverflowPolicy, WireChannelInfo } from '@inverted-call/codec';
 
 export interface ChannelSettings {
   readonly capacity?: number;
@@ -68,8 +67,13 @@ export class ChannelTable {
   }
 
   /** Current settings of every channel in descriptor order, as the protocol-information call reports them. */
-  configurations(): ChannelConfiguration[] {
-    return Object.values(this.descriptor.channels).map((channel) => ({ channel, ...this.settings.get(channel.name)! }));
+  configurations(): (WireChannelInfo & { name: string })[] {
+    return Object.values(this.descriptor.channels).map((channel) => ({
+      name: channel.name,
+      ...this.settings.get(channel.name)!,
+      batchBytes: channel.batchBytes,
+      maxRecordBytes: channel.maxRecordBytes,
+    }));
   }
 
   isStalled(name: string): boolean {

@@ -5,7 +5,7 @@
  */
 import { BATCH_HEADER_BYTES, recordBytes, type DeviceDescriptorV1 } from '@inverted-call/codec';
 import { hex32 } from './ntstatus.js';
-import { schemaHashBytes } from './protocol-info.js';
+import { schemaHashBytes } from '@inverted-call/codec';
 
 const REGENERATE = 'regenerate the device module with @inverted-call/codegen';
 

@@ -20,7 +20,7 @@ import {
   STATUS_SUCCESS,
   isNtSuccess,
 } from './ntstatus.js';
-import { encodeProtocolInfo, protocolInfoBytes, schemaHashBytes } from './protocol-info.js';
+import { CHANNEL_INFO_BYTES, PROTOCOL_INFO_BYTES, schemaHashBytes, writeProtocolInfo } from '@inverted-call/codec';
 import { Subscription } from './subscription.js';
 import type { TraceEntry } from './trace.js';
 
@@ -86,8 +86,8 @@ export class DriverModel {
     if (code === this.descriptor.protocolInfoCode >>> 0) {
       // R7: a call without input; the whole answer or STATUS_BUFFER_TOO_SMALL.
       if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
-      if (request.outputLength < protocolInfoBytes(this.channels.names.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
-      return this.completeNow(request, STATUS_SUCCESS, 'driver', encodeProtocolInfo(this.schemaHash, this.channels.configurations()));
+      if (request.outputLength < PROTOCOL_INFO_BYTES + CHANNEL_INFO_BYTES * this.channels.names.length) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
+      return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations()));
     }
 
     const call = this.channels.callOfCode(code);
@@ -253,7 +253,7 @@ export class DriverModel {
         });
       }
     }
-    const channels: ChannelState[] = this.channels.configurations().map(({ channel, capacity, overflow }) => ({ channel: channel.name, capacity, overflow, stalled: this.channels.isStalled(channel.name) }));
+    const channels: ChannelState[] = this.channels.configurations().map(({ name, capacity, overflow }) => ({ channel: name, capacity, overflow, stalled: this.channels.isStalled(name) }));
     return { handles, subscriptions, channels, totals: { ...this.totals } };
   }
 

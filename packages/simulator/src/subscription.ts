@@ -4,7 +4,7 @@
  * FIFO of parked requests, and applies rules R2 (fill from the ring) and R3 (offer one event).
  */
 import { recordBytes, type ChannelDescriptorV1, type OverflowPolicy } from '@inverted-call/codec';
-import { batchBytes, encodeBatch } from './batch.js';
+import { batchByteLength, writeBatch } from '@inverted-call/codec';
 import { Ring, type RingRecord } from './ring.js';
 
 /** A subscribe request waiting in the manual queue for an event. */
@@ -67,7 +67,7 @@ export class Subscription {
     const request = this.parked[0];
     if (!holdDelivery && request !== undefined && this.ring.isEmpty()) {
       this.parked.shift();
-      const completion = { request, bytes: encodeBatch([record], this.droppedTotal), recordCount: 1 };
+      const completion = { request, bytes: writeBatch([record], this.droppedTotal), recordCount: 1 };
       return { outcome: 'completed', sequence: record.sequence, completion };
     }
     if (!this.ring.isFull()) {
@@ -89,14 +89,14 @@ export class Subscription {
    */
   takeBatch(outputLength: number): { bytes: Uint8Array; recordCount: number } {
     const records: RingRecord[] = [];
-    let used = batchBytes(records);
+    let used = batchByteLength(records);
     for (let next = this.ring.peek(); next !== undefined; next = this.ring.peek()) {
       const size = recordBytes(next.payload.byteLength);
       if (used + size > outputLength) break;
       records.push(this.ring.shift()!);
       used += size;
     }
-    return { bytes: encodeBatch(records, this.droppedTotal), recordCount: records.length };
+    return { bytes: writeBatch(records, this.droppedTotal), recordCount: records.length };
   }
 
   /** Removes a parked request; false if it is not parked here. */

@@ -90,7 +90,9 @@ function testReports() {
   for (const directory of ['packages', 'examples']) {
     const base = join(root, directory);
     if (!existsSync(base)) continue;
-    for (const name of readdirSync(base)) reports.push(join(base, name, 'test-results', 'vitest.json'));
+    for (const name of readdirSync(base)) {
+      reports.push(join(base, name, 'test-results', 'vitest.json'), join(base, name, 'test-results', 'node-test.tap'));
+    }
   }
   return reports.filter((report) => existsSync(report));
 }
@@ -105,7 +107,16 @@ function printTotals() {
   let failed = 0;
   let skipped = 0;
   for (const report of testReports()) {
-    const data = JSON.parse(readFileSync(report, 'utf8'));
+    const text = readFileSync(report, 'utf8');
+    if (report.endsWith('.tap')) {
+      // node:test's TAP summary: "# pass N", "# fail N", "# skipped N", "# todo N".
+      const count = (label) => Number(new RegExp(`^# ${label} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      passed += count('pass');
+      failed += count('fail');
+      skipped += count('skipped') + count('todo');
+      continue;
+    }
+    const data = JSON.parse(text);
     passed += data.numPassedTests ?? 0;
     failed += data.numFailedTests ?? 0;
     skipped += (data.numPendingTests ?? 0) + (data.numTodoTests ?? 0);

@@ -32,3 +32,19 @@ export function deviceError(error: unknown, code: string, what: string): void {
   equal(actual.code, code, `${what}: Win32 error`);
   equal(actual.canceled, code === 'ERROR_OPERATION_ABORTED', `${what}: canceled flag`);
 }
+
+/**
+ * Resolves with `promise`, or fails naming `what` if it has not settled within `ms`: a driver that
+ * loses a completion must fail the suite, not hang it (node:test has no default timeout).
+ */
+export async function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ConformanceFailure(`${what}: nothing after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,6 +1,6 @@
 export { runConformance, runScenario, scenarios, type ConformanceOptions, type TestRunner } from './run.js';
 export { ScenarioContext, type ConformanceDevice } from './context.js';
 export { scenario, type Rule, type Scenario } from './scenario.js';
-export { ConformanceFailure, check, deviceError, equal, rejects } from './assert.js';
+export { ConformanceFailure, check, deviceError, equal, rejects, within } from './assert.js';
 export { eventData, type ConformanceChannel, type ConformanceDriverState, type ConformanceTarget, type SubscriptionState } from './target.js';
 export * from './device/conformance-device.js';

@@ -2,6 +2,7 @@
  * The runner-agnostic core: every scenario, and how to run one against a fresh target. Adapters
  * for vitest and node:test only map these onto `describe`/`it`.
  */
+import { within } from './assert.js';
 import { ScenarioContext } from './context.js';
 import type { Scenario } from './scenario.js';
 import { allScenarios } from './scenarios/index.js';
@@ -23,14 +24,18 @@ export interface TestRunner {
 
 export const scenarios: readonly Scenario[] = allScenarios;
 
+/** Longer than any scenario takes on a real driver; past it the scenario has hung, and fails on its own. */
+const SCENARIO_TIME_LIMIT_MS = 30_000;
+
 export async function runScenario(scenario: Scenario, makeTarget: () => Promise<ConformanceTarget>): Promise<void> {
   const target = await makeTarget();
   const context = new ScenarioContext(target);
   try {
-    await scenario.run(context);
+    await within(scenario.run(context), `scenario "${scenario.name}"`, SCENARIO_TIME_LIMIT_MS);
   } finally {
     try {
-      await context.cleanup();
+      // Closing waits for every completion, so a driver that loses one would hang here too.
+      await within(context.cleanup(), `closing what "${scenario.name}" opened`, SCENARIO_TIME_LIMIT_MS);
     } finally {
       await target.dispose();
     }

@@ -9,16 +9,27 @@ import type { conformanceDevice } from './device/conformance-device.js';
 export type ConformanceChannel = keyof typeof conformanceDevice.channels & string;
 
 export interface SubscriptionState {
-  /** Which client process and which of its handles (1-based, in open order) holds it. */
+  /**
+   * The client process holding it, by the name it was given in `ConformanceTarget.process(name)`.
+   * A process name, not a handle index: the simulator knows its processes by these names, and a
+   * real driver's state IOCTL can report the owner's process id, which the target maps back to the
+   * name it started that process under. Scenarios that need two handles of one process tell their
+   * subscriptions apart by channel or by counts, never by handle.
+   */
   process: string;
   channel: ConformanceChannel;
+  /** Subscribe requests waiting in its queue. */
   parked: number;
+  /** Events waiting in its ring. */
   ringFill: number;
+  /** Events dropped by overflow so far: the DroppedTotal of its next batch. */
   dropped: bigint;
+  /** The sequence number the next offered event takes. */
   nextSequence: bigint;
 }
 
 export interface ConformanceDriverState {
+  /** Every handle the driver holds, the target's own control handle included: compare counts, not absolutes. */
   openHandles: number;
   subscriptions: SubscriptionState[];
 }
@@ -29,7 +40,9 @@ export interface ConformanceTarget {
   process(name: string): DeviceBackendV1;
   /**
    * Emits `count` events of `kind` on `channel` through the same path the driver's real event
-   * source uses; event i carries the data `eventData(kind, firstTag + i)`.
+   * source uses; event i carries the data `eventData(kind, firstTag + i)`. Resolves once the
+   * driver has offered every one of them to every subscription (R3); the completions they caused
+   * may still be on their way to clients (see `settle`).
    */
   emit(channel: ConformanceChannel, kind: string, count: number, firstTag: bigint): Promise<void>;
   /** The driver's own account of its state. */

@@ -1,0 +1,71 @@
+/**
+ * The conformance suite can fail: a scenario run against a target that breaks one rule throws a
+ * ConformanceFailure saying what differed, while the same scenario passes against the simulator.
+ */
+import { DeviceError, type DeviceBackendV1, type DeviceHandleV1 } from '@inverted-call/backend';
+import { ConformanceFailure, runScenario, scenarios, type ConformanceTarget, type Scenario } from '@inverted-call/conformance';
+import { describe, expect, it } from 'vitest';
+import { createSimulatorTarget } from './support/conformance-target.js';
+
+function scenarioNamed(name: string): Scenario {
+  const found = scenarios.find((entry) => entry.name === name);
+  if (!found) throw new Error(`no scenario named "${name}"`);
+  return found;
+}
+
+/** The simulator, except that every third event it is asked to emit never reaches the driver. */
+function skippingEveryThirdEvent(): ConformanceTarget {
+  const target = createSimulatorTarget();
+  let offered = 0;
+  return {
+    ...target,
+    emit: async (channel, kind, count, firstTag) => {
+      for (let index = 0; index < count; index++) {
+        if (offered++ % 3 !== 2) await target.emit(channel, kind, 1, firstTag + BigInt(index));
+      }
+    },
+  };
+}
+
+/** The simulator behind a backend that reports ERROR_INVALID_PARAMETER where the driver said ERROR_INSUFFICIENT_BUFFER. */
+function swappingErrorCodes(): ConformanceTarget {
+  const target = createSimulatorTarget();
+  const swap = (handle: DeviceHandleV1): DeviceHandleV1 => ({
+    path: handle.path,
+    access: handle.access,
+    close: () => handle.close(),
+    ioctl: (code, input, outputLength, options) =>
+      handle.ioctl(code, input, outputLength, options).catch((error: unknown) => {
+        throw error instanceof DeviceError && error.code === 'ERROR_INSUFFICIENT_BUFFER' ? new DeviceError('ERROR_INVALID_PARAMETER') : error;
+      }),
+  });
+  return {
+    ...target,
+    process: (name): DeviceBackendV1 => {
+      const backend = target.process(name);
+      return { specificationVersion: 'v1', name: 'swapping', open: async (path, options) => swap(await backend.open(path, options)) };
+    },
+  };
+}
+
+describe('the conformance suite fails a broken target', () => {
+  const dropNewest = scenarioNamed('drop-newest: 20 events into an empty ring of 8 keep the first 8 and drop exactly 12');
+  const tooSmall = scenarioNamed('a subscribe buffer one byte short of header plus largest record fails with ERROR_INSUFFICIENT_BUFFER and is never parked');
+
+  it('passes the scenarios used below against the simulator itself', async () => {
+    await runScenario(dropNewest, async () => createSimulatorTarget());
+    await runScenario(tooSmall, async () => createSimulatorTarget());
+  });
+
+  it('fails exact drop counting when the target loses every third event', async () => {
+    const failure = await runScenario(dropNewest, async () => skippingEveryThirdEvent()).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConformanceFailure);
+    expect((failure as Error).message).toMatch(/^subscription after the burst: expected/);
+  });
+
+  it('fails R1 when the backend reports another Win32 error than the driver', async () => {
+    const failure = await runScenario(tooSmall, async () => swappingErrorCodes()).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConformanceFailure);
+    expect((failure as Error).message).toContain("Win32 error: expected 'ERROR_INSUFFICIENT_BUFFER', got 'ERROR_INVALID_PARAMETER'");
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The simulator as a ConformanceTarget: the conformance device, with handlers standing in for its
+ * driver's calls, events sent through `simulator.emit`, and state, crash and settle through the
+ * simulator's controls.
+ *
+ * It imports the built packages by name (the simulator package refers to itself), so that this one
+ * file serves the vitest run as it is and the node:test run once compiled to plain JavaScript.
+ */
+import { DeviceError, type DeviceBackendV1 } from '@inverted-call/backend';
+import { conformanceDevice, eventData, type ConformanceChannel, type ConformanceTarget } from '@inverted-call/conformance';
+import { createSimulator, type Simulator } from '@inverted-call/simulator';
+
+export type ConformanceSimulator = Simulator<typeof conformanceDevice>;
+
+/** Channels by index, as the Inject call's `channel` field numbers them (descriptor order). */
+const CHANNEL_NAMES = Object.keys(conformanceDevice.channels) as ConformanceChannel[];
+
+export interface SimulatorTarget extends ConformanceTarget {
+  readonly simulator: ConformanceSimulator;
+}
+
+export function createSimulatorTarget(): SimulatorTarget {
+  const simulator = createSimulator(conformanceDevice);
+
+  const emitEvents = (channel: ConformanceChannel, kind: string, count: number, firstTag: bigint): void => {
+    for (let index = 0; index < count; index++) {
+      // The channel and kind are only known at run time here; the simulator checks both.
+      simulator.emit(channel, kind as never, eventData(kind, firstTag + BigInt(index)) as never);
+    }
+  };
+
+  // What the conformance driver implements for its calls: Echo echoes, the counter is one u64 per
+  // device, Inject emits through the same path as `emit` below.
+  let counter = 0n;
+  simulator.handle('Echo', (input) => input);
+  simulator.handle('ReadCounter', () => ({ value: counter }));
+  simulator.handle('WriteCounter', (input) => {
+    counter = input.value;
+  });
+  simulator.handle('Ping', () => undefined);
+  simulator.handle('Inject', (request) => {
+    const channel = CHANNEL_NAMES[request.channel];
+    const kind = channel && Object.values(conformanceDevice.channels[channel].events).find((event) => event.id === request.kind);
+    if (!channel || !kind) throw new DeviceError('ERROR_INVALID_PARAMETER', { detail: `no event kind ${request.kind} on channel ${request.channel}` });
+    emitEvents(channel, kind.name, request.count, request.firstTag);
+    return { value: BigInt(request.count) };
+  });
+
+  return {
+    name: 'simulator',
+    simulator,
+    process: (name: string): DeviceBackendV1 => simulator.createBackend(name),
+    emit: async (channel, kind, count, firstTag) => emitEvents(channel, kind, count, firstTag),
+    state: async () => {
+      const state = simulator.state();
+      return {
+        openHandles: state.handles.length,
+        subscriptions: state.subscriptions.map((subscription) => ({
+          process: subscription.processName,
+          channel: subscription.channel as ConformanceChannel,
+          parked: subscription.parked,
+          ringFill: subscription.ringFill,
+          dropped: subscription.dropped,
+          nextSequence: subscription.nextSequence,
+        })),
+      };
+    },
+    crash: (process) => simulator.crash(process),
+    settle: () => simulator.settle(),
+    // A simulator holds no timers or handles of the host once idle: nothing to free.
+    dispose: async () => {},
+  };
+}

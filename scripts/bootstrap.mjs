@@ -25,7 +25,8 @@ const job = process.argv[2];
 const JOBS = {
   test: ['turbo', 'run', 'build', 'typecheck', 'test'],
   demo: ['--filter', '@inverted-call/example-process-monitor', 'run', 'demo'],
-  bench: ['turbo', 'run', 'bench'],
+  // One benchmark at a time: two running side by side on a 2-core machine disturb each other.
+  bench: ['turbo', 'run', 'bench', '--concurrency=1'],
 };
 if (!JOBS[job]) fail(`usage: node scripts/bootstrap.mjs <${Object.keys(JOBS).join('|')}>`);
 

@@ -1,0 +1,293 @@
+// Compile check of templates/kmdf-driver/include/KmdfSubset.h, the project's own declarations of
+// the KMDF subset an inverted-call control device uses (each checked against its reference page).
+// A sketch driver that uses every declared method compiles with -DSTRICT -Wall -Wextra -Werror;
+// negative controls prove the check catches handle mismatches, ignored NTSTATUS and misspellings.
+// This is "compiles against documented signatures", not a WDK build: request lifetime and IRQL
+// are out of its reach.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DDK_INCLUDE, KERNEL_PRELUDE, MINGW_X64, MINGW_X86, compile } from './support/compilers.js';
+
+const KMDF_INCLUDE = fileURLToPath(new URL('../../../templates/kmdf-driver/include', import.meta.url));
+const DEVICE_INCLUDE = fileURLToPath(new URL('../../conformance/src/device', import.meta.url));
+const FLAGS = [`-I${DDK_INCLUDE}`, `-I${KMDF_INCLUDE}`, `-I${DEVICE_INCLUDE}`];
+
+/** An inverted-call control device: create, manual queue, forward a request, retrieve and complete. */
+const SKETCH = `#include <ntddk.h>
+#include "KmdfSubset.h"
+#include "conformance-device.h"
+
+/* Sketch of an inverted-call control device: subscribe requests park in a manual queue,
+ * an inject request completes one parked subscribe with a batch. Compile check only. */
+
+typedef struct _SKETCH_QUEUE_CONTEXT {
+    WDFQUEUE Parked;
+    WDFSPINLOCK Lock;
+    UINT64 Sequence;
+} SKETCH_QUEUE_CONTEXT;
+KMDF_SUBSET_DECLARE_CONTEXT(SKETCH_QUEUE_CONTEXT, SketchQueueContext)
+
+static WDFQUEUE g_Parked;
+static WDFSPINLOCK g_Lock;
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath);
+EVT_WDF_DRIVER_UNLOAD SketchEvtDriverUnload;
+EVT_WDF_DEVICE_FILE_CREATE SketchEvtDeviceFileCreate;
+EVT_WDF_FILE_CLEANUP SketchEvtFileCleanup;
+EVT_WDF_FILE_CLOSE SketchEvtFileClose;
+EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL SketchEvtIoDeviceControl;
+EVT_WDF_OBJECT_CONTEXT_CLEANUP SketchEvtQueueCleanup;
+EVT_WDF_REQUEST_CANCEL SketchEvtRequestCancel;
+
+static VOID SketchCompleteOneParked(SKETCH_QUEUE_CONTEXT *Context, const CONFORMANCE_DEVICE_EMIT_REQUEST *Emit)
+{
+    WDFREQUEST parked;
+    PVOID buffer;
+    size_t length;
+    NTSTATUS status = WdfIoQueueRetrieveNextRequest(Context->Parked, &parked);
+    if (!NT_SUCCESS(status)) {
+        return; /* nobody waiting: a real driver would ring-buffer the event */
+    }
+    status = WdfRequestRetrieveOutputBuffer(parked, CONFORMANCE_DEVICE_EVENTS_MINIMUM_OUTPUT_BYTES, &buffer, &length);
+    if (!NT_SUCCESS(status)) {
+        WdfRequestComplete(parked, status);
+        return;
+    }
+    {
+        INVERTED_CALL_BATCH_HEADER *batch = (INVERTED_CALL_BATCH_HEADER *)buffer;
+        INVERTED_CALL_RECORD_HEADER *record = (INVERTED_CALL_RECORD_HEADER *)(batch + 1);
+        CONFORMANCE_DEVICE_SMALL *small = (CONFORMANCE_DEVICE_SMALL *)(record + 1);
+        UINT32 bytes = (UINT32)sizeof(*batch) + INVERTED_CALL_RECORD_BYTES(sizeof(*small));
+        WdfSpinLockAcquire(Context->Lock);
+        record->Sequence = Context->Sequence++;
+        WdfSpinLockRelease(Context->Lock);
+        record->Kind = CONFORMANCE_DEVICE_EVENTS_KIND_SMALL;
+        record->Reserved = 0;
+        record->Size = (UINT32)sizeof(*small);
+        small->Tag = Emit->FirstTag;
+        small->Value = Emit->Count;
+        small->Flag = TRUE;
+        batch->Version = INVERTED_CALL_PROTOCOL_VERSION;
+        batch->Count = 1;
+        batch->BytesUsed = bytes;
+        batch->Flags = 0;
+        batch->DroppedTotal = 0;
+        WdfRequestCompleteWithInformation(parked, STATUS_SUCCESS, bytes);
+    }
+}
+
+VOID SketchEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength, size_t InputBufferLength,
+                              ULONG IoControlCode)
+{
+    SKETCH_QUEUE_CONTEXT *context = SketchQueueContext(Queue);
+    NTSTATUS status;
+    PVOID input;
+    size_t inputLength;
+
+    UNREFERENCED_PARAMETER(OutputBufferLength);
+    UNREFERENCED_PARAMETER(InputBufferLength);
+
+    switch (IoControlCode) {
+    case IOCTL_CONFORMANCE_DEVICE_SUBSCRIBE_EVENTS:
+        /* Park it: the framework owns it (and may cancel it) until it is retrieved. */
+        status = WdfRequestForwardToIoQueue(Request, context->Parked);
+        if (!NT_SUCCESS(status)) {
+            WdfRequestComplete(Request, status);
+        }
+        return;
+    case IOCTL_CONFORMANCE_DEVICE_INJECT:
+        status = WdfRequestRetrieveInputBuffer(Request, sizeof(CONFORMANCE_DEVICE_EMIT_REQUEST), &input, &inputLength);
+        if (NT_SUCCESS(status)) {
+            SketchCompleteOneParked(context, (const CONFORMANCE_DEVICE_EMIT_REQUEST *)input);
+        }
+        WdfRequestComplete(Request, status);
+        return;
+    default:
+        WdfRequestComplete(Request, STATUS_INVALID_DEVICE_REQUEST);
+        return;
+    }
+}
+
+VOID SketchEvtDeviceFileCreate(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJECT FileObject)
+{
+    UNREFERENCED_PARAMETER(Device);
+    WdfRequestComplete(Request, WdfRequestGetFileObject(Request) == FileObject ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER);
+}
+
+VOID SketchEvtFileCleanup(WDFFILEOBJECT FileObject)
+{
+    WDFREQUEST request;
+    while (NT_SUCCESS(WdfIoQueueRetrieveRequestByFileObject(g_Parked, FileObject, &request))) {
+        WdfRequestComplete(request, STATUS_CANCELLED);
+    }
+}
+
+VOID SketchEvtFileClose(WDFFILEOBJECT FileObject)
+{
+    UNREFERENCED_PARAMETER(FileObject);
+}
+
+VOID SketchEvtQueueCleanup(WDFOBJECT Object)
+{
+    UNREFERENCED_PARAMETER(Object);
+}
+
+VOID SketchEvtRequestCancel(WDFREQUEST Request)
+{
+    WdfRequestComplete(Request, STATUS_CANCELLED);
+}
+
+VOID SketchEvtDriverUnload(WDFDRIVER Driver)
+{
+    UNREFERENCED_PARAMETER(Driver);
+    if (g_Lock != NULL) {
+        WdfObjectDelete(g_Lock);
+    }
+}
+
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+    WDF_DRIVER_CONFIG driverConfig;
+    WDF_FILEOBJECT_CONFIG fileConfig;
+    WDF_IO_QUEUE_CONFIG queueConfig;
+    WDF_OBJECT_ATTRIBUTES queueAttributes;
+    UNICODE_STRING sddl, deviceName, linkName;
+    WDFDRIVER driver;
+    WDFDEVICE device;
+    WDFQUEUE defaultQueue;
+    PWDFDEVICE_INIT init;
+    SKETCH_QUEUE_CONTEXT *context;
+    NTSTATUS status;
+
+    WDF_DRIVER_CONFIG_INIT(&driverConfig, NULL);
+    driverConfig.DriverInitFlags |= WdfDriverInitNonPnpDriver;
+    driverConfig.EvtDriverUnload = SketchEvtDriverUnload;
+    status = WdfDriverCreate(DriverObject, RegistryPath, WDF_NO_OBJECT_ATTRIBUTES, &driverConfig, &driver);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+
+    RtlInitUnicodeString(&sddl, CONFORMANCE_DEVICE_SDDL);
+    RtlInitUnicodeString(&deviceName, CONFORMANCE_DEVICE_DEVICE_NAME);
+    RtlInitUnicodeString(&linkName, CONFORMANCE_DEVICE_SYMBOLIC_LINK_NAME);
+
+    init = WdfControlDeviceInitAllocate(driver, &sddl);
+    if (init == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    WdfDeviceInitSetExclusive(init, FALSE);
+    WDF_FILEOBJECT_CONFIG_INIT(&fileConfig, SketchEvtDeviceFileCreate, SketchEvtFileClose, SketchEvtFileCleanup);
+    WdfDeviceInitSetFileObjectConfig(init, &fileConfig, WDF_NO_OBJECT_ATTRIBUTES);
+    status = WdfDeviceInitAssignName(init, &deviceName);
+    if (!NT_SUCCESS(status)) {
+        WdfDeviceInitFree(init);
+        return status;
+    }
+    status = WdfDeviceCreate(&init, WDF_NO_OBJECT_ATTRIBUTES, &device);
+    if (!NT_SUCCESS(status)) {
+        WdfDeviceInitFree(init); /* still ours when WdfDeviceCreate fails */
+        return status;
+    }
+
+    KMDF_SUBSET_IO_QUEUE_CONFIG_INIT_MANUAL(&queueConfig);
+    status = WdfIoQueueCreate(device, &queueConfig, WDF_NO_OBJECT_ATTRIBUTES, &g_Parked);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    status = WdfSpinLockCreate(WDF_NO_OBJECT_ATTRIBUTES, &g_Lock);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+
+    KMDF_SUBSET_IO_QUEUE_CONFIG_INIT_PARALLEL_DEFAULT(&queueConfig);
+    queueConfig.EvtIoDeviceControl = SketchEvtIoDeviceControl;
+    WDF_OBJECT_ATTRIBUTES_INIT(&queueAttributes);
+    KMDF_SUBSET_SET_CONTEXT(&queueAttributes, SKETCH_QUEUE_CONTEXT);
+    queueAttributes.EvtCleanupCallback = SketchEvtQueueCleanup;
+    status = WdfIoQueueCreate(device, &queueConfig, &queueAttributes, &defaultQueue);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    context = SketchQueueContext(defaultQueue);
+    context->Parked = g_Parked;
+    context->Lock = g_Lock;
+    context->Sequence = 0;
+
+    status = WdfDeviceCreateSymbolicLink(device, &linkName);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+    WdfControlFinishInitializing(device);
+    return STATUS_SUCCESS;
+}
+`;
+
+const PRELUDE = `${KERNEL_PRELUDE}#include "KmdfSubset.h"\n`;
+
+describe('KmdfSubset.h compiles against documented signatures', () => {
+  for (const target of [MINGW_X64, MINGW_X86]) {
+    it(`inverted-call control-device sketch: ${target.name}, -DSTRICT -Wall -Wextra -Werror`, () => {
+      const result = compile(target, SKETCH, { flags: FLAGS });
+      expect(result.output).toBe('');
+      expect(result.ok).toBe(true);
+    });
+  }
+
+  it('positive control for the negatives: the correct forms compile', () => {
+    const source = `${PRELUDE}
+NTSTATUS Good(WDFQUEUE Queue, WDFREQUEST Request)
+{
+    PVOID buffer;
+    NTSTATUS status = WdfRequestRetrieveOutputBuffer(Request, 8, &buffer, NULL);
+    if (NT_SUCCESS(status)) {
+        status = WdfRequestForwardToIoQueue(Request, Queue);
+    }
+    if (!NT_SUCCESS(status)) {
+        WdfRequestCompleteWithInformation(Request, status, 0);
+    }
+    return status;
+}
+`;
+    const result = compile(MINGW_X64, source, { flags: FLAGS });
+    expect(result.output).toBe('');
+    expect(result.ok).toBe(true);
+  });
+
+  it('fails without <ntddk.h> first, saying what to include', () => {
+    const result = compile(MINGW_X64, '#include "KmdfSubset.h"\n', { flags: FLAGS });
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain('Include <ntddk.h> or <wdm.h> before KmdfSubset.h.');
+  });
+});
+
+describe('KmdfSubset.h negative controls (each must fail to compile)', () => {
+  it('rejects a WDFQUEUE passed where a WDFREQUEST is expected', () => {
+    const source = `${PRELUDE}VOID Bad(WDFQUEUE Queue)\n{\n    WdfRequestComplete(Queue, STATUS_SUCCESS);\n}\n`;
+    const result = compile(MINGW_X64, source, { flags: FLAGS });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/passing argument 1 of .WdfRequestComplete. from incompatible pointer type/);
+    expect(result.output).toContain('incompatible-pointer-types');
+  });
+
+  it('rejects an ignored NTSTATUS from WdfRequestRetrieveOutputBuffer', () => {
+    const source = `${PRELUDE}VOID Bad(WDFREQUEST Request)\n{\n    PVOID buffer;\n    WdfRequestRetrieveOutputBuffer(Request, 8, &buffer, NULL);\n}\n`;
+    const result = compile(MINGW_X64, source, { flags: FLAGS });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/ignoring return value of .WdfRequestRetrieveOutputBuffer./);
+    expect(result.output).toContain('unused-result');
+  });
+
+  it('rejects a misspelled method name', () => {
+    const source = `${PRELUDE}VOID Bad(WDFREQUEST Request)\n{\n    WdfRequestCompleteWithInfo(Request, STATUS_SUCCESS, 0);\n}\n`;
+    const result = compile(MINGW_X64, source, { flags: FLAGS });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/implicit declaration of function .WdfRequestCompleteWithInfo./);
+  });
+
+  it('rejects a callback whose signature does not match its role typedef', () => {
+    const source = `${PRELUDE}EVT_WDF_FILE_CLEANUP BadCleanup;\nVOID BadCleanup(WDFREQUEST Request)\n{\n    WdfRequestComplete(Request, STATUS_SUCCESS);\n}\n`;
+    const result = compile(MINGW_X64, source, { flags: FLAGS });
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/conflicting types for .BadCleanup./);
+  });
+});

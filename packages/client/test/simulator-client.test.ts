@@ -362,6 +362,7 @@ describe('nothing is left behind', () => {
     await pending;
     await opened.close();
     await simulator.settle();
-    expect(timers()).toBe(baseline);
+    // At most the baseline: a runner timer that was pending at the start may have fired since.
+    expect(timers()).toBeLessThanOrEqual(baseline);
   });
 });

@@ -18,6 +18,8 @@ const SYSTEM_TOOLS = [
   { check: 'i686-w64-mingw32-gcc', packages: ['gcc-mingw-w64-i686', 'mingw-w64-i686-dev'] },
   { check: 'x86_64-w64-mingw32-g++', packages: ['g++-mingw-w64-x86-64'] },
   { check: 'clang', packages: ['clang'] },
+  // The driver compile check runs cppcheck on the rendered KMDF driver.
+  { check: 'cppcheck', packages: ['cppcheck'] },
   // Native gcc with ASan/UBSan runs the driver core's unit tests and differential harness.
   { check: 'gcc', packages: ['gcc', 'libc6-dev'] },
   { check: '/usr/share/mingw-w64/include/ddk/ntddk.h', packages: ['mingw-w64-common', 'mingw-w64-tools'] },

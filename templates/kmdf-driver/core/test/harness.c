@@ -1,44 +1,57 @@
 /*
- * Native scenario harness for the portable core: plays the KMDF glue (allocator, lock, request
- * completion) and reads a scenario script on stdin, one command a line:
+ * Native scenario harness for the portable core. It plays the KMDF glue and the framework around
+ * it: allocator, lock, one "manual queue" per (handle, channel) from which the framework cancels
+ * and the core takes back, METHOD_BUFFERED buffers (input and output share memory), and request
+ * completion. It links the device table rendered for a device and that device's Handlers.c.
+ * It reads a scenario script on stdin, one command a line:
  *
  *   open H ACCESS                  a file object H is created (ACCESS is recorded, not checked:
  *                                  the I/O manager's access check is not the core's)
- *   subscribe H REQ CHANNEL OUTLEN subscribe request REQ on handle H, channel index, output length
- *   emit CHANNEL KIND PAYLOADHEX   an event (PAYLOADHEX may be '-' for an empty payload)
- *   cancel REQ                     CancelIoEx of REQ (nothing if it is no longer outstanding)
- *   close H                        handle close (R5)
+ *   subscribe H REQ CHANNEL OUTLEN the subscribe request of a channel (by index), no input
+ *   ioctl H REQ CODE OUTLEN INHEX  any device-control request: IOCTL code, output length, input
+ *                                  bytes in hex ('-' for no input)
+ *   emit CHANNEL KIND PAYLOADHEX   an event through CoreEmit (PAYLOADHEX '-' for none)
+ *   cancel REQ                     CancelIoEx of REQ: the framework cancels it if it is parked
+ *                                  (nothing happens if it is no longer outstanding)
+ *   close H                        handle close (cleanup: R5)
+ *   state                          prints `state N` then one line per subscription:
+ *                                  `sub H CHANNEL RINGFILL DROPPED NEXTSEQUENCE PARKED`
  *   reset                          closes every handle without printing its completions, checks
  *                                  that every allocation was freed, starts a fresh core, prints `reset`
  *   # ...                          comment; blank lines are ignored
  *
  * It prints one line per completion, in completion order: `REQ STATUS HEXBYTES`, STATUS as 8
  * upper-case hex digits, HEXBYTES the first Information bytes of the output buffer in lower-case
- * hex, or '-' when there are none. Channels come from the conformance device's generated header.
- * Exit status 0, or 2 with a message on stderr for a malformed script or a broken invariant.
+ * hex, or '-' when there are none. Exit status 0, or 2 with a message on stderr for a malformed
+ * script or a broken glue contract (lock misuse, double completion, a leak).
  */
-#include "Core.h"
+#include "Handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const CORE_CHANNEL_CONFIG Channels[CONFORMANCE_DEVICE_CHANNEL_COUNT] = {
-    { CONFORMANCE_DEVICE_EVENTS_CAPACITY, CONFORMANCE_DEVICE_EVENTS_OVERFLOW_POLICY, CONFORMANCE_DEVICE_EVENTS_MINIMUM_OUTPUT_BYTES },
-    { CONFORMANCE_DEVICE_LATEST_CAPACITY, CONFORMANCE_DEVICE_LATEST_OVERFLOW_POLICY, CONFORMANCE_DEVICE_LATEST_MINIMUM_OUTPUT_BYTES },
-    { CONFORMANCE_DEVICE_AUDIT_CAPACITY, CONFORMANCE_DEVICE_AUDIT_OVERFLOW_POLICY, CONFORMANCE_DEVICE_AUDIT_MINIMUM_OUTPUT_BYTES },
-};
+void ConformanceHandlersReset(void);
+
+#define MAX_CHANNELS 16
+
+typedef struct _REQUEST_SLOT REQUEST_SLOT;
 
 typedef struct {
     long Id;
     unsigned Access;
     CORE_FILE File;
+    REQUEST_SLOT *Parked[MAX_CHANNELS]; /* FIFO per channel: the framework's manual queue */
 } HANDLE_SLOT;
 
-typedef struct {
+struct _REQUEST_SLOT {
     long Id;
     CORE_REQUEST Core;
-} REQUEST_SLOT;
+    UINT8 *Buffer;                      /* METHOD_BUFFERED: one buffer for input and output */
+    REQUEST_SLOT *NextParked;
+    HANDLE_SLOT *ParkedOn;              /* set while in a manual queue */
+    UINT32 ParkedChannel;
+};
 
 static struct {
     long Allocations;
@@ -51,6 +64,7 @@ static HANDLE_SLOT **Handles;
 static size_t HandleCount, HandleCapacity;
 static REQUEST_SLOT **Requests;
 static size_t RequestCount, RequestCapacity;
+static CORE Core;
 
 static void Fail(const char *Message, const char *Detail)
 {
@@ -58,6 +72,8 @@ static void Fail(const char *Message, const char *Detail)
     fflush(stdout);
     exit(2);
 }
+
+/* ---- the glue's side of CORE_OPS ------------------------------------------------------- */
 
 static void *GlueAllocate(void *Context, size_t Bytes)
 {
@@ -83,9 +99,7 @@ static void GlueFree(void *Context, void *Memory)
 static uintptr_t GlueLock(void *Context)
 {
     (void)Context;
-    if (Glue.LockHeld) {
-        Fail("lock taken twice (a spin lock would deadlock)", NULL);
-    }
+    if (Glue.LockHeld) Fail("lock taken twice (a spin lock would deadlock)", NULL);
     Glue.LockHeld = 1;
     return 0x5A;
 }
@@ -93,10 +107,48 @@ static uintptr_t GlueLock(void *Context)
 static void GlueUnlock(void *Context, uintptr_t State)
 {
     (void)Context;
-    if (!Glue.LockHeld || State != 0x5A) {
-        Fail("unlock without the lock or with another state", NULL);
-    }
+    if (!Glue.LockHeld || State != 0x5A) Fail("unlock without the lock or with another state", NULL);
     Glue.LockHeld = 0;
+}
+
+static HANDLE_SLOT *HandleOfFile(CORE_FILE *File)
+{
+    return (HANDLE_SLOT *)File->GlueFile;
+}
+
+static REQUEST_SLOT *Dispatching; /* the request CoreDispatch is working on */
+static HANDLE_SLOT *DispatchingHandle;
+
+static NTSTATUS GlueParkRequest(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
+{
+    REQUEST_SLOT *slot = (REQUEST_SLOT *)Request->GlueRequest;
+    REQUEST_SLOT **link;
+    (void)Context;
+    if (!Glue.LockHeld) Fail("ParkRequest called without the lock", NULL);
+    if (ChannelIndex >= MAX_CHANNELS) Fail("ParkRequest on an unknown channel", NULL);
+    if (slot != Dispatching || slot->ParkedOn != NULL) Fail("ParkRequest of a request that is not being dispatched", NULL);
+    link = &DispatchingHandle->Parked[ChannelIndex];
+    while (*link != NULL) link = &(*link)->NextParked;
+    *link = slot;
+    slot->NextParked = NULL;
+    slot->ParkedOn = DispatchingHandle;
+    slot->ParkedChannel = ChannelIndex;
+    return STATUS_SUCCESS;
+}
+
+static CORE_REQUEST *GlueTakeParked(void *Context, CORE_FILE *File, UINT32 ChannelIndex)
+{
+    HANDLE_SLOT *handle = HandleOfFile(File);
+    REQUEST_SLOT *slot;
+    (void)Context;
+    if (!Glue.LockHeld) Fail("TakeParkedRequest called without the lock", NULL);
+    if (ChannelIndex >= MAX_CHANNELS) Fail("TakeParkedRequest on an unknown channel", NULL);
+    slot = handle->Parked[ChannelIndex];
+    if (slot == NULL) return NULL;
+    handle->Parked[ChannelIndex] = slot->NextParked;
+    slot->NextParked = NULL;
+    slot->ParkedOn = NULL;
+    return &slot->Core;
 }
 
 static void RemoveRequest(REQUEST_SLOT *Slot)
@@ -109,46 +161,57 @@ static void RemoveRequest(REQUEST_SLOT *Slot)
             return;
         }
     }
-    Fail("completion of a request the harness does not hold", NULL);
+    Fail("completion of a request the harness does not hold (completed twice?)", NULL);
+}
+
+static void PrintCompletion(REQUEST_SLOT *Slot, NTSTATUS Status, size_t Information)
+{
+    size_t index;
+    if (Glue.Quiet) return;
+    printf("%ld %08X ", Slot->Id, (unsigned)(uint32_t)Status);
+    if (Information == 0) putchar('-');
+    for (index = 0; index < Information; index++) printf("%02x", Slot->Buffer[index]);
+    putchar('\n');
+}
+
+static void FinishRequest(REQUEST_SLOT *Slot, NTSTATUS Status, size_t Information)
+{
+    if (Slot->ParkedOn != NULL) Fail("a request completed while still in a manual queue", NULL);
+    if (Information > Slot->Core.OutputLength) Fail("Information larger than the output buffer", NULL);
+    PrintCompletion(Slot, Status, Information);
+    RemoveRequest(Slot);
+    free(Slot->Buffer);
+    free(Slot);
 }
 
 static void GlueComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
-    REQUEST_SLOT *slot = (REQUEST_SLOT *)Request->GlueRequest;
     (void)Context;
-    if (Glue.LockHeld) {
-        Fail("request completed with the core's lock held", NULL);
-    }
-    if (Information > Request->OutputLength) {
-        Fail("Information larger than the output buffer", NULL);
-    }
-    if (!Glue.Quiet) {
-        size_t index;
-        printf("%ld %08X ", slot->Id, (unsigned)(uint32_t)Status);
-        if (Information == 0) {
-            putchar('-');
-        }
-        for (index = 0; index < Information; index++) {
-            printf("%02x", Request->OutputBuffer[index]);
-        }
-        putchar('\n');
-    }
-    RemoveRequest(slot);
-    free(Request->OutputBuffer);
-    free(slot);
+    if (Glue.LockHeld) Fail("request completed with the core's lock held", NULL);
+    FinishRequest((REQUEST_SLOT *)Request->GlueRequest, Status, Information);
 }
 
-static const CORE_OPS Ops = { NULL, GlueAllocate, GlueFree, GlueLock, GlueUnlock, GlueComplete };
+static const CORE_OPS Ops = { NULL, GlueAllocate, GlueFree, GlueLock, GlueUnlock, GlueParkRequest, GlueTakeParked, GlueComplete };
 
-static CORE Core;
+/* The framework cancels a request in a manual queue and completes it itself. */
+static void FrameworkCancel(REQUEST_SLOT *Slot)
+{
+    REQUEST_SLOT **link;
+    if (Slot->ParkedOn == NULL) return; /* not in a queue: not cancelable (ERROR_NOT_FOUND) */
+    link = &Slot->ParkedOn->Parked[Slot->ParkedChannel];
+    while (*link != Slot) link = &(*link)->NextParked;
+    *link = Slot->NextParked;
+    Slot->ParkedOn = NULL;
+    FinishRequest(Slot, STATUS_CANCELLED, 0);
+}
+
+/* ---- scenario commands -------------------------------------------------------------------- */
 
 static HANDLE_SLOT *FindHandle(long Id)
 {
     size_t index;
     for (index = 0; index < HandleCount; index++) {
-        if (Handles[index]->Id == Id) {
-            return Handles[index];
-        }
+        if (Handles[index]->Id == Id) return Handles[index];
     }
     return NULL;
 }
@@ -157,9 +220,7 @@ static REQUEST_SLOT *FindRequest(long Id)
 {
     size_t index;
     for (index = 0; index < RequestCount; index++) {
-        if (Requests[index]->Id == Id) {
-            return Requests[index];
-        }
+        if (Requests[index]->Id == Id) return Requests[index];
     }
     return NULL;
 }
@@ -167,7 +228,12 @@ static REQUEST_SLOT *FindRequest(long Id)
 static void CloseHandleSlot(HANDLE_SLOT *Slot)
 {
     size_t index;
+    UINT32 channel;
     CoreFileClose(&Core, &Slot->File);
+    CoreFileClose(&Core, &Slot->File); /* EvtFileClose after EvtFileCleanup: must be harmless */
+    for (channel = 0; channel < MAX_CHANNELS; channel++) {
+        if (Slot->Parked[channel] != NULL) Fail("a request is still parked after its handle was closed", NULL);
+    }
     for (index = 0; index < HandleCount; index++) {
         if (Handles[index] == Slot) {
             memmove(&Handles[index], &Handles[index + 1], (HandleCount - index - 1) * sizeof(Handles[0]));
@@ -180,25 +246,19 @@ static void CloseHandleSlot(HANDLE_SLOT *Slot)
 
 static void StartCore(void)
 {
-    if (CoreInitialize(&Core, &Ops, Channels, CONFORMANCE_DEVICE_CHANNEL_COUNT) != STATUS_SUCCESS) {
-        Fail("CoreInitialize failed", NULL);
-    }
+    if (CoreInitialize(&Core, &Ops, &DeviceConfig) != STATUS_SUCCESS) Fail("CoreInitialize failed", NULL);
+    if (Core.ChannelCount > MAX_CHANNELS) Fail("the device has more channels than the harness supports", NULL);
+    ConformanceHandlersReset();
 }
 
 static void StopCore(void)
 {
     Glue.Quiet = 1;
-    while (HandleCount > 0) {
-        CloseHandleSlot(Handles[0]);
-    }
+    while (HandleCount > 0) CloseHandleSlot(Handles[0]);
     Glue.Quiet = 0;
-    if (RequestCount != 0) {
-        Fail("requests outstanding after every handle was closed", NULL);
-    }
+    if (RequestCount != 0) Fail("requests outstanding after every handle was closed", NULL);
     CoreUninitialize(&Core);
-    if (Glue.Allocations != 0) {
-        Fail("the core leaked allocations", NULL);
-    }
+    if (Glue.Allocations != 0) Fail("the core leaked allocations", NULL);
 }
 
 static int HexDigit(int Character)
@@ -219,6 +279,28 @@ static long ParseLong(const char *Text)
     return value;
 }
 
+/* Decodes HEX ('-' for none) into a new buffer of at least MinimumBytes; *Length gets the bytes. */
+static UINT8 *ParseHex(const char *Hex, size_t MinimumBytes, size_t *Length)
+{
+    size_t digits = strcmp(Hex, "-") == 0 ? 0 : strlen(Hex);
+    size_t bytes;
+    size_t index;
+    UINT8 *buffer;
+    if (digits % 2 != 0) Fail("odd number of hex digits", Hex);
+    bytes = digits / 2;
+    buffer = malloc((bytes > MinimumBytes ? bytes : MinimumBytes) + 1);
+    if (buffer == NULL) Fail("out of memory", NULL);
+    memset(buffer, 0xCC, (bytes > MinimumBytes ? bytes : MinimumBytes) + 1); /* garbage the core must not return */
+    for (index = 0; index < bytes; index++) {
+        int high = HexDigit(Hex[2 * index]);
+        int low = HexDigit(Hex[2 * index + 1]);
+        if (high < 0 || low < 0) Fail("bad hex digit", Hex);
+        buffer[index] = (UINT8)(high * 16 + low);
+    }
+    *Length = bytes;
+    return buffer;
+}
+
 static void Grow(void ***Array, size_t *Capacity, size_t Count)
 {
     if (Count == *Capacity) {
@@ -227,6 +309,48 @@ static void Grow(void ***Array, size_t *Capacity, size_t Count)
         if (grown == NULL) Fail("out of memory", NULL);
         *Array = grown;
         *Capacity = capacity;
+    }
+}
+
+/* A device-control request as the I/O manager builds it for METHOD_BUFFERED. */
+static void Submit(HANDLE_SLOT *Handle, long Id, UINT32 Code, long OutputLength, const char *InputHex)
+{
+    REQUEST_SLOT *slot;
+    size_t inputLength;
+    if (FindRequest(Id) != NULL) Fail("request still outstanding", NULL);
+    if (OutputLength < 0) Fail("negative output length", NULL);
+    slot = calloc(1, sizeof(*slot));
+    if (slot == NULL) Fail("out of memory", NULL);
+    slot->Id = Id;
+    slot->Buffer = ParseHex(InputHex, (size_t)OutputLength, &inputLength);
+    slot->Core.GlueRequest = slot;
+    slot->Core.InputBuffer = inputLength > 0 ? slot->Buffer : NULL;
+    slot->Core.InputLength = inputLength;
+    slot->Core.OutputBuffer = OutputLength > 0 ? slot->Buffer : NULL;
+    slot->Core.OutputLength = (size_t)OutputLength;
+    Grow((void ***)&Requests, &RequestCapacity, RequestCount);
+    Requests[RequestCount++] = slot;
+    Dispatching = slot;
+    DispatchingHandle = Handle;
+    (void)CoreDispatch(&Core, &Handle->File, &slot->Core, Code);
+    Dispatching = NULL;
+    DispatchingHandle = NULL;
+}
+
+static void PrintState(void)
+{
+    CORE_SUBSCRIPTION_STATE states[64];
+    UINT32 total = CoreQueryState(&Core, states, 64);
+    UINT32 index;
+    if (total > 64) Fail("more subscriptions than the state command prints", NULL);
+    printf("state %u\n", (unsigned)total);
+    for (index = 0; index < total; index++) {
+        HANDLE_SLOT *handle = (HANDLE_SLOT *)states[index].GlueFile;
+        unsigned parked = 0;
+        REQUEST_SLOT *slot;
+        for (slot = handle->Parked[states[index].ChannelIndex]; slot != NULL; slot = slot->NextParked) parked++;
+        printf("sub %ld %u %u %llu %llu %u\n", handle->Id, (unsigned)states[index].ChannelIndex, (unsigned)states[index].RingFill,
+               (unsigned long long)states[index].DroppedTotal, (unsigned long long)states[index].NextSequence, parked);
     }
 }
 
@@ -239,9 +363,7 @@ static void RunLine(char *Line)
         words[count++] = word;
         word = strtok(NULL, " \t\r\n");
     }
-    if (count == 0 || words[0][0] == '#') {
-        return;
-    }
+    if (count == 0 || words[0][0] == '#') return;
     if (strcmp(words[0], "open") == 0 && count == 3) {
         long id = ParseLong(words[1]);
         HANDLE_SLOT *slot;
@@ -250,58 +372,35 @@ static void RunLine(char *Line)
         if (slot == NULL) Fail("out of memory", NULL);
         slot->Id = id;
         slot->Access = (unsigned)ParseLong(words[2]);
-        CoreFileOpen(&Core, &slot->File);
+        CoreFileOpen(&Core, &slot->File, slot);
         Grow((void ***)&Handles, &HandleCapacity, HandleCount);
         Handles[HandleCount++] = slot;
     } else if (strcmp(words[0], "subscribe") == 0 && count == 5) {
         HANDLE_SLOT *handle = FindHandle(ParseLong(words[1]));
-        long id = ParseLong(words[2]);
         long channel = ParseLong(words[3]);
-        long length = ParseLong(words[4]);
-        REQUEST_SLOT *slot;
         if (handle == NULL) Fail("handle not open", words[1]);
-        if (FindRequest(id) != NULL) Fail("request still outstanding", words[2]);
-        if (channel < 0 || length < 0) Fail("negative channel or length", NULL);
-        slot = calloc(1, sizeof(*slot));
-        if (slot == NULL) Fail("out of memory", NULL);
-        slot->Id = id;
-        slot->Core.GlueRequest = slot;
-        slot->Core.OutputLength = (size_t)length;
-        slot->Core.OutputBuffer = malloc(length > 0 ? (size_t)length : 1u);
-        if (slot->Core.OutputBuffer == NULL) Fail("out of memory", NULL);
-        memset(slot->Core.OutputBuffer, 0xCC, length > 0 ? (size_t)length : 1u); /* garbage the core must overwrite */
-        Grow((void ***)&Requests, &RequestCapacity, RequestCount);
-        Requests[RequestCount++] = slot;
-        (void)CoreSubscribe(&Core, &handle->File, (UINT32)channel, &slot->Core);
+        if (channel < 0 || (UINT32)channel >= Core.ChannelCount) Fail("no such channel", words[3]);
+        Submit(handle, ParseLong(words[2]), DeviceConfig.Channels[channel].SubscribeCode, ParseLong(words[4]), "-");
+    } else if (strcmp(words[0], "ioctl") == 0 && count == 6) {
+        HANDLE_SLOT *handle = FindHandle(ParseLong(words[1]));
+        if (handle == NULL) Fail("handle not open", words[1]);
+        Submit(handle, ParseLong(words[2]), (UINT32)strtoul(words[3], NULL, 0), ParseLong(words[4]), words[5]);
     } else if (strcmp(words[0], "emit") == 0 && count == 4) {
-        long channel = ParseLong(words[1]);
-        long kind = ParseLong(words[2]);
-        const char *hex = words[3];
-        size_t length = strcmp(hex, "-") == 0 ? 0 : strlen(hex);
-        UINT8 *payload;
-        size_t index;
-        if (length % 2 != 0) Fail("odd number of hex digits", hex);
-        payload = malloc(length / 2 + 1);
-        if (payload == NULL) Fail("out of memory", NULL);
-        for (index = 0; index < length / 2; index++) {
-            int high = HexDigit(hex[2 * index]);
-            int low = HexDigit(hex[2 * index + 1]);
-            if (high < 0 || low < 0) Fail("bad hex digit", hex);
-            payload[index] = (UINT8)(high * 16 + low);
-        }
-        if (CoreEmit(&Core, (UINT32)channel, (UINT16)kind, payload, (UINT32)(length / 2)) != STATUS_SUCCESS) {
+        size_t length;
+        UINT8 *payload = ParseHex(words[3], 0, &length);
+        if (CoreEmit(&Core, (UINT32)ParseLong(words[1]), (UINT16)ParseLong(words[2]), payload, (UINT32)length) != STATUS_SUCCESS) {
             Fail("CoreEmit refused the event", NULL);
         }
         free(payload);
     } else if (strcmp(words[0], "cancel") == 0 && count == 2) {
         REQUEST_SLOT *slot = FindRequest(ParseLong(words[1]));
-        if (slot != NULL) {
-            (void)CoreCancel(&Core, &slot->Core);
-        }
+        if (slot != NULL) FrameworkCancel(slot);
     } else if (strcmp(words[0], "close") == 0 && count == 2) {
         HANDLE_SLOT *slot = FindHandle(ParseLong(words[1]));
         if (slot == NULL) Fail("handle not open", words[1]);
         CloseHandleSlot(slot);
+    } else if (strcmp(words[0], "state") == 0 && count == 1) {
+        PrintState();
     } else if (strcmp(words[0], "reset") == 0 && count == 1) {
         StopCore();
         StartCore();
@@ -309,11 +408,12 @@ static void RunLine(char *Line)
     } else {
         Fail("unknown or malformed command", words[0]);
     }
+    fflush(stdout);
 }
 
 int main(void)
 {
-    static char line[8192];
+    static char line[65536];
     StartCore();
     while (fgets(line, sizeof(line), stdin) != NULL) {
         Glue.Line++;

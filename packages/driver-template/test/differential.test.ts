@@ -1,36 +1,43 @@
 /**
  * Differential test (DESIGN.md section 8, item 5): the portable C core of the KMDF template
- * (templates/kmdf-driver/core), compiled natively with gcc under ASan/UBSan, and the TypeScript
- * reference model (DriverModel) run the same scenario scripts and must produce identical
- * completion traces: request id, NTSTATUS and every byte returned.
+ * (templates/kmdf-driver/core) with the conformance device's rendered device table and its C
+ * Handlers.c, compiled natively with gcc under ASan/UBSan, and the TypeScript reference model
+ * (DriverModel) run the same scenario scripts and must produce identical completion traces:
+ * request id, NTSTATUS and every byte returned.
  *
  * The scenarios are hand-written ones plus fast-check-generated ones (opens, subscribe requests
- * with valid and too-small buffers, Events/Latest events with encoded payloads, cancels, closes),
- * all sent to one harness process with a `reset` line between scenarios. If a generated scenario
+ * with valid and too-small buffers, Events/Latest events with encoded payloads, cancels, closes,
+ * and device-control requests of every code, known or not, with right and wrong lengths), all
+ * sent to one harness process with a `reset` line between scenarios. If a generated scenario
  * differs, fast-check runs again one harness process per scenario to shrink it and prints the
  * smallest script. FC_SEED and FC_RUNS (default 500) change the generated set.
  *
  * The script format is the harness's (see templates/kmdf-driver/core/test/harness.c).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DriverModel } from '../src/driver-model.js';
-import { STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_SUCCESS, hex32 } from '../src/ntstatus.js';
-import { LargeCodec, SmallCodec, device } from './helpers.js';
+import {
+  CounterCodec,
+  EchoDataCodec,
+  EmitRequestCodec,
+  LargeCodec,
+  SmallCodec,
+  conformanceDevice as device,
+  eventData,
+} from '@inverted-call/conformance';
+import {
+  DriverModel,
+  STATUS_BUFFER_TOO_SMALL,
+  STATUS_CANCELLED,
+  STATUS_INVALID_DEVICE_REQUEST,
+  STATUS_INVALID_PARAMETER,
+  STATUS_SUCCESS,
+} from '@inverted-call/simulator';
+import { buildHarness, hex32, runNative, type NativeBuild } from './support/native.js';
 
 const SEED = process.env.FC_SEED === undefined ? 20261121 : Number(process.env.FC_SEED);
 const RUNS = Number(process.env.FC_RUNS ?? 500);
-
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const CORE_DIR = join(REPO, 'templates/kmdf-driver/core');
-const HEADER_DIR = join(REPO, 'packages/conformance/src/device');
-const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g'];
-const INCLUDES = [`-I${join(CORE_DIR, 'test')}`, `-I${CORE_DIR}`, `-I${HEADER_DIR}`];
 
 type ChannelName = 'Events' | 'Latest';
 const CHANNEL_INDEX: Record<ChannelName, number> = { Events: 0, Latest: 1 };
@@ -41,6 +48,7 @@ type Op =
   | { readonly op: 'open'; readonly handle: number; readonly access: number }
   | { readonly op: 'subscribe'; readonly handle: number; readonly request: number; readonly channel: ChannelName; readonly outputLength: number }
   | { readonly op: 'emit'; readonly channel: ChannelName; readonly kind: number; readonly payload: Uint8Array }
+  | { readonly op: 'ioctl'; readonly handle: number; readonly request: number; readonly code: number; readonly outputLength: number; readonly input: Uint8Array | null }
   | { readonly op: 'cancel'; readonly request: number }
   | { readonly op: 'close'; readonly handle: number };
 
@@ -55,12 +63,21 @@ function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** Access bits a code needs (CTL_CODE bits 14-15); the I/O manager refuses a handle without them. */
+const requiredAccess = (code: number): number => (code >>> 14) & 3;
+
 function scriptOf(ops: readonly Op[]): string {
+  const access = new Map<number, number>();
   return ops
     .map((op) => {
       switch (op.op) {
         case 'open':
+          access.set(op.handle, op.access);
           return `open ${op.handle} ${op.access}`;
+        case 'ioctl':
+          // Refused before any driver sees it: the model records that as an io-manager completion.
+          if ((access.get(op.handle)! & requiredAccess(op.code)) !== requiredAccess(op.code)) return '# refused by the I/O manager';
+          return `ioctl ${op.handle} ${op.request} 0x${op.code.toString(16)} ${op.outputLength} ${op.input && op.input.byteLength > 0 ? toHex(op.input) : '-'}`;
         case 'subscribe':
           return `subscribe ${op.handle} ${op.request} ${CHANNEL_INDEX[op.channel]} ${op.outputLength}`;
         case 'emit':
@@ -68,15 +85,58 @@ function scriptOf(ops: readonly Op[]): string {
         case 'cancel':
           return `cancel ${op.request}`;
         case 'close':
+          access.delete(op.handle);
           return `close ${op.handle}`;
       }
     })
     .join('\n');
 }
 
+/**
+ * What the conformance driver's Handlers.c does, run against the model for a dispatched call
+ * (the simulator's conformance target does the same through its call handlers).
+ */
+function runConformanceCall(model: DriverModel, requestId: number, name: string, input: Uint8Array | null, counter: { value: bigint }): void {
+  switch (name) {
+    case 'Echo':
+      model.completeCall(requestId, STATUS_SUCCESS, EchoDataCodec.encode(EchoDataCodec.decode(input!)));
+      return;
+    case 'ReadCounter':
+      model.completeCall(requestId, STATUS_SUCCESS, CounterCodec.encode({ value: counter.value }));
+      return;
+    case 'WriteCounter':
+      counter.value = CounterCodec.decode(input!).value;
+      model.completeCall(requestId, STATUS_SUCCESS);
+      return;
+    case 'Ping':
+      model.completeCall(requestId, STATUS_SUCCESS);
+      return;
+    case 'Inject': {
+      const request = EmitRequestCodec.decode(input!);
+      const channelName = CHANNEL_NAMES[request.channel];
+      const kind = channelName && Object.values(device.channels[channelName].events).find((event) => event.id === request.kind);
+      if (!channelName || !kind) {
+        model.completeCall(requestId, STATUS_INVALID_PARAMETER);
+        return;
+      }
+      const codec = kind.name === 'Large' ? LargeCodec : SmallCodec;
+      for (let index = 0; index < request.count; index++) {
+        model.emit(channelName, kind.id, (codec as typeof SmallCodec).encode(eventData(kind.name, request.firstTag + BigInt(index)) as never));
+      }
+      model.completeCall(requestId, STATUS_SUCCESS, CounterCodec.encode({ value: BigInt(request.count) }));
+      return;
+    }
+    default:
+      throw new Error(`no conformance handler for ${name}`);
+  }
+}
+
+const CHANNEL_NAMES = Object.keys(device.channels) as (keyof typeof device.channels)[];
+
 /** The model's trace in the harness's line format; io-manager completions are not the core's. */
 function modelTrace(ops: readonly Op[]): string[] {
   const model = new DriverModel(device);
+  const counter = { value: 0n };
   for (const op of ops) {
     switch (op.op) {
       case 'open':
@@ -88,6 +148,11 @@ function modelTrace(ops: readonly Op[]): string[] {
       case 'emit':
         model.emit(op.channel, op.kind, op.payload);
         break;
+      case 'ioctl': {
+        const result = model.submit({ requestId: op.request, handleId: op.handle, code: op.code, input: op.input, outputLength: op.outputLength });
+        if (result.disposition === 'dispatched') runConformanceCall(model, op.request, result.call.name, op.input, counter);
+        break;
+      }
       case 'cancel':
         model.cancel(op.request);
         break;
@@ -102,25 +167,12 @@ function modelTrace(ops: readonly Op[]): string[] {
     .map((entry) => `${entry.requestId} ${hex32(entry.status)} ${entry.bytes.byteLength > 0 ? toHex(entry.bytes) : '-'}`);
 }
 
-let workDir = '';
-let harnessPath = '';
-
-function compile(output: string, sources: string[]): void {
-  const result = spawnSync('gcc', [...CFLAGS, ...INCLUDES, ...sources, '-o', output], { encoding: 'utf8' });
-  if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}) compiling ${sources.join(' ')}:\n${result.stderr}`);
-}
-
-function run(executable: string, input: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(executable, [], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' } });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+let native: NativeBuild;
 
 /** Runs many scenarios in one harness process; returns each scenario's trace lines. */
 function harnessTraces(scenarios: readonly Scenario[]): string[][] {
   const input = scenarios.map((scenario) => `# ${scenario.name}\n${scriptOf(scenario.ops)}\nreset\n`).join('');
-  const { status, stdout, stderr } = run(harnessPath, input);
+  const { status, stdout, stderr } = runNative(native.harness, input);
   if (status !== 0) throw new Error(`harness exited with ${status}:\n${stderr}`);
   const traces: string[][] = [[]];
   for (const line of stdout.split('\n')) {
@@ -142,6 +194,56 @@ const emitLarge = (tag: number, text = 'large'): Op => ({ op: 'emit', channel: '
 const open = (handle: number, access = READ): Op => ({ op: 'open', handle, access });
 const sub = (handle: number, request: number, channel: ChannelName, outputLength: number): Op => ({ op: 'subscribe', handle, request, channel, outputLength });
 
+const CODES = {
+  Echo: device.calls.Echo.code,
+  ReadCounter: device.calls.ReadCounter.code,
+  WriteCounter: device.calls.WriteCounter.code,
+  Ping: device.calls.Ping.code,
+  Inject: device.calls.Inject.code,
+  ProtocolInfo: device.protocolInfoCode,
+  SubscribeEvents: device.channels.Events.code,
+  SubscribeLatest: device.channels.Latest.code,
+} as const;
+/** Codes no schema entry claims: a neighbour of a call, another function, another device type. */
+const UNKNOWN_CODES = [CODES.Echo + 4 * 0x10, (CODES.Ping & ~0x3ffc) | (0xabc << 2), 0x00224000] as const;
+
+function ioctl(handle: number, request: number, code: number, outputLength: number, input: Uint8Array | null = null): Op {
+  return { op: 'ioctl', handle, request, code, outputLength, input };
+}
+
+const echoData = (value: number, text: string): Uint8Array => EchoDataCodec.encode({ value, text });
+const counterData = (value: bigint): Uint8Array => CounterCodec.encode({ value });
+const emitRequest = (channel: number, kind: number, count: number, firstTag: bigint): Uint8Array =>
+  EmitRequestCodec.encode({ channel, kind, reserved: 0, count, firstTag });
+const bytes = (length: number, fill = 0x41): Uint8Array => new Uint8Array(length).fill(fill);
+
+/** One request of each bad-input kind DESIGN.md names, numbered from `first`. */
+function badInputRequests(handle: number, first: number): Op[] {
+  const echo = echoData(7, 'hi');
+  const cases: [number, number, Uint8Array | null][] = [
+    [CODES.Echo, echo.byteLength, null], // input absent
+    [CODES.Echo, echo.byteLength, echo.subarray(0, echo.byteLength - 1)], // input short
+    [CODES.Echo, echo.byteLength, bytes(echo.byteLength + 1)], // input long
+    [CODES.Echo, 0, echo], // output absent
+    [CODES.Echo, echo.byteLength - 1, echo], // output short
+    [CODES.Echo, echo.byteLength + 64, echo], // output long: fine
+    [CODES.ReadCounter, 8, bytes(1)], // input where none is taken
+    [CODES.ReadCounter, 7, null],
+    [CODES.WriteCounter, 0, counterData(9n)],
+    [CODES.ReadCounter, 8, null],
+    [CODES.Ping, 0, bytes(4)],
+    [CODES.Inject, 8, emitRequest(0, 3, 1, 0n)], // a kind the channel does not have
+    [CODES.Inject, 8, emitRequest(5, 1, 1, 0n)], // no such channel
+    [CODES.ProtocolInfo, 200, bytes(1)],
+    [CODES.ProtocolInfo, 40 + 3 * 16 - 1, null],
+    [CODES.ProtocolInfo, 40 + 3 * 16, null],
+    [CODES.SubscribeLatest, 56, bytes(8)], // a subscribe request with input
+    [CODES.SubscribeEvents, 287, null], // R1
+    ...UNKNOWN_CODES.map((code): [number, number, Uint8Array | null] => [code, 16, null]),
+  ];
+  return cases.map(([code, outputLength, input], index) => ioctl(handle, first + index, code, outputLength, input));
+}
+
 const handWritten: Scenario[] = [
   { name: 'R1 too small on each channel, then the minimum', ops: [open(1), sub(1, 1, 'Events', 287), sub(1, 2, 'Latest', 55), emitSmall('Events', 1), sub(1, 3, 'Events', 288), sub(1, 4, 'Latest', 56), emitSmall('Events', 2), emitSmall('Latest', 3)] },
   { name: 'R2 batch fill, as many whole records as fit', ops: [open(1), sub(1, 1, 'Events', 288), emitSmall('Events', 0), ...[1, 2, 3, 4, 5].map((tag) => emitSmall('Events', tag)), emitLarge(6), sub(1, 2, 'Events', 24 + 32 * 3 + 10), sub(1, 3, 'Events', 300), sub(1, 4, 'Events', 1000)] },
@@ -152,6 +254,15 @@ const handWritten: Scenario[] = [
   { name: 'R4 cancel of a parked request, and of a completed one', ops: [open(1), sub(1, 1, 'Latest', 56), sub(1, 2, 'Latest', 56), cancelOf(1), emitSmall('Latest', 1), cancelOf(2), cancelOf(1), emitSmall('Latest', 2), sub(1, 3, 'Latest', 56)] },
   { name: 'R5 close cancels in submission order across channels, others untouched', ops: [open(1), open(2), sub(1, 1, 'Latest', 56), sub(1, 2, 'Events', 288), sub(2, 3, 'Latest', 56), sub(1, 4, 'Latest', 56), { op: 'close', handle: 1 }, emitSmall('Latest', 5), open(1), sub(1, 5, 'Latest', 56), emitSmall('Latest', 6)] },
   { name: 'R5 close frees the ring: a reopened handle starts at sequence 0', ops: [open(1), sub(1, 1, 'Events', 288), emitSmall('Events', 1), emitSmall('Events', 2), emitSmall('Events', 3), { op: 'close', handle: 1 }, open(1), sub(1, 2, 'Events', 288), emitSmall('Events', 4)] },
+  {
+    name: 'R6/R7 bad input: short, long and absent buffers, unknown codes, input on a subscribe',
+    ops: [
+      open(1, READ_WRITE),
+      ...badInputRequests(1, 100),
+      sub(1, 200, 'Events', 288),
+      ioctl(1, 201, CODES.Inject, 8, emitRequest(0, 1, 2, 40n)), // Inject: completes request 200 first
+    ],
+  },
   { name: 'events with no subscription at all', ops: [emitSmall('Events', 1), emitLarge(2), open(1), emitSmall('Latest', 3), sub(1, 1, 'Latest', 56), emitSmall('Latest', 4)] },
 ];
 
@@ -185,8 +296,11 @@ type Command =
   | { readonly t: 'open'; readonly access: number }
   | { readonly t: 'subscribe'; readonly pick: number; readonly channel: ChannelName; readonly length: number }
   | { readonly t: 'emit'; readonly channel: ChannelName; readonly large: boolean; readonly tag: number; readonly value: number; readonly flag: boolean; readonly text: string; readonly count: number }
+  | { readonly t: 'ioctl'; readonly pick: number; readonly code: number; readonly input: number; readonly output: number; readonly seed: number; readonly text: string }
   | { readonly t: 'cancel'; readonly pick: number }
   | { readonly t: 'close'; readonly pick: number };
+
+const IOCTL_CODES = [...Object.values(CODES), ...UNKNOWN_CODES];
 
 const channelArb = fc.constantFrom<ChannelName>('Events', 'Latest');
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
@@ -204,6 +318,10 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
       text: fc.string({ maxLength: 12 }),
       count: fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 10 }) }),
     }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('ioctl' as const), pick: fc.nat(), code: fc.nat(), input: fc.nat(), output: fc.nat(), seed: fc.nat({ max: 0xffffffff }), text: fc.string({ maxLength: 20 }) }),
   },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('close' as const), pick: fc.nat() }) },
@@ -240,6 +358,12 @@ function opsOf(commands: readonly Command[]): Op[] {
         }
         break;
       }
+      case 'ioctl': {
+        if (openHandles.length === 0) break;
+        const request = nextRequest++;
+        ops.push(ioctlOf(openHandles[command.pick % openHandles.length]!, request, command));
+        break;
+      }
       case 'cancel': {
         if (requests.length === 0) break;
         ops.push(cancelOf(requests[command.pick % requests.length]!)); // may be completed already: a no-op on both sides
@@ -256,29 +380,46 @@ function opsOf(commands: readonly Command[]): Op[] {
   return ops;
 }
 
+/** The valid input of a code (null: it takes none), from the command's seed. */
+function validInput(code: number, seed: number, text: string): Uint8Array | null {
+  switch (code) {
+    case CODES.Echo:
+      return echoData(seed, text);
+    case CODES.WriteCounter:
+      return counterData(BigInt(seed) * 3n);
+    case CODES.Inject:
+      // Mostly real (channel, kind) pairs, some not; a few events, sometimes none.
+      return emitRequest(seed % 4 === 3 ? 1 : seed % 2, [1, 2, 9, 1][(seed >>> 2) % 4]!, (seed >>> 4) % 6, BigInt(seed));
+    default:
+      return null;
+  }
+}
+
+const OUTPUT_SIZES: Record<number, number> = { [CODES.Echo]: 36, [CODES.ReadCounter]: 8, [CODES.Inject]: 8, [CODES.ProtocolInfo]: 88, [CODES.SubscribeEvents]: 288, [CODES.SubscribeLatest]: 56 };
+
+function ioctlOf(handle: number, request: number, command: Extract<Command, { t: 'ioctl' }>): Op {
+  const code = IOCTL_CODES[command.code % IOCTL_CODES.length]!;
+  const valid = validInput(code, command.seed, command.text);
+  const size = valid?.byteLength ?? 0;
+  const inputs: (Uint8Array | null)[] = [valid, valid, valid, null, bytes(size + 1, command.seed & 0xff), size > 1 ? valid!.subarray(0, size - 1) : bytes(2)];
+  const wanted = OUTPUT_SIZES[code] ?? 0;
+  const outputs = [wanted, wanted, wanted + 16, Math.max(0, wanted - 1), 0, 512];
+  return ioctl(handle, request, code, outputs[command.output % outputs.length]!, inputs[command.input % inputs.length]!);
+}
+
 const scenarioArb = fc.array(commandArb, { minLength: 1, maxLength: 80, size: 'max' }).map(opsOf);
 
 // ---- the tests ------------------------------------------------------------------------------
 
 describe('differential: the C core and DriverModel produce identical completion traces', () => {
   beforeAll(() => {
-    const probe = spawnSync('gcc', ['--version'], { encoding: 'utf8' });
-    if (probe.error || probe.status !== 0) {
-      throw new Error(`gcc is required by the differential test (it compiles templates/kmdf-driver/core natively) but could not be run: ${probe.error?.message ?? probe.stderr}. Install it (Debian: apt-get install gcc).`);
-    }
-    workDir = mkdtempSync(join(tmpdir(), 'inverted-call-core-'));
-    harnessPath = join(workDir, 'harness');
-    compile(harnessPath, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'test/harness.c')]);
+    native = buildHarness();
   });
 
-  afterAll(() => {
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => native?.dispose());
 
   it('core_test (unit tests of the core) passes under ASan/UBSan', () => {
-    const executable = join(workDir, 'core_test');
-    compile(executable, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'test/core_test.c')]);
-    const result = run(executable, '');
+    const result = runNative(native.coreTest, '');
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/core_test: \d+ checks, 0 failed/);
     expect(result.status).toBe(0);
@@ -310,7 +451,11 @@ describe('differential: the C core and DriverModel produce identical completion 
     // The generated set must reach what it is meant to cover, or it proves little.
     const lines = traces.flat();
     const statusCount = (status: number) => lines.filter((line) => line.split(' ')[1] === hex32(status)).length;
-    const batches = lines.filter((line) => line.split(' ')[1] === hex32(STATUS_SUCCESS)).map((line) => Buffer.from(line.split(' ')[2]!, 'hex'));
+    // Batches: successful completions of subscribe requests (calls complete with their output struct).
+    const batches = scenarios.flatMap((scenario, index) => {
+      const subscribes = new Set(scenario.ops.flatMap((op) => (op.op === 'subscribe' ? [String(op.request)] : [])));
+      return traces[index]!.map((line) => line.split(' ')).filter(([request, status]) => subscribes.has(request!) && status === hex32(STATUS_SUCCESS)).map(([, , hex]) => Buffer.from(hex!, 'hex'));
+    });
     const coverage = {
       scenarios: scenarios.length,
       ops: scenarios.reduce((sum, scenario) => sum + scenario.ops.length, 0),
@@ -321,6 +466,9 @@ describe('differential: the C core and DriverModel produce identical completion 
       multiRecordBatches: batches.filter((batch) => batch.readUInt32LE(4) > 1).length,
       batchesReportingDrops: batches.filter((batch) => batch.readBigUInt64LE(16) > 0n).length,
       largeRecords: batches.reduce((sum, batch) => sum + kindsOf(batch).filter((kind) => kind === 2).length, 0),
+      invalidParameter: statusCount(STATUS_INVALID_PARAMETER),
+      invalidDeviceRequest: statusCount(STATUS_INVALID_DEVICE_REQUEST),
+      callsAnswered: lines.length - batches.length - statusCount(STATUS_CANCELLED) - statusCount(STATUS_BUFFER_TOO_SMALL) - statusCount(STATUS_INVALID_PARAMETER) - statusCount(STATUS_INVALID_DEVICE_REQUEST),
     };
     console.info('differential coverage', coverage);
     expect(coverage.success).toBeGreaterThan(100);
@@ -329,5 +477,29 @@ describe('differential: the C core and DriverModel produce identical completion 
     expect(coverage.multiRecordBatches).toBeGreaterThan(20);
     expect(coverage.batchesReportingDrops).toBeGreaterThan(10);
     expect(coverage.largeRecords).toBeGreaterThan(20);
+    expect(coverage.invalidParameter).toBeGreaterThan(20);
+    expect(coverage.invalidDeviceRequest).toBeGreaterThan(10);
+    expect(coverage.callsAnswered).toBeGreaterThan(50);
+  });
+});
+
+describe('bad input reaches the core harness and gets the status DESIGN.md names', () => {
+  beforeAll(() => {
+    native = buildHarness();
+  });
+
+  afterAll(() => native?.dispose());
+
+  it('one request of each kind', () => {
+    const ops = [open(1, READ_WRITE), ...badInputRequests(1, 100)];
+    const [trace] = harnessTraces([{ name: 'bad input', ops }]);
+    const statuses = trace!.map((line) => line.split(' ')[1]);
+    const P = hex32(STATUS_INVALID_PARAMETER);
+    const S = hex32(STATUS_BUFFER_TOO_SMALL);
+    const OK = hex32(STATUS_SUCCESS);
+    const U = hex32(STATUS_INVALID_DEVICE_REQUEST);
+    expect(statuses).toEqual([P, P, P, S, S, OK, P, S, OK, OK, P, P, P, P, S, OK, P, S, U, U, U]);
+    // The counter written by WriteCounter (9) is what ReadCounter returns, 8 bytes and no more.
+    expect(trace![9]).toBe(`109 ${OK} ${Buffer.from(counterData(9n)).toString('hex')}`);
   });
 });

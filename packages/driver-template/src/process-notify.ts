@@ -1,0 +1,147 @@
+/**
+ * Which channel and event kinds the template's process-notify callback (Notify.c) feeds, and the
+ * check that their structs have the fields Notify.c writes. Notify.c is fixed C code, so the
+ * schema meets it half way: the created event's struct must have the fields below, by name and
+ * type; extra fields are allowed and left zero.
+ */
+import { SchemaError, type ChannelModel, type DeviceModel, type EventModel, type FieldModel, type SchemaIssue, type StructModel } from '@inverted-call/schema';
+
+/** Names of a channel and its two event kinds, as written in the schema. */
+export interface ProcessNotifyMapping {
+  channel: string;
+  created: string;
+  exited: string;
+}
+
+/** The resolved mapping, with what the renderer needs to emit the glue's macros. */
+export interface ProcessNotifyPlan {
+  channel: ChannelModel;
+  created: EventModel;
+  exited: EventModel;
+  createdStruct: StructModel;
+  exitedStruct: StructModel;
+  /** C name of the image-name state enum (its members Complete, Truncated, Unavailable). */
+  imageNameStateEnum: string;
+  /** Code units the ImageName array holds, NUL included. */
+  imageNameCapacity: number;
+}
+
+/** The struct names `auto` looks for: the shape `examples/process-monitor` uses. */
+export const AUTO_CREATED_STRUCT = 'ProcessCreated';
+export const AUTO_EXITED_STRUCT = 'ProcessExited';
+
+const U64 = { kind: 'primitive', name: 'u64' } as const;
+const I64 = { kind: 'primitive', name: 'i64' } as const;
+const U16 = { kind: 'primitive', name: 'u16' } as const;
+
+interface RequiredField {
+  name: string;
+  accepts: (field: FieldModel, model: DeviceModel) => boolean;
+  typeText: string;
+}
+
+const isPrimitive = (name: string) => (field: FieldModel) => field.type.kind === 'primitive' && field.type.name === name;
+
+const CREATED_FIELDS: readonly RequiredField[] = [
+  { name: 'processId', accepts: isPrimitive(U64.name), typeText: 'u64' },
+  { name: 'parentProcessId', accepts: isPrimitive(U64.name), typeText: 'u64' },
+  { name: 'creatingProcessId', accepts: isPrimitive(U64.name), typeText: 'u64' },
+  { name: 'creatingThreadId', accepts: isPrimitive(U64.name), typeText: 'u64' },
+  { name: 'createTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
+  { name: 'imageNameLength', accepts: isPrimitive(U16.name), typeText: 'u16' },
+  { name: 'imageNameState', accepts: (field, model) => imageNameStateEnum(field, model) !== undefined, typeText: 'an enum with members Complete, Truncated and Unavailable' },
+  { name: 'imageName', accepts: (field) => field.type.kind === 'string' && field.type.encoding === 'utf16' && field.type.length >= 2, typeText: 'wchar[N] with N >= 2' },
+];
+
+const EXITED_FIELDS: readonly RequiredField[] = [
+  { name: 'processId', accepts: isPrimitive(U64.name), typeText: 'u64' },
+  { name: 'exitTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
+];
+
+function imageNameStateEnum(field: FieldModel, model: DeviceModel): string | undefined {
+  if (field.type.kind !== 'enum') return undefined;
+  const name = field.type.name;
+  const entry = model.enums.find((candidate) => candidate.name === name);
+  if (!entry) return undefined;
+  const members = new Set(entry.members.map((member) => member.name));
+  return ['Complete', 'Truncated', 'Unavailable'].every((member) => members.has(member)) ? entry.cName : undefined;
+}
+
+/**
+ * `'auto'` finds a channel with events of the structs ProcessCreated and ProcessExited (none: no
+ * process notifications); `false` turns them off; a mapping names them and must fit. Throws a
+ * SchemaError naming each field that does not fit, with the fix.
+ */
+export function planProcessNotify(model: DeviceModel, option: ProcessNotifyMapping | 'auto' | false): ProcessNotifyPlan | undefined {
+  if (option === false) return undefined;
+  const mapping = option === 'auto' ? autoMapping(model) : option;
+  if (!mapping) return undefined;
+
+  const issues: SchemaIssue[] = [];
+  const channel = model.channels.find((candidate) => candidate.name === mapping.channel);
+  if (!channel) {
+    const known = model.channels.map((candidate) => candidate.name).join(', ') || 'none';
+    throw new SchemaError([{ path: `channels.${mapping.channel}`, message: `processNotify names channel "${mapping.channel}", which the schema does not declare (channels: ${known})`, fix: 'name a declared channel in processNotify.channel, or pass processNotify: false' }]);
+  }
+  const created = findEvent(channel, mapping.created, 'created', issues);
+  const exited = findEvent(channel, mapping.exited, 'exited', issues);
+  if (!created || !exited) throw new SchemaError(issues);
+
+  const createdStruct = structOf(model, created.struct);
+  const exitedStruct = structOf(model, exited.struct);
+  checkFields(model, createdStruct, CREATED_FIELDS, issues);
+  checkFields(model, exitedStruct, EXITED_FIELDS, issues);
+  if (issues.length > 0) throw new SchemaError(issues);
+
+  const stateField = fieldOf(createdStruct, 'imageNameState')!;
+  const nameField = fieldOf(createdStruct, 'imageName')!;
+  return {
+    channel,
+    created,
+    exited,
+    createdStruct,
+    exitedStruct,
+    imageNameStateEnum: imageNameStateEnum(stateField, model)!,
+    imageNameCapacity: nameField.type.kind === 'string' ? nameField.type.length : 0,
+  };
+}
+
+function autoMapping(model: DeviceModel): ProcessNotifyMapping | undefined {
+  for (const channel of model.channels) {
+    const created = channel.events.find((event) => event.struct === AUTO_CREATED_STRUCT);
+    const exited = channel.events.find((event) => event.struct === AUTO_EXITED_STRUCT);
+    if (created && exited) return { channel: channel.name, created: created.name, exited: exited.name };
+  }
+  return undefined;
+}
+
+function findEvent(channel: ChannelModel, name: string, role: 'created' | 'exited', issues: SchemaIssue[]): EventModel | undefined {
+  const event = channel.events.find((candidate) => candidate.name === name);
+  if (!event) {
+    const known = channel.events.map((candidate) => candidate.name).join(', ');
+    issues.push({ path: `channels.${channel.name}.events.${name}`, message: `processNotify.${role} names event kind "${name}", which channel ${channel.name} does not declare (kinds: ${known})`, fix: `add the event kind to channel ${channel.name}, or name one of its kinds in processNotify.${role}` });
+  }
+  return event;
+}
+
+function structOf(model: DeviceModel, name: string): StructModel {
+  const struct = model.structs.find((candidate) => candidate.name === name);
+  if (!struct) throw new Error(`internal: validated model lacks struct ${name}`);
+  return struct;
+}
+
+function fieldOf(struct: StructModel, name: string): FieldModel | undefined {
+  return struct.fields.find((field) => field.name === name);
+}
+
+function checkFields(model: DeviceModel, struct: StructModel, required: readonly RequiredField[], issues: SchemaIssue[]): void {
+  for (const want of required) {
+    const field = fieldOf(struct, want.name);
+    const path = `structs.${struct.name}.fields`;
+    if (!field) {
+      issues.push({ path, message: `the process-notify callback writes field "${want.name}" (${want.typeText}), which struct ${struct.name} lacks`, fix: `add { "name": "${want.name}", "type": ... } of type ${want.typeText} to ${struct.name}, or pass processNotify: false` });
+    } else if (!want.accepts(field, model)) {
+      issues.push({ path: `${path}[${struct.fields.indexOf(field)}]`, message: `field "${want.name}" of ${struct.name} is ${field.typeText}, but the process-notify callback writes ${want.typeText}`, fix: `change its type to ${want.typeText}` });
+    }
+  }
+}

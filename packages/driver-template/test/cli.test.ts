@@ -1,0 +1,89 @@
+// The inverted-call-driver CLI: render into a folder, --check for staleness, the compile check,
+// and clear errors with exit code 2 for bad usage or a bad schema.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMAS } from './support/schemas.js';
+
+const CLI = fileURLToPath(new URL('../bin/inverted-call-driver.mjs', import.meta.url));
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'inverted-call-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('inverted-call-driver', () => {
+  it('render writes the driver, keeps the user files on a second run, and --check sees staleness', () => {
+    const first = cli('render', SCHEMAS.conformance, '--out', dir);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^wrote 17 file\(s\)/); // no Notify.c: this device has no process events
+    writeFileSync(join(dir, 'Handlers.c'), '/* my handlers */\n');
+    const second = cli('render', SCHEMAS.conformance, '--out', dir);
+    expect(second.stdout).toContain('kept your Handlers.c, ConformanceDevice.inf, ConformanceDevice.vcxproj, README.md');
+    expect(readFileSync(join(dir, 'Handlers.c'), 'utf8')).toBe('/* my handlers */\n');
+    expect(cli('render', SCHEMAS.conformance, '--out', dir, '--check').status).toBe(0);
+    writeFileSync(join(dir, 'Handlers.h'), '/* edited */\n');
+    const stale = cli('render', SCHEMAS.conformance, '--out', dir, '--check');
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toContain('Handlers.h: out of date with the schema or the template');
+    // The banner names the schema as seen from the driver folder.
+    expect(readFileSync(join(dir, 'DeviceTable.c'), 'utf8')).toMatch(/from "[^"]*conformance\.device\.json"/);
+  });
+
+  it('--process-notify off and Channel:Created:Exited', () => {
+    expect(cli('render', SCHEMAS.processMonitor, '--out', dir, '--process-notify', 'off').status).toBe(0);
+    expect(readFileSync(join(dir, 'DeviceTable.h'), 'utf8')).toContain('#define DEVICE_PROCESS_NOTIFY 0');
+    const bad = cli('render', SCHEMAS.conformance, '--out', dir, '--process-notify', 'Events:Small:Large');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('structs.Small.fields');
+    expect(bad.stderr).toContain('fix:');
+  });
+
+  it('check runs the chosen tool on a rendered driver', () => {
+    cli('render', SCHEMAS.minimal, '--out', dir);
+    const result = cli('check', dir, '--tool', 'gcc');
+    expect(result.stdout).toBe('ok   gcc\n');
+    expect(result.status).toBe(0);
+  });
+
+  it.each([
+    [['render'], /render expects exactly one schema file, got 0/],
+    [['render', 'x.json'], /render needs --out <dir>/],
+    [['render', 'missing.json', '--out', 'x'], /schema file not found: missing\.json/],
+    [['render', 'a.json', '--out', 'x', '--process-notify', 'Only:Two'], /--process-notify takes auto, off or Channel:CreatedKind:ExitedKind/],
+    [['check'], /check expects exactly one driver folder/],
+    [['check', '.', '--tool', 'msvc'], /unknown --tool msvc/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [[], /missing command/],
+    [['render', 'a.json', '--bogus'], /Unknown option '--bogus'/],
+  ])('bad usage %j exits 2 with a message', (args, message) => {
+    const result = cli(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('check of an empty folder says what to do', () => {
+    const result = cli('check', dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('no .c files');
+  });
+
+  it('a bad schema exits 2 with the path and the fix', () => {
+    const schema = join(dir, 'bad.device.json');
+    writeFileSync(schema, JSON.stringify({ device: { name: 'bad name', deviceType: '0x8000' } }));
+    const result = cli('render', schema, '--out', join(dir, 'out'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/device\.name/);
+    expect(result.stderr).toContain('fix:');
+  });
+});

@@ -1,0 +1,79 @@
+// The driver compile check (DESIGN.md section 8, item 3) on the template rendered for four schemas:
+// mingw-w64 gcc for Windows x64 kernel mode (-DSTRICT -Wall -Wextra -Werror, the DDK headers and
+// the project's KMDF declarations), clang --analyze and cppcheck all report nothing. Negative
+// controls prove each tool fails the check when the code is wrong in the way it is there to catch.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDriver, type DriverCheckTool } from '../src/index.js';
+import { SCHEMAS, renderToTemp } from './support/schemas.js';
+
+const rendered: Partial<Record<keyof typeof SCHEMAS, ReturnType<typeof renderToTemp>>> = {};
+
+beforeAll(() => {
+  for (const schema of Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[]) rendered[schema] = renderToTemp(schema);
+});
+
+afterAll(() => {
+  for (const entry of Object.values(rendered)) entry?.dispose();
+});
+
+describe('the rendered driver passes the compile check', () => {
+  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: gcc, clang --analyze and cppcheck report nothing', (schema) => {
+    const results = checkDriver(rendered[schema]!.dir);
+    for (const result of results) expect(result.output, `${result.tool}: ${result.command}`).toBe('');
+    expect(results.map((result) => [result.tool, result.ok])).toEqual([
+      ['gcc', true],
+      ['clang-analyze', true],
+      ['cppcheck', true],
+    ]);
+  });
+});
+
+/** A copy of the process monitor's driver with one file changed; the tool must fail on it. */
+function failsWith(tool: DriverCheckTool, file: string, change: (source: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'inverted-call-negative-'));
+  try {
+    cpSync(rendered.processMonitor!.dir, dir, { recursive: true });
+    const path = join(dir, file);
+    const before = readFileSync(path, 'utf8');
+    const after = change(before);
+    expect(after, 'the negative control must change the file').not.toBe(before);
+    writeFileSync(path, after);
+    const [result] = checkDriver(dir, [tool]);
+    expect(result!.ok).toBe(false);
+    return result!.output;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('negative controls: each check can fail', () => {
+  it('gcc: an ignored NTSTATUS of a must-inspect KMDF method', () => {
+    const output = failsWith('gcc', 'Queue.c', (source) =>
+      source.replace('status = WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &queue);', 'WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &queue);\n    status = STATUS_SUCCESS;'),
+    );
+    expect(output).toMatch(/unused-result/);
+  });
+
+  it('gcc: a queue handle passed where a request handle belongs', () => {
+    const output = failsWith('gcc', 'Queue.c', (source) => source.replace('WdfRequestForwardToIoQueue((WDFREQUEST)Request->GlueRequest', 'WdfRequestForwardToIoQueue((WDFQUEUE)Request->GlueRequest'));
+    expect(output).toMatch(/incompatible-pointer-types|incompatible pointer type/);
+  });
+
+  it('gcc: a handler whose signature drifted from Handlers.h', () => {
+    const output = failsWith('gcc', 'Handlers.c', (source) => source.replace('NTSTATUS HandleGetVersion(const CORE_CALL_CONTEXT *Context, PROCESS_MONITOR_DRIVER_VERSION *Output)', 'NTSTATUS HandleGetVersion(const CORE_CALL_CONTEXT *Context, UINT32 *Output)'));
+    expect(output).toMatch(/conflicting types for .HandleGetVersion./);
+  });
+
+  it('clang --analyze: a null pointer dereference', () => {
+    const output = failsWith('clang-analyze', 'Handlers.c', (source) => `${source}\nint AnalyzerControl(int Flag);\nint AnalyzerControl(int Flag)\n{\n    int *pointer = 0;\n    if (Flag) {\n        return *pointer;\n    }\n    return 0;\n}\n`);
+    expect(output).toMatch(/core\.NullDereference/);
+  });
+
+  it('cppcheck: an array index out of bounds', () => {
+    const output = failsWith('cppcheck', 'Handlers.c', (source) => `${source}\nint CppcheckControl(void);\nint CppcheckControl(void)\n{\n    int values[4] = { 0, 1, 2, 3 };\n    return values[4];\n}\n`);
+    expect(output).toMatch(/arrayIndexOutOfBounds/);
+  });
+});

@@ -1,0 +1,127 @@
+// The renderer: which files a driver folder gets, who owns each, and what the schema decides in them.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SchemaError } from '@inverted-call/schema';
+import { describe, expect, it } from 'vitest';
+import { planProcessNotify, poolTag, renderKmdfDriver, staleDriverFiles, writeRenderedDriver } from '../src/index.js';
+import { SCHEMAS, model, render } from './support/schemas.js';
+
+const byPath = (files: ReturnType<typeof render>) => new Map(files.map((file) => [file.path, file]));
+
+describe('renderKmdfDriver', () => {
+  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: every file once, each with its owner, no placeholder left', (schema) => {
+    const files = render(schema);
+    const paths = files.map((file) => file.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    const name = model(schema).name;
+    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h']) {
+      expect(byPath(files).get(path)?.owner, path).toBe('template');
+    }
+    for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h']) expect(byPath(files).get(path)?.owner, path).toBe('generated');
+    for (const path of ['Handlers.c', `${name}.inf`, `${name}.vcxproj`, 'README.md']) expect(byPath(files).get(path)?.owner, path).toBe('user');
+    for (const file of files) expect(file.content, file.path).not.toMatch(/\{\{[A-Za-z]+\}\}/);
+    expect(render(schema)).toEqual(files); // deterministic: re-rendering changes nothing
+  });
+
+  it('renders Notify.c and the process macros only for a schema with process events', () => {
+    const monitor = byPath(render('processMonitor'));
+    expect(monitor.has('Notify.c')).toBe(true);
+    expect(monitor.get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_NOTIFY 1');
+    expect(monitor.get('DeviceTable.h')!.content).toContain('typedef PROCESS_MONITOR_PROCESS_CREATED DEVICE_PROCESS_CREATED;');
+    expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain('<ClCompile Include="Notify.c" />');
+    const conformance = byPath(render('conformance'));
+    expect(conformance.has('Notify.c')).toBe(false);
+    expect(conformance.get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_NOTIFY 0');
+    expect(conformance.get('ConformanceDevice.vcxproj')!.content).not.toContain('Notify.c');
+    expect(byPath(render('processMonitor', { processNotify: false })).has('Notify.c')).toBe(false);
+  });
+
+  it('the device table lists every call and channel with the sizes of their structs', () => {
+    const files = byPath(render('conformance'));
+    const table = files.get('DeviceTable.c')!.content;
+    expect(table).toContain('{ IOCTL_CONFORMANCE_DEVICE_ECHO, (UINT32)sizeof(CONFORMANCE_DEVICE_ECHO_DATA), (UINT32)sizeof(CONFORMANCE_DEVICE_ECHO_DATA), DeviceCallEcho },');
+    expect(table).toContain('{ IOCTL_CONFORMANCE_DEVICE_PING, (UINT32)0u, (UINT32)0u, DeviceCallPing },');
+    expect(table).toContain('{ IOCTL_CONFORMANCE_DEVICE_SUBSCRIBE_LATEST, CONFORMANCE_DEVICE_LATEST_CAPACITY, CONFORMANCE_DEVICE_LATEST_OVERFLOW_POLICY, CONFORMANCE_DEVICE_LATEST_BATCH_BYTES, CONFORMANCE_DEVICE_LATEST_MAX_RECORD_BYTES },');
+    const handlers = files.get('Handlers.h')!.content;
+    expect(handlers).toContain('NTSTATUS HandleInject(const CORE_CALL_CONTEXT *Context, const CONFORMANCE_DEVICE_EMIT_REQUEST *Input, CONFORMANCE_DEVICE_COUNTER *Output);');
+    expect(handlers).toContain('NTSTATUS HandlePing(const CORE_CALL_CONTEXT *Context);');
+    // A schema without channels gets NULL tables, not empty arrays (which C does not have).
+    const minimal = byPath(render('minimal')).get('DeviceTable.c')!.content;
+    expect(minimal).toMatch(/DeviceSchemaHash,\n {4}NULL,\n {4}0u,/);
+  });
+
+  it('the project files: /INTEGRITYCHECK, KMDF version, every source, SDDL and device path', () => {
+    const files = byPath(render('processMonitor'));
+    const project = files.get('ProcessMonitor.vcxproj')!.content;
+    expect(project).toContain('/INTEGRITYCHECK');
+    expect(project).toMatch(/<KMDF_VERSION_MAJOR>1<\/KMDF_VERSION_MAJOR>/);
+    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(project).toContain(`<ClCompile Include="${source}" />`);
+    expect(project).not.toMatch(/Include="check/); // the compile-check headers stay out of the build
+    const inf = files.get('ProcessMonitor.inf')!.content;
+    expect(inf).toMatch(/KmdfService\s*=\s*ProcessMonitor/);
+    expect(inf).toContain('ProcessMonitor.sys');
+    expect(files.get('README.md')!.content).toContain('\\\\.\\ProcessMonitor');
+    expect(files.get('process-monitor.h')!.content).toContain('#define PROCESS_MONITOR_SDDL L"D:P(A;;GA;;;SY)(A;;GA;;;BA)"');
+  });
+
+  it('pool tag: the first four letters as pool tools show them', () => {
+    expect(poolTag(model('processMonitor'))).toEqual({ value: 0x636f7250, text: 'Proc' });
+    expect(byPath(render('processMonitor')).get('DeviceTable.h')!.content).toContain('#define DEVICE_POOL_TAG 0x636F7250u');
+  });
+});
+
+describe('process-notify mapping errors name the field and the fix', () => {
+  it('an unknown channel', () => {
+    const error = (() => {
+      try {
+        planProcessNotify(model('conformance'), { channel: 'Processes', created: 'Created', exited: 'Exited' });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(SchemaError);
+    expect((error as SchemaError).issues[0]).toMatchObject({ path: 'channels.Processes', fix: expect.stringContaining('processNotify') });
+  });
+
+  it('event structs without the fields Notify.c writes, or with other types', () => {
+    let error: SchemaError | undefined;
+    try {
+      renderKmdfDriver(model('conformance'), { schemaPath: 'x', processNotify: { channel: 'Events', created: 'Small', exited: 'Large' } });
+    } catch (caught) {
+      error = caught as SchemaError;
+    }
+    expect(error).toBeInstanceOf(SchemaError);
+    const messages = error!.issues.map((issue) => `${issue.path}: ${issue.message} / ${issue.fix}`);
+    expect(messages).toContainEqual(expect.stringMatching(/^structs\.Small\.fields: .*"processId" \(u64\).*lacks/));
+    expect(messages).toContainEqual(expect.stringMatching(/^structs\.Large\.fields: .*"exitTime" \(i64\)/));
+    expect(messages.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('a kind the channel lacks', () => {
+    expect(() => planProcessNotify(model('processMonitor'), { channel: 'Process', created: 'Started', exited: 'Exited' })).toThrow(/channels\.Process\.events\.Started: processNotify\.created names event kind "Started"/);
+  });
+});
+
+describe('writing into a driver folder', () => {
+  it('rewrites template and generated files, never a user file that exists', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inverted-call-write-'));
+    try {
+      const files = render('conformance');
+      expect(writeRenderedDriver(dir, files).kept).toEqual([]);
+      writeFileSync(join(dir, 'Handlers.c'), '/* mine */\n');
+      writeFileSync(join(dir, 'DeviceTable.c'), '/* stale */\n');
+      expect(staleDriverFiles(dir, files)).toEqual([{ path: 'DeviceTable.c', reason: 'different' }]);
+      const report = writeRenderedDriver(dir, files);
+      expect(report.kept).toEqual(['Handlers.c', 'ConformanceDevice.inf', 'ConformanceDevice.vcxproj', 'README.md']);
+      expect(readFileSync(join(dir, 'Handlers.c'), 'utf8')).toBe('/* mine */\n');
+      expect(staleDriverFiles(dir, files)).toEqual([]);
+      rmSync(join(dir, 'Core.h'));
+      expect(staleDriverFiles(dir, files)).toEqual([{ path: 'Core.h', reason: 'missing' }]);
+      expect(existsSync(join(dir, 'check', 'KmdfSubset.h'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

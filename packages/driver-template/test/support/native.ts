@@ -1,0 +1,66 @@
+/**
+ * Native builds of the portable core for tests: the conformance device's generated C (rendered by
+ * this package, as a driver would get it) plus its Handlers.c, the core, and the harness or the
+ * core's unit tests, compiled by the host gcc under ASan/UBSan.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDeviceSchema } from '@inverted-call/schema';
+import { renderKmdfDriver } from '../../src/index.js';
+
+export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+export const CORE_DIR = join(REPO, 'templates/kmdf-driver/core');
+export const CONFORMANCE_SCHEMA = join(REPO, 'packages/conformance/src/device/conformance.device.json');
+export const CONFORMANCE_HANDLERS = join(REPO, 'packages/conformance/driver/Handlers.c');
+const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g'];
+
+export interface NativeBuild {
+  dir: string;
+  harness: string;
+  coreTest: string;
+  dispose(): void;
+}
+
+export const hex32 = (status: number): string => (status >>> 0).toString(16).toUpperCase().padStart(8, '0');
+
+function compile(output: string, includes: string[], sources: string[]): void {
+  const result = spawnSync('gcc', [...CFLAGS, ...includes.map((dir) => `-I${dir}`), ...sources, '-o', output], { encoding: 'utf8' });
+  if (result.error) {
+    throw new Error(`gcc is required (it compiles templates/kmdf-driver/core natively) but could not be run: ${result.error.message}. npm test installs it (Debian: apt-get install gcc libc6-dev).`);
+  }
+  if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}) compiling ${sources.join(' ')}:\n${result.stderr}`);
+}
+
+/** Renders the conformance device's generated files and builds the harness and core_test. */
+export function buildHarness(): NativeBuild {
+  const dir = mkdtempSync(join(tmpdir(), 'inverted-call-core-'));
+  const device = join(dir, 'device');
+  const model = loadDeviceSchema(CONFORMANCE_SCHEMA);
+  for (const file of renderKmdfDriver(model, { schemaPath: 'conformance.device.json' })) {
+    // Only what the schema generates: the core and CoreConfig.h come from the native test setup.
+    if (file.owner === 'generated') {
+      mkdirSync(device, { recursive: true });
+      writeFileSync(join(device, file.path), file.content);
+    }
+  }
+  const includes = [join(CORE_DIR, 'test'), CORE_DIR, device];
+  const harness = join(dir, 'harness');
+  const coreTest = join(dir, 'core_test');
+  compile(harness, includes, [join(CORE_DIR, 'Core.c'), join(device, 'DeviceTable.c'), CONFORMANCE_HANDLERS, join(CORE_DIR, 'test/harness.c')]);
+  compile(coreTest, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'test/core_test.c')]);
+  return { dir, harness, coreTest, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function runNative(executable: string, input: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(executable, [], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

@@ -35,137 +35,10 @@ import {
   STATUS_SUCCESS,
 } from '@inverted-call/simulator';
 import { buildHarness, hex32, runNative, type NativeBuild } from './support/native.js';
+import { CHANNEL_INDEX, READ, READ_WRITE, modelTrace, scriptOf, toHex, type ChannelName, type Op, type Scenario } from './support/script.js';
 
 const SEED = process.env.FC_SEED === undefined ? 20261121 : Number(process.env.FC_SEED);
 const RUNS = Number(process.env.FC_RUNS ?? 500);
-
-type ChannelName = 'Events' | 'Latest';
-const CHANNEL_INDEX: Record<ChannelName, number> = { Events: 0, Latest: 1 };
-const READ = 1;
-const READ_WRITE = 3;
-
-type Op =
-  | { readonly op: 'open'; readonly handle: number; readonly access: number }
-  | { readonly op: 'subscribe'; readonly handle: number; readonly request: number; readonly channel: ChannelName; readonly outputLength: number }
-  | { readonly op: 'emit'; readonly channel: ChannelName; readonly kind: number; readonly payload: Uint8Array }
-  | { readonly op: 'ioctl'; readonly handle: number; readonly request: number; readonly code: number; readonly outputLength: number; readonly input: Uint8Array | null }
-  | { readonly op: 'cancel'; readonly request: number }
-  | { readonly op: 'close'; readonly handle: number };
-
-interface Scenario {
-  readonly name: string;
-  readonly ops: readonly Op[];
-}
-
-// ---- running one scenario through each side ------------------------------------------------
-
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-/** Access bits a code needs (CTL_CODE bits 14-15); the I/O manager refuses a handle without them. */
-const requiredAccess = (code: number): number => (code >>> 14) & 3;
-
-function scriptOf(ops: readonly Op[]): string {
-  const access = new Map<number, number>();
-  return ops
-    .map((op) => {
-      switch (op.op) {
-        case 'open':
-          access.set(op.handle, op.access);
-          return `open ${op.handle} ${op.access}`;
-        case 'ioctl':
-          // Refused before any driver sees it: the model records that as an io-manager completion.
-          if ((access.get(op.handle)! & requiredAccess(op.code)) !== requiredAccess(op.code)) return '# refused by the I/O manager';
-          return `ioctl ${op.handle} ${op.request} 0x${op.code.toString(16)} ${op.outputLength} ${op.input && op.input.byteLength > 0 ? toHex(op.input) : '-'}`;
-        case 'subscribe':
-          return `subscribe ${op.handle} ${op.request} ${CHANNEL_INDEX[op.channel]} ${op.outputLength}`;
-        case 'emit':
-          return `emit ${CHANNEL_INDEX[op.channel]} ${op.kind} ${op.payload.byteLength > 0 ? toHex(op.payload) : '-'}`;
-        case 'cancel':
-          return `cancel ${op.request}`;
-        case 'close':
-          access.delete(op.handle);
-          return `close ${op.handle}`;
-      }
-    })
-    .join('\n');
-}
-
-/**
- * What the conformance driver's Handlers.c does, run against the model for a dispatched call
- * (the simulator's conformance target does the same through its call handlers).
- */
-function runConformanceCall(model: DriverModel, requestId: number, name: string, input: Uint8Array | null, counter: { value: bigint }): void {
-  switch (name) {
-    case 'Echo':
-      model.completeCall(requestId, STATUS_SUCCESS, EchoDataCodec.encode(EchoDataCodec.decode(input!)));
-      return;
-    case 'ReadCounter':
-      model.completeCall(requestId, STATUS_SUCCESS, CounterCodec.encode({ value: counter.value }));
-      return;
-    case 'WriteCounter':
-      counter.value = CounterCodec.decode(input!).value;
-      model.completeCall(requestId, STATUS_SUCCESS);
-      return;
-    case 'Ping':
-      model.completeCall(requestId, STATUS_SUCCESS);
-      return;
-    case 'Inject': {
-      const request = EmitRequestCodec.decode(input!);
-      const channelName = CHANNEL_NAMES[request.channel];
-      const kind = channelName && Object.values(device.channels[channelName].events).find((event) => event.id === request.kind);
-      if (!channelName || !kind) {
-        model.completeCall(requestId, STATUS_INVALID_PARAMETER);
-        return;
-      }
-      const codec = kind.name === 'Large' ? LargeCodec : SmallCodec;
-      for (let index = 0; index < request.count; index++) {
-        model.emit(channelName, kind.id, (codec as typeof SmallCodec).encode(eventData(kind.name, request.firstTag + BigInt(index)) as never));
-      }
-      model.completeCall(requestId, STATUS_SUCCESS, CounterCodec.encode({ value: BigInt(request.count) }));
-      return;
-    }
-    default:
-      throw new Error(`no conformance handler for ${name}`);
-  }
-}
-
-const CHANNEL_NAMES = Object.keys(device.channels) as (keyof typeof device.channels)[];
-
-/** The model's trace in the harness's line format; io-manager completions are not the core's. */
-function modelTrace(ops: readonly Op[]): string[] {
-  const model = new DriverModel(device);
-  const counter = { value: 0n };
-  for (const op of ops) {
-    switch (op.op) {
-      case 'open':
-        model.openHandle(op.handle, op.access);
-        break;
-      case 'subscribe':
-        model.submit({ requestId: op.request, handleId: op.handle, code: device.channels[op.channel].code, input: null, outputLength: op.outputLength });
-        break;
-      case 'emit':
-        model.emit(op.channel, op.kind, op.payload);
-        break;
-      case 'ioctl': {
-        const result = model.submit({ requestId: op.request, handleId: op.handle, code: op.code, input: op.input, outputLength: op.outputLength });
-        if (result.disposition === 'dispatched') runConformanceCall(model, op.request, result.call.name, op.input, counter);
-        break;
-      }
-      case 'cancel':
-        model.cancel(op.request);
-        break;
-      case 'close':
-        model.closeHandle(op.handle);
-        break;
-    }
-  }
-  return model
-    .trace()
-    .filter((entry) => entry.origin === 'driver')
-    .map((entry) => `${entry.requestId} ${hex32(entry.status)} ${entry.bytes.byteLength > 0 ? toHex(entry.bytes) : '-'}`);
-}
 
 let native: NativeBuild;
 
@@ -287,22 +160,25 @@ function range(count: number): number[] {
 
 // ---- generated scenarios -------------------------------------------------------------------
 
-const OUTPUT_LENGTHS: Record<ChannelName, readonly number[]> = {
+/** Generated scenarios use the two channels a read handle can subscribe to. */
+type GeneratedChannel = Exclude<ChannelName, 'Audit'>;
+
+const OUTPUT_LENGTHS: Record<GeneratedChannel, readonly number[]> = {
   Events: [0, 24, 287, 288, 295, 296, 320, 352, 512, 600, 1024],
   Latest: [0, 40, 55, 56, 63, 64, 88, 120, 152, 256],
 };
 
 type Command =
   | { readonly t: 'open'; readonly access: number }
-  | { readonly t: 'subscribe'; readonly pick: number; readonly channel: ChannelName; readonly length: number }
-  | { readonly t: 'emit'; readonly channel: ChannelName; readonly large: boolean; readonly tag: number; readonly value: number; readonly flag: boolean; readonly text: string; readonly count: number }
+  | { readonly t: 'subscribe'; readonly pick: number; readonly channel: GeneratedChannel; readonly length: number }
+  | { readonly t: 'emit'; readonly channel: GeneratedChannel; readonly large: boolean; readonly tag: number; readonly value: number; readonly flag: boolean; readonly text: string; readonly count: number }
   | { readonly t: 'ioctl'; readonly pick: number; readonly code: number; readonly input: number; readonly output: number; readonly seed: number; readonly text: string }
   | { readonly t: 'cancel'; readonly pick: number }
   | { readonly t: 'close'; readonly pick: number };
 
 const IOCTL_CODES = [...Object.values(CODES), ...UNKNOWN_CODES];
 
-const channelArb = fc.constantFrom<ChannelName>('Events', 'Latest');
+const channelArb = fc.constantFrom<GeneratedChannel>('Events', 'Latest');
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('open' as const), access: fc.constantFrom(READ, READ_WRITE) }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('subscribe' as const), pick: fc.nat(), channel: channelArb, length: fc.nat() }) },

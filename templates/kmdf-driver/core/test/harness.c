@@ -16,6 +16,8 @@
  *   close H                        handle close (cleanup: R5)
  *   state                          prints `state N` then one line per subscription:
  *                                  `sub H CHANNEL RINGFILL DROPPED NEXTSEQUENCE PARKED`
+ *   echo TOKEN                     prints `echo TOKEN` (lets a driver of the harness know that
+ *                                  every command before it has been carried out)
  *   reset                          closes every handle without printing its completions, checks
  *                                  that every allocation was freed, starts a fresh core, prints `reset`
  *   # ...                          comment; blank lines are ignored
@@ -401,6 +403,8 @@ static void RunLine(char *Line)
         CloseHandleSlot(slot);
     } else if (strcmp(words[0], "state") == 0 && count == 1) {
         PrintState();
+    } else if (strcmp(words[0], "echo") == 0 && count == 2) {
+        printf("echo %s\n", words[1]);
     } else if (strcmp(words[0], "reset") == 0 && count == 1) {
         StopCore();
         StartCore();

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SchemaError, deviceJsonSchema } from '@inverted-call/schema';
+import { describeSchemaLoadError, deviceJsonSchema } from '@inverted-call/schema';
 import { GENERATOR_VERSION } from './banner.js';
 import { generate, staleFiles, writeFiles } from './generate.js';
 
@@ -62,15 +62,10 @@ export function main(argv: string[]): number {
   try {
     files = generate(schemaFile, { header: values.header, ts: values.ts, outDir: values['out-dir'] });
   } catch (error) {
-    if (error instanceof SchemaError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`inverted-call-codegen: schema file not found: ${schemaFile}\n`);
-      return 2;
-    }
-    throw error;
+    const message = describeSchemaLoadError(error, schemaFile, 'inverted-call-codegen');
+    if (message === undefined) throw error;
+    process.stderr.write(`${message}\n`);
+    return 2;
   }
   if (values.check) {
     const stale = staleFiles(files);

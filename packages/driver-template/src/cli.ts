@@ -5,7 +5,7 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SchemaError, loadDeviceSchema } from '@inverted-call/schema';
+import { describeSchemaLoadError, loadDeviceSchema } from '@inverted-call/schema';
 import { DRIVER_CHECK_TOOLS, checkDriver, type DriverCheckTool } from './check.js';
 import type { ProcessNotifyMapping } from './process-notify.js';
 import { renderKmdfDriver } from './render-kmdf.js';
@@ -57,15 +57,10 @@ function render(positionals: string[], values: { out?: string; 'process-notify'?
     const schemaPath = relative(outDir, resolve(schemaFile)).split(sep).join('/');
     files = renderKmdfDriver(model, { schemaPath, processNotify: processNotify.value, provider: values.provider });
   } catch (error) {
-    if (error instanceof SchemaError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`inverted-call-driver: schema file not found: ${schemaFile}\n`);
-      return 2;
-    }
-    throw error;
+    const message = describeSchemaLoadError(error, schemaFile, 'inverted-call-driver');
+    if (message === undefined) throw error;
+    process.stderr.write(`${message}\n`);
+    return 2;
   }
   if (values.check) {
     const stale = staleDriverFiles(outDir, files);

@@ -2,7 +2,7 @@ export * from './input.js';
 export * from './model.js';
 export { SchemaError, type SchemaIssue } from './errors.js';
 export { validateDeviceSchema, type ValidateOptions } from './validate.js';
-export { loadDeviceSchema, parseSchemaText, formatOf, type SchemaFormat } from './load.js';
+export { loadDeviceSchema, parseSchemaText, formatOf, describeSchemaLoadError, type SchemaFormat } from './load.js';
 export { alignUp, layoutStruct, typeLayout, VALID_PACKS, type LayoutLookup } from './layout.js';
 export {
   ctlCode,

@@ -74,3 +74,14 @@ export function loadDeviceSchema(file: string): DeviceModel {
   const text = readFileSync(file, 'utf8');
   return validateDeviceSchema(parseSchemaText(text, source), { source });
 }
+
+/**
+ * What a command-line tool should print when `loadDeviceSchema(file)` threw `error`: the list of
+ * problems for an invalid schema, a plain sentence for a missing file; undefined for anything
+ * else (a bug, to be rethrown).
+ */
+export function describeSchemaLoadError(error: unknown, file: string, program: string): string | undefined {
+  if (error instanceof SchemaError) return error.message;
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return `${program}: schema file not found: ${file}`;
+  return undefined;
+}

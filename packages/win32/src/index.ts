@@ -1,0 +1,8 @@
+/**
+ * @inverted-call/win32: the real backend. `createWin32Backend()` gives a DeviceBackendV1 over
+ * CreateFileW, overlapped DeviceIoControl, an I/O completion port and CancelIoEx, through koffi.
+ * Windows only; elsewhere it throws and names the simulator.
+ */
+export { createWin32Backend, type Win32BackendOptions } from './backend.js';
+export type { CompletionPacket, NativeBuffer, Win32Api, Win32Handle } from './win32-api.js';
+export { ERROR_IO_PENDING, ERROR_NOT_FOUND, OVERLAPPED_BYTES, readOverlapped } from './win32-api.js';

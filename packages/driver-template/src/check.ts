@@ -1,13 +1,14 @@
 /**
  * The driver compile check: what can be verified about a rendered driver on a machine without the
  * WDK. Every .c file of the driver folder is compiled for Windows x64 kernel mode by mingw-w64 gcc
- * against its DDK headers and the project's own KMDF declarations (check/), with -DSTRICT -Wall
- * -Wextra -Werror; then clang's static analyser and cppcheck look at the same sources. It proves
+ * against its DDK headers (and, for the KMDF flavour, the project's own KMDF declarations in
+ * check/), with -DSTRICT -Wall -Wextra -Werror; then clang's static analyser and cppcheck look at
+ * the same sources. A WDM folder is checked in both of its configurations (configurationsOf). It proves
  * the code compiles against documented signatures and is clean for these analysers; it does not
  * prove IRQL rules, multiprocessor behaviour, MSVC-only warnings or that the WDK build succeeds.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type DriverCheckTool = 'gcc' | 'clang-analyze' | 'cppcheck';
@@ -26,8 +27,26 @@ export interface DriverCheckResult {
 export const MINGW_DDK_INCLUDE = '/usr/share/mingw-w64/include/ddk';
 export const MINGW_INCLUDE = '/usr/share/mingw-w64/include';
 
-/** The target: Windows 10 x64 kernel mode, checked against the project's KMDF declarations. */
-const DEFINES = ['-DSTRICT', '-DINVERTED_CALL_KMDF_SUBSET', '-D_WIN32_WINNT=0x0A00', '-DNTDDI_VERSION=0x0A000000'];
+/** The target: Windows 10 x64 kernel mode. */
+export const KERNEL_TARGET_DEFINES: readonly string[] = ['-DSTRICT', '-D_WIN32_WINNT=0x0A00', '-DNTDDI_VERSION=0x0A000000'];
+/** The C dialect and warnings every kernel compile here uses: anything gcc warns about fails. */
+export const KERNEL_C_FLAGS: readonly string[] = ['-std=c11', '-Wall', '-Wextra', '-Werror'];
+
+/** KMDF glue is checked against the project's KMDF declarations (check/KmdfSubset.h); WDM glue ignores the define. */
+const DEFINES = [...KERNEL_TARGET_DEFINES, '-DINVERTED_CALL_KMDF_SUBSET'];
+
+/** The file only a rendered WDM driver folder has. */
+const WDM_MARKER = 'InvertedCallTest.h';
+
+/**
+ * The configurations a folder is checked in. A WDM folder (it has InvertedCallTest.h) is checked
+ * twice: as a WDK build (IoCreateDeviceSecure, no test code) and as the Wine bed's mingw test build
+ * (INVERTED_CALL_NO_WDMSEC, INVERTED_CALL_TEST_BUILD), so no line of it goes unchecked.
+ */
+function configurationsOf(directory: string): string[][] {
+  if (!existsSync(join(directory, WDM_MARKER))) return [[]];
+  return [[], ['-DINVERTED_CALL_NO_WDMSEC', '-DINVERTED_CALL_TEST_BUILD']];
+}
 
 const INSTALL_HINT: Record<DriverCheckTool, string> = {
   gcc: 'apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev',
@@ -47,18 +66,19 @@ function sourcesOf(directory: string): string[] {
     .sort();
 }
 
-function checkWith(tool: DriverCheckTool, directory: string, sources: readonly string[]): DriverCheckResult {
+function checkWith(tool: DriverCheckTool, directory: string, sources: readonly string[], configuration: readonly string[]): DriverCheckResult {
+  const defines = [...DEFINES, ...configuration];
   let command: string;
   let args: string[];
   switch (tool) {
     case 'gcc':
       // -c -o /dev/null, not -fsyntax-only: gcc skips -Wunused-result without code generation.
       command = 'x86_64-w64-mingw32-gcc';
-      args = ['-std=c11', '-Wall', '-Wextra', '-Werror', ...DEFINES, `-I${MINGW_DDK_INCLUDE}`, '-I.', '-c', '-o', '/dev/null'];
+      args = [...KERNEL_C_FLAGS, ...defines, `-I${MINGW_DDK_INCLUDE}`, '-I.', '-c', '-o', '/dev/null'];
       break;
     case 'clang-analyze':
       command = 'clang';
-      args = ['--analyze', '-target', 'x86_64-w64-mingw32', '-std=c11', ...DEFINES, '-isystem', MINGW_DDK_INCLUDE, '-isystem', MINGW_INCLUDE, '-I.', '-Xanalyzer', '-analyzer-output=text', '-Werror', '-o', '/dev/null'];
+      args = ['--analyze', '-target', 'x86_64-w64-mingw32', '-std=c11', ...defines, '-isystem', MINGW_DDK_INCLUDE, '-isystem', MINGW_INCLUDE, '-I.', '-Xanalyzer', '-analyzer-output=text', '-Werror', '-o', '/dev/null'];
       break;
     case 'cppcheck':
       // cppcheck does not know mingw's predefined macros: name the target's. Findings inside the
@@ -66,7 +86,7 @@ function checkWith(tool: DriverCheckTool, directory: string, sources: readonly s
       command = 'cppcheck';
       args = [
         '--platform=win64', '--enable=warning,style,performance,portability', '--error-exitcode=1', '--inline-suppr', '-q', '--std=c11',
-        ...DEFINES, '-D_WIN32', '-D_WIN64', '-D_M_AMD64', '-D_AMD64_', '-D__x86_64__', '-D__GNUC__=12',
+        ...defines, '-D_WIN32', '-D_WIN64', '-D_M_AMD64', '-D_AMD64_', '-D__x86_64__', '-D__GNUC__=12',
         '-I.', `-I${MINGW_DDK_INCLUDE}`, `-I${MINGW_INCLUDE}`,
         '--suppress=missingIncludeSystem', `--suppress=*:${MINGW_INCLUDE}/*`, `--suppress=*:${MINGW_DDK_INCLUDE}/*`,
         // Headers do not change what is reported here; two jobs halve the time on two cores.
@@ -89,9 +109,24 @@ function checkWith(tool: DriverCheckTool, directory: string, sources: readonly s
   return { tool, command: `${command} ${args.join(' ')} ${sources.join(' ')}`, ok, output: outputs.join('\n') };
 }
 
-/** Runs the chosen tools (default: all three) over every .c file of a rendered driver folder. */
+/** Both results of one tool (two configurations of a WDM folder) as one. */
+function mergeResults(results: readonly DriverCheckResult[]): DriverCheckResult {
+  if (results.length === 1) return results[0]!;
+  return {
+    tool: results[0]!.tool,
+    command: results.map((result) => result.command).join('\n'),
+    ok: results.every((result) => result.ok),
+    output: results.map((result) => result.output).filter(Boolean).join('\n'),
+  };
+}
+
+/**
+ * Runs the chosen tools (default: all three) over every .c file of a rendered driver folder, KMDF
+ * or WDM; one result per tool.
+ */
 export function checkDriver(directory: string, tools: readonly DriverCheckTool[] = DRIVER_CHECK_TOOLS): DriverCheckResult[] {
   const sources = sourcesOf(directory);
   if (sources.length === 0) throw new Error(`checkDriver: no .c files in ${directory}; render a driver there first`);
-  return tools.map((tool) => checkWith(tool, directory, sources));
+  const configurations = configurationsOf(directory);
+  return tools.map((tool) => mergeResults(configurations.map((configuration) => checkWith(tool, directory, sources, configuration))));
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * inverted-call-driver: render the KMDF driver for a schema, or run the driver compile check.
+ * inverted-call-driver: render the KMDF or WDM driver for a schema, or run the driver compile check.
  * Exit codes: 0 done, 1 `--check` found stale files or the compile check failed, 2 bad schema or usage.
  */
 import { relative, resolve, sep } from 'node:path';
@@ -9,16 +9,19 @@ import { describeSchemaLoadError, loadDeviceSchema } from '@inverted-call/schema
 import { DRIVER_CHECK_TOOLS, checkDriver, type DriverCheckTool } from './check.js';
 import type { ProcessNotifyMapping } from './process-notify.js';
 import { renderKmdfDriver } from './render-kmdf.js';
+import { renderWdmDriver } from './render-wdm.js';
 import { staleDriverFiles, writeRenderedDriver } from './write.js';
 
 const USAGE = `Usage:
   inverted-call-driver render <schema.json|.yaml> --out <dir> [options]
   inverted-call-driver check <dir> [--tool gcc|clang-analyze|cppcheck ...]
 
-render writes the KMDF driver for the schema into <dir>: the template's code and the files
+render writes the driver for the schema into <dir>: the template's code and the files
 generated from the schema are (re)written; your files (Handlers.c, the .inf, the .vcxproj,
 README.md) are written only if they do not exist yet.
   --out <dir>                 the driver folder (required)
+  --flavour kmdf|wdm          kmdf (default): a KMDF driver; wdm: a WDM driver, which also
+                              builds with mingw-w64 and runs under Wine (see its README.md)
   --process-notify <value>    auto (default): a channel with ProcessCreated/ProcessExited events;
                               off; or Channel:CreatedKind:ExitedKind
   --provider <name>           provider and manufacturer in the INF (default: the device name)
@@ -26,8 +29,9 @@ README.md) are written only if they do not exist yet.
                               or out of date (for CI)
 
 check compiles every .c file of <dir> for Windows x64 kernel mode with mingw-w64 gcc
-(-DSTRICT -Wall -Wextra -Werror, the mingw DDK headers and the project's KMDF declarations),
-then runs clang --analyze and cppcheck on them; exit 1 if any reports anything.
+(-DSTRICT -Wall -Wextra -Werror, the mingw DDK headers and, for KMDF, the project's KMDF
+declarations), then runs clang --analyze and cppcheck on them; exit 1 if any reports anything.
+A WDM folder is checked both as a WDK build and as the Wine test build.
 
   -h, --help                  show this help`;
 
@@ -44,9 +48,13 @@ function parseProcessNotify(value: string | undefined): { value: ProcessNotifyMa
   return { value: { channel: parts[0]!, created: parts[1]!, exited: parts[2]! } };
 }
 
-function render(positionals: string[], values: { out?: string; 'process-notify'?: string; provider?: string; check?: boolean }): number {
+const RENDERERS = { kmdf: renderKmdfDriver, wdm: renderWdmDriver } as const;
+
+function render(positionals: string[], values: { out?: string; flavour?: string; 'process-notify'?: string; provider?: string; check?: boolean }): number {
   if (positionals.length !== 1) return fail(`render expects exactly one schema file, got ${positionals.length}`);
   if (!values.out) return fail('render needs --out <dir>');
+  const flavour = values.flavour ?? 'kmdf';
+  if (flavour !== 'kmdf' && flavour !== 'wdm') return fail(`--flavour takes kmdf or wdm, got "${flavour}"`);
   const processNotify = parseProcessNotify(values['process-notify']);
   if ('error' in processNotify) return fail(processNotify.error);
   const schemaFile = positionals[0]!;
@@ -55,7 +63,7 @@ function render(positionals: string[], values: { out?: string; 'process-notify'?
   try {
     const model = loadDeviceSchema(schemaFile);
     const schemaPath = relative(outDir, resolve(schemaFile)).split(sep).join('/');
-    files = renderKmdfDriver(model, { schemaPath, processNotify: processNotify.value, provider: values.provider });
+    files = RENDERERS[flavour](model, { schemaPath, processNotify: processNotify.value, provider: values.provider });
   } catch (error) {
     const message = describeSchemaLoadError(error, schemaFile, 'inverted-call-driver');
     if (message === undefined) throw error;
@@ -66,7 +74,7 @@ function render(positionals: string[], values: { out?: string; 'process-notify'?
     const stale = staleDriverFiles(outDir, files);
     for (const { path, reason } of stale) process.stderr.write(`${path}: ${reason === 'missing' ? 'missing' : 'out of date with the schema or the template'}\n`);
     if (stale.length > 0) {
-      process.stderr.write(`inverted-call-driver: ${stale.length} file(s) stale; run inverted-call-driver render ${schemaFile} --out ${values.out}\n`);
+      process.stderr.write(`inverted-call-driver: ${stale.length} file(s) stale; run inverted-call-driver render ${schemaFile} --out ${values.out}${flavour === 'kmdf' ? '' : ` --flavour ${flavour}`}\n`);
       return 1;
     }
     process.stdout.write(`driver in ${values.out} is up to date\n`);
@@ -103,6 +111,7 @@ export function main(argv: string[]): number {
       allowPositionals: true,
       options: {
         out: { type: 'string' },
+        flavour: { type: 'string' },
         'process-notify': { type: 'string' },
         provider: { type: 'string' },
         check: { type: 'boolean', default: false },

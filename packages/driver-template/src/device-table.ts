@@ -57,6 +57,8 @@ export function emitDeviceTableHeader(input: DeviceTableInput): string {
     `#define DEVICE_NAME_STRING ${prefix}_DEVICE_NAME`,
     `#define DEVICE_SYMBOLIC_LINK_STRING ${prefix}_SYMBOLIC_LINK_NAME`,
     `#define DEVICE_SDDL_STRING ${prefix}_SDDL`,
+    `/* The device object's type (IoCreateDevice in the WDM flavour); every IOCTL code carries it. */`,
+    `#define DEVICE_TYPE_VALUE ${prefix}_DEVICE_TYPE`,
     `/* Channels, and the array size for per-channel storage (at least 1: C has no empty arrays). */`,
     `#define DEVICE_CHANNEL_COUNT ${model.channels.length}u`,
     `#define DEVICE_CHANNEL_SLOTS ${Math.max(1, model.channels.length)}u`,

@@ -1,14 +1,20 @@
 /**
- * @inverted-call/driver-template: renders the KMDF inverted-call driver for a device schema.
+ * @inverted-call/driver-template: renders the inverted-call driver for a device schema, in two
+ * flavours that share the portable core and the generated files.
  *
- * `renderKmdfDriver(model, options)` returns every file of the driver folder with its owner:
- * the template's portable core and KMDF glue, the C generated from the schema (device header,
- * device table, handler prototypes), and the user's starting points (Handlers.c, INF, vcxproj,
- * README). See docs/driver-template.md for the tour.
+ * `renderKmdfDriver(model, options)` and `renderWdmDriver(model, options)` return every file of
+ * the driver folder with its owner: the template's portable core and glue, the C generated from
+ * the schema (device header, device table, handler prototypes), and the user's starting points
+ * (Handlers.c, INF, vcxproj, README). `checkDriver` compile-checks a rendered folder of either
+ * flavour; `buildWdmDriverImage` links a WDM folder into a .sys for the Wine bed. See
+ * docs/driver-template.md for the tour.
  */
 export { renderKmdfDriver, KMDF_VERSION, type FileOwner, type KmdfRenderOptions, type RenderedFile } from './render-kmdf.js';
+export { renderWdmDriver, type WdmRenderOptions } from './render-wdm.js';
+export type { DriverRenderOptions } from './render-common.js';
+export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 export { handlerName, poolTag } from './device-table.js';
-export { kmdfTemplateRoot } from './template-files.js';
+export { kmdfTemplateRoot, wdmTemplateRoot } from './template-files.js';
 export { checkDriver, DRIVER_CHECK_TOOLS, MINGW_DDK_INCLUDE, type DriverCheckResult, type DriverCheckTool } from './check.js';
 export { writeRenderedDriver, staleDriverFiles, type WriteReport } from './write.js';

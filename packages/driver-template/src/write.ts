@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { RenderedFile } from './render-kmdf.js';
+import type { RenderedFile } from './render-common.js';
 
 export interface WriteReport {
   written: string[];

@@ -1,7 +1,7 @@
 // The inverted-call-driver CLI: render into a folder, --check for staleness, the compile check,
 // and clear errors with exit code 2 for bad usage or a bad schema.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,23 @@ describe('inverted-call-driver', () => {
     expect(bad.stderr).toContain('fix:');
   });
 
+  it('--flavour wdm renders the WDM driver, --check knows it, and check takes its folder', () => {
+    const first = cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'wdm');
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(readFileSync(join(dir, 'Queue.c'), 'utf8')).toContain('IoSetCancelRoutine');
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('(WDM)');
+    expect(existsSync(join(dir, 'check'))).toBe(false);
+    expect(cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'wdm', '--check').status).toBe(0);
+    // The KMDF flavour of the same schema is another driver: its glue is missing or different here.
+    const kmdf = cli('render', SCHEMAS.minimal, '--out', dir, '--check');
+    expect(kmdf.status).toBe(1);
+    expect(kmdf.stderr).toContain('Queue.c: out of date with the schema or the template');
+    const check = cli('check', dir, '--tool', 'gcc');
+    expect(check.stdout).toBe('ok   gcc\n');
+    expect(check.status).toBe(0);
+  });
+
   it('check runs the chosen tool on a rendered driver', () => {
     cli('render', SCHEMAS.minimal, '--out', dir);
     const result = cli('check', dir, '--tool', 'gcc');
@@ -61,6 +78,7 @@ describe('inverted-call-driver', () => {
     [['render', 'x.json'], /render needs --out <dir>/],
     [['render', 'missing.json', '--out', 'x'], /schema file not found: missing\.json/],
     [['render', 'a.json', '--out', 'x', '--process-notify', 'Only:Two'], /--process-notify takes auto, off or Channel:CreatedKind:ExitedKind/],
+    [['render', 'a.json', '--out', 'x', '--flavour', 'umdf'], /--flavour takes kmdf or wdm, got "umdf"/],
     [['check'], /check expects exactly one driver folder/],
     [['check', '.', '--tool', 'msvc'], /unknown --tool msvc/],
     [['frobnicate'], /unknown command "frobnicate"/],

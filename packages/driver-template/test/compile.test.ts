@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDriver, type DriverCheckTool } from '../src/index.js';
 import { SCHEMAS, renderToTemp } from './support/schemas.js';
+import { INDEX_OUT_OF_BOUNDS, NULL_DEREFERENCE } from './support/negative-controls.js';
 
 const rendered: Partial<Record<keyof typeof SCHEMAS, ReturnType<typeof renderToTemp>>> = {};
 
@@ -68,12 +69,12 @@ describe('negative controls: each check can fail', () => {
   });
 
   it('clang --analyze: a null pointer dereference', () => {
-    const output = failsWith('clang-analyze', 'Handlers.c', (source) => `${source}\nint AnalyzerControl(int Flag);\nint AnalyzerControl(int Flag)\n{\n    int *pointer = 0;\n    if (Flag) {\n        return *pointer;\n    }\n    return 0;\n}\n`);
+    const output = failsWith('clang-analyze', 'Handlers.c', (source) => `${source}${NULL_DEREFERENCE}`);
     expect(output).toMatch(/core\.NullDereference/);
   });
 
   it('cppcheck: an array index out of bounds', () => {
-    const output = failsWith('cppcheck', 'Handlers.c', (source) => `${source}\nint CppcheckControl(void);\nint CppcheckControl(void)\n{\n    int values[4] = { 0, 1, 2, 3 };\n    return values[4];\n}\n`);
+    const output = failsWith('cppcheck', 'Handlers.c', (source) => `${source}${INDEX_OUT_OF_BOUNDS}`);
     expect(output).toMatch(/arrayIndexOutOfBounds/);
   });
 });

@@ -27,11 +27,15 @@ describe('renderKmdfDriver', () => {
   it('renders Notify.c and the process macros only for a schema with process events', () => {
     const monitor = byPath(render('processMonitor'));
     expect(monitor.has('Notify.c')).toBe(true);
+    expect(monitor.get('Notify.h')?.owner).toBe('template'); // shared with the WDM flavour
+    expect(monitor.get('Driver.h')!.content).toContain('#include "Notify.h"');
+    expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain('<ClInclude Include="Notify.h" />');
     expect(monitor.get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_NOTIFY 1');
     expect(monitor.get('DeviceTable.h')!.content).toContain('typedef PROCESS_MONITOR_PROCESS_CREATED DEVICE_PROCESS_CREATED;');
     expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain('<ClCompile Include="Notify.c" />');
     const conformance = byPath(render('conformance'));
     expect(conformance.has('Notify.c')).toBe(false);
+    expect(conformance.has('Notify.h')).toBe(false);
     expect(conformance.get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_NOTIFY 0');
     expect(conformance.get('ConformanceDevice.vcxproj')!.content).not.toContain('Notify.c');
     expect(byPath(render('processMonitor', { processNotify: false })).has('Notify.c')).toBe(false);

@@ -60,9 +60,9 @@ DRIVER_CHECK_RESULT NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONT
 extern const CORE_OPS QueueCoreOps;
 
 #if DEVICE_PROCESS_NOTIFY
-/* Notify.c: the PsSetCreateProcessNotifyRoutineEx callback feeds Core's process channel. */
-DRIVER_CHECK_RESULT NTSTATUS NotifyRegister(CORE *Core);
-VOID NotifyUnregister(VOID);
+/* Notify.c (shared with the WDM flavour): the PsSetCreateProcessNotifyRoutineEx callback feeds
+ * Core's process channel. */
+#include "Notify.h"
 #endif
 
 #endif /* DRIVER_H */

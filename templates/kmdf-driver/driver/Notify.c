@@ -1,13 +1,14 @@
 /*
  * Notify.c - process creation and exit as events, from PsSetCreateProcessNotifyRoutineEx.
  * Part of the template: do not edit. Rendered only for schemas with a process channel.
+ * Shared by the KMDF and the WDM flavour: it includes Notify.h, never a glue's Driver.h.
  *
  * The callback runs at PASSIVE_LEVEL in the creating thread (create) or the last thread of the
  * process (exit). It builds the event on its stack and offers it to the core, which copies it
  * into every subscriber's ring or parked request: nothing here blocks or allocates. Registration
  * needs an image linked with /INTEGRITYCHECK (else STATUS_ACCESS_DENIED).
  */
-#include "Driver.h"
+#include "Notify.h"
 
 static PCREATE_PROCESS_NOTIFY_ROUTINE_EX NotifyRoutine;
 static VOID NTAPI NotifyProcess(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTIFY_INFO CreateInfo);

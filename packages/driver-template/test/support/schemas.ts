@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDeviceSchema, type DeviceModel } from '@inverted-call/schema';
-import { renderKmdfDriver, writeRenderedDriver, type KmdfRenderOptions, type RenderedFile } from '../../src/index.js';
+import { renderKmdfDriver, renderWdmDriver, writeRenderedDriver, type KmdfRenderOptions, type RenderedFile } from '../../src/index.js';
 import { REPO } from './native.js';
 
 export const SCHEMAS = {
@@ -21,10 +21,15 @@ export function render(schema: keyof typeof SCHEMAS, options: Partial<KmdfRender
   return renderKmdfDriver(model(schema), { schemaPath: `../schema/${schema}.json`, ...options });
 }
 
+/** The WDM flavour of `render`. */
+export function renderWdm(schema: keyof typeof SCHEMAS, options: Partial<KmdfRenderOptions> = {}): RenderedFile[] {
+  return renderWdmDriver(model(schema), { schemaPath: `../schema/${schema}.json`, ...options });
+}
+
 /** Renders into a new temp folder; the caller removes it with `dispose`. */
-export function renderToTemp(schema: keyof typeof SCHEMAS): { dir: string; files: RenderedFile[]; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), `inverted-call-driver-${schema}-`));
-  const files = render(schema);
+export function renderToTemp(schema: keyof typeof SCHEMAS, flavour: 'kmdf' | 'wdm' = 'kmdf'): { dir: string; files: RenderedFile[]; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `inverted-call-driver-${flavour}-${schema}-`));
+  const files = flavour === 'kmdf' ? render(schema) : renderWdm(schema);
   writeRenderedDriver(dir, files);
   return { dir, files, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

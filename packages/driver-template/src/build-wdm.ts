@@ -1,0 +1,95 @@
+/**
+ * Builds a rendered WDM driver folder into a kernel image (.sys) with mingw-w64, for the Wine
+ * end-to-end bed. This is a real link, not the compile check: the same warnings-as-errors compile
+ * as `checkDriver`, then the link TOOLCHAIN.md measured to load in Wine (native subsystem,
+ * DriverEntry as the entry point, imports from ntoskrnl.exe and hal.dll only).
+ *
+ * The image is for Wine. It is not signed, not linked with /INTEGRITYCHECK and, without
+ * wdmsec.lib, creates its device with the system's default security instead of the schema's SDDL
+ * (INVERTED_CALL_NO_WDMSEC): build a driver for a real machine with the WDK.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE } from './check.js';
+
+export interface WdmBuildOptions {
+  /** Defines INVERTED_CALL_TEST_BUILD: the state IOCTL of InvertedCallTest.h is compiled in. */
+  testBuild: boolean;
+  /**
+   * More C sources (absolute, or relative to the driver folder). One named like a file of the
+   * folder replaces that file: `[conformance/driver/Handlers.c]` builds with that Handlers.c
+   * instead of the folder's stub.
+   */
+  extraSources?: readonly string[];
+}
+
+export interface WdmBuildResult {
+  /** The command line, for a reader to rerun it in the driver folder. */
+  command: string;
+  /** What the compiler and linker printed (empty when all is well). */
+  output: string;
+}
+
+export const MINGW_GCC = 'x86_64-w64-mingw32-gcc';
+
+/** Link flags of a kernel image (TOOLCHAIN.md, "Wine 8.0 as a real end-to-end bed"). */
+export const WDM_LINK_FLAGS: readonly string[] = [
+  '-shared',
+  '-nostdlib',
+  '-Wl,--subsystem,native',
+  '-Wl,--entry,DriverEntry',
+  '-Wl,--image-base,0x140000000',
+];
+
+/** Import libraries, after the objects that need them. */
+const WDM_LIBRARIES = ['-lntoskrnl', '-lhal'];
+
+/** The sources of a build: the folder's .c files, with extraSources replacing or adding files. */
+export function wdmBuildSources(directory: string, extraSources: readonly string[] = []): string[] {
+  const extras = extraSources.map((source) => resolve(directory, source));
+  const replaced = new Set(extras.map((source) => basename(source)));
+  const own = readdirSync(directory)
+    .filter((name) => name.endsWith('.c') && !replaced.has(name))
+    .sort();
+  return [...own, ...extras];
+}
+
+/** The gcc arguments that compile and link Sources (run in the driver folder) into OutputSys. */
+export function wdmBuildArguments(sources: readonly string[], outputSys: string, options: Pick<WdmBuildOptions, 'testBuild'>): string[] {
+  return [
+    ...KERNEL_C_FLAGS,
+    '-O2',
+    ...KERNEL_TARGET_DEFINES,
+    // mingw-w64 has no wdmsec.lib: the device gets default security (Device.c).
+    '-DINVERTED_CALL_NO_WDMSEC',
+    ...(options.testBuild ? ['-DINVERTED_CALL_TEST_BUILD'] : []),
+    `-I${MINGW_DDK_INCLUDE}`,
+    '-I.',
+    ...sources,
+    '-o',
+    outputSys,
+    ...WDM_LINK_FLAGS,
+    ...WDM_LIBRARIES,
+  ];
+}
+
+/**
+ * Compiles and links every .c file of a rendered WDM driver folder (plus extraSources) into
+ * outputSys. Returns the command and the compiler's output; throws with that output if the build
+ * fails or the compiler is missing.
+ */
+export function buildWdmDriverImage(directory: string, outputSys: string, options: WdmBuildOptions): WdmBuildResult {
+  const sources = wdmBuildSources(directory, options.extraSources);
+  if (sources.length === 0) throw new Error(`buildWdmDriverImage: no .c files in ${directory}; render a WDM driver there first`);
+  const args = wdmBuildArguments(sources, resolve(outputSys), options);
+  const command = `${MINGW_GCC} ${args.join(' ')}`;
+  const result = spawnSync(MINGW_GCC, args, { cwd: directory, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) {
+    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new Error(missing ? `${MINGW_GCC} is not installed (apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev)` : `${MINGW_GCC} could not run: ${result.error.message}`);
+  }
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0) throw new Error(`buildWdmDriverImage: ${MINGW_GCC} failed (exit ${result.status}) in ${directory}:\n${command}\n${output}`);
+  return { command, output };
+}

@@ -1,0 +1,130 @@
+/**
+ * What the KMDF and the WDM renderer share. Both flavours get the same portable core, the same
+ * generated C, the same Handlers.c, the same CoreConfig.h and process-notify callback, and an
+ * INF and a vcxproj from the same templates; a flavour adds only its glue, its README and the
+ * placeholder values that differ (framework sections, driver type, link dependencies).
+ */
+import { createHash } from 'node:crypto';
+import { emitCHeader, generatedBanner } from '@inverted-call/codegen';
+import { kebabCase, type DeviceModel } from '@inverted-call/schema';
+import { emitDeviceTableHeader, emitDeviceTableSource, emitHandlersHeader, emitHandlersStub, type DeviceTableInput } from './device-table.js';
+import { planProcessNotify, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
+import { fillPlaceholders, readTemplateFile, type TemplateFolder } from './template-files.js';
+
+/**
+ * - `template`: the template's own code (core and glue); replace it only with a newer template.
+ * - `generated`: made from the schema; regenerate it whenever the schema changes, never edit it.
+ * - `user`: written once as a starting point; the user's from then on (Handlers.c, INF, project, README).
+ */
+export type FileOwner = 'template' | 'generated' | 'user';
+
+export interface RenderedFile {
+  /** Relative to the driver folder, with forward slashes. */
+  path: string;
+  content: string;
+  owner: FileOwner;
+}
+
+/** Options both renderers take. */
+export interface DriverRenderOptions {
+  /** The schema file as seen from the driver folder (named in generated files' banners). */
+  schemaPath: string;
+  /**
+   * Which channel the process-notify callback feeds. `'auto'` (default): a channel with events of
+   * the structs ProcessCreated and ProcessExited, if there is one. `false`: no callback.
+   */
+  processNotify?: ProcessNotifyMapping | 'auto' | false;
+  /** Provider and manufacturer in the INF (default: the device name). */
+  provider?: string;
+}
+
+/** A template file: where it goes in the driver folder, and where it comes from. */
+export interface TemplateFile {
+  path: string;
+  folder: TemplateFolder;
+  source: string;
+}
+
+/** What a flavour adds to the shared files. */
+export interface DriverFlavour {
+  /** The vcxproj's DriverType, and the name INF and project comments use. */
+  driverModel: 'KMDF' | 'WDM';
+  /** Glue compiled into the driver, in project order. */
+  glueSources: readonly TemplateFile[];
+  /** Glue headers, in project order (CoreConfig.h, shared, follows them). */
+  glueHeaders: readonly TemplateFile[];
+  /** Template files outside the WDK project (the KMDF compile-check declarations). */
+  outsideProject: readonly TemplateFile[];
+  readme: TemplateFile;
+  /** The flavour's own placeholder values for the INF, the vcxproj and its README. */
+  values(context: FlavourContext): Record<string, string>;
+}
+
+export interface FlavourContext {
+  model: DeviceModel;
+  headerFile: string;
+  processNotify: ProcessNotifyPlan | undefined;
+}
+
+const CORE_FILES = ['Core.c', 'Core.h'] as const;
+
+/** A GUID derived from the device name and flavour, so re-rendering gives the same project file. */
+function projectGuid(model: DeviceModel, flavour: DriverFlavour): string {
+  const hex = createHash('sha256').update(`inverted-call ${flavour.driverModel.toLowerCase()} project ${model.name}`).digest('hex').toUpperCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-A${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** INF strings are quoted; a quote is doubled and a percent sign escaped as %%. */
+function infString(text: string): string {
+  return text.replace(/"/g, '""').replace(/%/g, '%%');
+}
+
+export function renderDriver(model: DeviceModel, options: DriverRenderOptions, flavour: DriverFlavour): RenderedFile[] {
+  const processNotify = planProcessNotify(model, options.processNotify ?? 'auto');
+  const headerFile = `${kebabCase(model.name)}.h`;
+  const banner = generatedBanner({ schemaPath: options.schemaPath, schemaHash: model.schemaHash });
+  const table: DeviceTableInput = { model, headerFile, banner, processNotify };
+
+  const files: RenderedFile[] = [];
+  const template = ({ path, folder, source }: TemplateFile): void => {
+    files.push({ path, content: readTemplateFile(source, folder), owner: 'template' });
+  };
+  const shared = (path: string, source: string): TemplateFile => ({ path, folder: 'kmdf-driver', source });
+  const notifyFiles = processNotify ? [shared('Notify.c', 'driver/Notify.c'), shared('Notify.h', 'driver/Notify.h')] : [];
+
+  for (const name of CORE_FILES) template(shared(name, `core/${name}`));
+  for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h', 'driver/CoreConfig.h'), ...notifyFiles, ...flavour.outsideProject]) template(file);
+
+  files.push(
+    { path: headerFile, content: emitCHeader(model, { schemaPath: options.schemaPath, schemaHash: model.schemaHash }), owner: 'generated' },
+    { path: 'DeviceTable.h', content: emitDeviceTableHeader(table), owner: 'generated' },
+    { path: 'DeviceTable.c', content: emitDeviceTableSource(table), owner: 'generated' },
+    { path: 'Handlers.h', content: emitHandlersHeader(table), owner: 'generated' },
+    { path: 'Handlers.c', content: emitHandlersStub(table), owner: 'user' },
+  );
+
+  const sources = [...flavour.glueSources.map((file) => file.path), ...(processNotify ? ['Notify.c'] : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
+  const headers = [...flavour.glueHeaders.map((file) => file.path), 'CoreConfig.h', ...(processNotify ? ['Notify.h'] : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
+  const values: Record<string, string> = {
+    DriverName: model.name,
+    DriverModel: flavour.driverModel,
+    DeviceDescription: infString(model.description ?? `${model.name} inverted-call driver`),
+    Provider: infString(options.provider ?? model.name),
+    DevicePath: `\\\\.\\${model.symbolicLink}`,
+    HeaderFile: headerFile,
+    ProjectGuid: projectGuid(model, flavour),
+    ClCompileItems: sources.map((name) => `    <ClCompile Include="${name}" />`).join('\n'),
+    ClIncludeItems: headers.map((name) => `    <ClInclude Include="${name}" />`).join('\n'),
+    ProcessNotifyNote: processNotify
+      ? `This driver registers a PsSetCreateProcessNotifyRoutineEx callback that turns every process creation and exit into an event on channel ${processNotify.channel.name}.`
+      : 'This driver registers no process-notify callback: the schema has no channel with ProcessCreated and ProcessExited events.',
+    ...flavour.values({ model, headerFile, processNotify }),
+  };
+  const project = ({ path, folder, source }: TemplateFile): void => {
+    files.push({ path, content: fillPlaceholders(readTemplateFile(source, folder), values, source), owner: 'user' });
+  };
+  project(shared(`${model.name}.inf`, 'project/Driver.inf.tmpl'));
+  project(shared(`${model.name}.vcxproj`, 'project/Driver.vcxproj.tmpl'));
+  project({ ...flavour.readme, path: 'README.md' });
+  return files;
+}

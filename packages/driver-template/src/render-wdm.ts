@@ -1,0 +1,57 @@
+/**
+ * Renders the WDM driver for one device: the files both flavours share (render-common.ts: core,
+ * generated C, Handlers.c, CoreConfig.h, Notify.c, INF and vcxproj), plus the WDM glue, the
+ * test-build state IOCTL and the WDM README. Same owners as the KMDF flavour.
+ */
+import type { DeviceModel } from '@inverted-call/schema';
+import { MINGW_GCC, wdmBuildArguments } from './build-wdm.js';
+import { renderDriver, type DriverFlavour, type DriverRenderOptions, type RenderedFile, type TemplateFile } from './render-common.js';
+
+export type WdmRenderOptions = DriverRenderOptions;
+
+const glue = (name: string): TemplateFile => ({ path: name, folder: 'wdm-driver', source: `driver/${name}` });
+
+/** The mingw command of the README, one option group per line. */
+function mingwCommand(name: string): string {
+  const args = wdmBuildArguments(['*.c'], `${name}.sys`, { testBuild: false });
+  const lines: string[] = [];
+  let line = MINGW_GCC;
+  for (const arg of args) {
+    if (line.length + arg.length + 1 > 96) {
+      lines.push(`${line} \\`);
+      line = `    ${arg}`;
+    } else {
+      line = `${line} ${arg}`;
+    }
+  }
+  lines.push(line);
+  return lines.join('\n');
+}
+
+const WDM_FLAVOUR: DriverFlavour = {
+  driverModel: 'WDM',
+  glueSources: ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c'].map(glue),
+  glueHeaders: [glue('Driver.h'), { path: 'InvertedCallTest.h', folder: 'wdm-driver', source: 'InvertedCallTest.h' }],
+  outsideProject: [],
+  readme: { path: 'README.md', folder: 'wdm-driver', source: 'project/README.md.tmpl' },
+  values: ({ model }) => ({
+    FrameworkVersionProperties: '    <!-- WDM: no framework to version. The driver links against the kernel, and wdmsec.lib (below). -->',
+    LinkDependencies: [
+      '',
+      "      <!-- IoCreateDeviceSecure, which gives the device the schema's SDDL, lives in this static library. -->",
+      '      <AdditionalDependencies>$(DDK_LIB_PATH)wdmsec.lib;%(AdditionalDependencies)</AdditionalDependencies>',
+    ].join('\n'),
+    InfFrameworkVersion: '',
+    SourcesComment: [
+      '  <!-- Sources. InvertedCallTest.c compiles to nothing unless INVERTED_CALL_TEST_BUILD is defined,',
+      '       which only test builds do; never ship one. -->',
+    ].join('\n'),
+    StampinfNote: '; build. It replaces $ARCH$ with amd64 or arm64 and writes the DriverVer date and version.',
+    InfFrameworkSections: '; WDM: no framework section. The driver needs nothing but the kernel.\n\n',
+    MingwCommand: mingwCommand(model.name),
+  }),
+};
+
+export function renderWdmDriver(model: DeviceModel, options: WdmRenderOptions): RenderedFile[] {
+  return renderDriver(model, options, WDM_FLAVOUR);
+}

@@ -1,0 +1,167 @@
+/*
+ * Device.c - the control device, its symbolic link, and the create, cleanup and close of a
+ * handle. Part of the template: do not edit.
+ *
+ * Secure by default. A WDK build creates the device with IoCreateDeviceSecure, so the schema's
+ * SDDL (default: SYSTEM and Administrators only) is its security descriptor. IoCreateDeviceSecure
+ * lives in the WDK's static library wdmsec.lib, not in ntoskrnl, and mingw-w64 has no such
+ * library: the mingw build for the Wine bed defines INVERTED_CALL_NO_WDMSEC and uses IoCreateDevice,
+ * which gives the device the system's default security descriptor instead. That is fine for the
+ * bed and wrong for a real machine (see README.md). Both set FILE_DEVICE_SECURE_OPEN, so the
+ * check also covers names opened below the device.
+ */
+#include "Driver.h"
+
+NTSTATUS DeviceCreate(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT *Device)
+{
+    UNICODE_STRING name;
+    UNICODE_STRING link;
+    PDEVICE_OBJECT device;
+    DRIVER_DEVICE *context;
+    CORE_OPS ops;
+    NTSTATUS status;
+    UINT32 index;
+
+    *Device = NULL;
+    RtlInitUnicodeString(&name, DEVICE_NAME_STRING);
+    RtlInitUnicodeString(&link, DEVICE_SYMBOLIC_LINK_STRING);
+#ifdef INVERTED_CALL_NO_WDMSEC
+    status = IoCreateDevice(DriverObject, (ULONG)sizeof(DRIVER_DEVICE), &name, DEVICE_TYPE_VALUE, FILE_DEVICE_SECURE_OPEN,
+                            FALSE, &device);
+#else
+    {
+        UNICODE_STRING sddl;
+        RtlInitUnicodeString(&sddl, DEVICE_SDDL_STRING);
+        /* No class GUID: a control device belongs to no setup class whose registry could override the SDDL. */
+        status = IoCreateDeviceSecure(DriverObject, (ULONG)sizeof(DRIVER_DEVICE), &name, DEVICE_TYPE_VALUE,
+                                      FILE_DEVICE_SECURE_OPEN, FALSE, &sddl, NULL, &device);
+    }
+#endif
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+
+    /* From here on, DeviceDelete undoes whatever was made. */
+    context = (DRIVER_DEVICE *)device->DeviceExtension;
+    RtlZeroMemory(context, sizeof(*context));
+    KeInitializeSpinLock(&context->Lock);
+    for (index = 0; index < DEVICE_CHANNEL_SLOTS; index++) {
+        InitializeListHead(&context->Parked[index]);
+    }
+    InitializeListHead(&context->Files);
+    context->NextFileId = 1;
+
+    ops = QueueCoreOps;
+    ops.Context = context;
+    status = CoreInitialize(&context->Core, &ops, &DeviceConfig);
+    context->CoreReady = NT_SUCCESS(status);
+    if (NT_SUCCESS(status)) {
+        /* Last: once the link exists, user mode can open the device. */
+        status = IoCreateSymbolicLink(&link, &name);
+        context->LinkCreated = NT_SUCCESS(status);
+    }
+    if (!NT_SUCCESS(status)) {
+        DeviceDelete(device);
+        return status;
+    }
+    /* The I/O manager clears this itself for devices made in DriverEntry; clearing it here keeps
+     * the device usable should DeviceCreate ever be called later. */
+    device->Flags &= ~DO_DEVICE_INITIALIZING;
+    *Device = device;
+    return STATUS_SUCCESS;
+}
+
+VOID DeviceDelete(PDEVICE_OBJECT Device)
+{
+    DRIVER_DEVICE *context = (DRIVER_DEVICE *)Device->DeviceExtension;
+    if (context->LinkCreated) {
+        UNICODE_STRING link;
+        RtlInitUnicodeString(&link, DEVICE_SYMBOLIC_LINK_STRING);
+        /* Nothing to do if it fails: the link goes with the device object's name anyway. */
+        (void)IoDeleteSymbolicLink(&link);
+        context->LinkCreated = FALSE;
+    }
+    if (context->CoreReady) {
+        CoreUninitialize(&context->Core);
+        context->CoreReady = FALSE;
+    }
+    IoDeleteDevice(Device);
+}
+
+static NTSTATUS DeviceComplete(PIRP Irp, NTSTATUS Status)
+{
+    Irp->IoStatus.Status = Status;
+    Irp->IoStatus.Information = 0;
+    IoCompleteRequest(Irp, IO_NO_INCREMENT);
+    return Status;
+}
+
+/* A new handle: its own core state, the opener's process id and a file id for the state IOCTL. */
+NTSTATUS NTAPI DeviceDispatchCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
+    PFILE_OBJECT fileObject = IoGetCurrentIrpStackLocation(Irp)->FileObject;
+    DRIVER_FILE *file;
+    KIRQL irql;
+
+    file = (DRIVER_FILE *)ExAllocatePoolWithTag(DRIVER_POOL, sizeof(DRIVER_FILE), DEVICE_POOL_TAG);
+    if (file == NULL) {
+        return DeviceComplete(Irp, STATUS_INSUFFICIENT_RESOURCES);
+    }
+    RtlZeroMemory(file, sizeof(*file));
+    /* IRP_MJ_CREATE runs in the opener's thread: this is the process that asked for the handle. */
+    file->OpenerProcessId = (UINT64)(ULONG_PTR)PsGetCurrentProcessId();
+
+    KeAcquireSpinLock(&device->Lock, &irql);
+    file->Id = device->NextFileId++;
+    if (device->NextFileId == 0) {
+        device->NextFileId = 1; /* 0 never names a file */
+    }
+    InsertTailList(&device->Files, &file->Link);
+    device->OpenFiles++;
+    KeReleaseSpinLock(&device->Lock, irql);
+
+    /* GlueFile carries the id rather than a pointer: CoreQueryState can then name a subscription's
+     * handle without the state IOCTL touching a file context that may be closing meanwhile. */
+    CoreFileOpen(&device->Core, &file->Core, (void *)(ULONG_PTR)file->Id);
+    fileObject->FsContext = file;
+    return DeviceComplete(Irp, STATUS_SUCCESS);
+}
+
+/* The last handle to the file object is closed: R5, its parked requests are cancelled and its
+ * subscriptions freed. Requests of a dying process were already cancelled by the I/O manager. */
+NTSTATUS NTAPI DeviceDispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
+    DRIVER_FILE *file = (DRIVER_FILE *)IoGetCurrentIrpStackLocation(Irp)->FileObject->FsContext;
+    if (file != NULL) {
+        CoreFileClose(&device->Core, &file->Core);
+    }
+    return DeviceComplete(Irp, STATUS_SUCCESS);
+}
+
+/*
+ * The file object goes away. After a cleanup the CoreFileClose here does nothing. Wine sends no
+ * cleanup at all and may close a handle while its requests are still parked: then this
+ * CoreFileClose takes them back and cancels them. Either way no parked request refers to the file
+ * once it returns (Queue.c explains why one whose cancel routine is running does not either), so
+ * the context can be freed.
+ */
+NTSTATUS NTAPI DeviceDispatchClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
+    PFILE_OBJECT fileObject = IoGetCurrentIrpStackLocation(Irp)->FileObject;
+    DRIVER_FILE *file = (DRIVER_FILE *)fileObject->FsContext;
+    KIRQL irql;
+
+    if (file != NULL) {
+        CoreFileClose(&device->Core, &file->Core);
+        KeAcquireSpinLock(&device->Lock, &irql);
+        RemoveEntryList(&file->Link);
+        device->OpenFiles--;
+        KeReleaseSpinLock(&device->Lock, irql);
+        fileObject->FsContext = NULL;
+        ExFreePoolWithTag(file, DEVICE_POOL_TAG);
+    }
+    return DeviceComplete(Irp, STATUS_SUCCESS);
+}

@@ -1,0 +1,95 @@
+/*
+ * Driver.h - the WDM glue's shared declarations: the device extension, the contexts of a handle
+ * and of a request, and what each glue file exports to the others.
+ * Part of the template: do not edit (your code goes in Handlers.c).
+ *
+ * The WDM flavour shares the portable core (Core.c), the generated files and Notify.c with the
+ * KMDF flavour and differs only in this glue. The glue calls nothing beyond ntoskrnl and hal,
+ * and no IoCsq* routine (see Queue.c), so the same image also runs in Wine's kernel emulation.
+ */
+#ifndef DRIVER_H
+#define DRIVER_H
+
+#include <ntddk.h>
+#ifndef INVERTED_CALL_NO_WDMSEC
+#include <wdmsec.h> /* IoCreateDeviceSecure (wdmsec.lib): see Device.c */
+#endif
+
+#include "Handlers.h" /* Core.h, DeviceTable.h and the generated device header come with it */
+#if DEVICE_PROCESS_NOTIFY
+#include "Notify.h" /* shared with the KMDF flavour */
+#endif
+
+/* A status the caller must look at: a compile error under the Linux check, SAL in the WDK build. */
+#if defined(__GNUC__) || defined(__clang__)
+#define DRIVER_CHECK_RESULT __attribute__((warn_unused_result))
+#else
+#define DRIVER_CHECK_RESULT _Must_inspect_result_
+#endif
+
+/* Windows 8 added this MmGetSystemAddressForMdlSafe flag; mingw-w64's DDK headers lack it. The
+ * value is the documented one. */
+#ifndef MdlMappingNoExecute
+#define MdlMappingNoExecute 0x40000000
+#endif
+
+/* Memory the glue and the core allocate: non-paged (the core allocates under its spin lock) and
+ * not executable. ExAllocatePoolWithTag rather than ExAllocatePool2, which Windows before 10
+ * version 2004 and Wine 8 do not export. */
+#define DRIVER_POOL NonPagedPoolNx
+
+/* The control device's extension: the core, its lock, the parked requests, the open handles. */
+typedef struct _DRIVER_DEVICE {
+    CORE Core;
+    BOOLEAN CoreReady;        /* CoreInitialize succeeded: unload uninitializes */
+    BOOLEAN LinkCreated;      /* the symbolic link exists: unload deletes it */
+    /* The one lock of the driver: the core's (CORE_OPS Lock/Unlock), and it also guards every
+     * field below. One lock, so parking under the core's lock needs no second one. */
+    KSPIN_LOCK Lock;
+    /* Parked subscribe requests, per channel, oldest first (DRIVER_REQUEST.ParkLink). */
+    LIST_ENTRY Parked[DEVICE_CHANNEL_SLOTS];
+    LIST_ENTRY Files;         /* open handles (DRIVER_FILE.Link) */
+    UINT32 OpenFiles;
+    UINT32 NextFileId;
+    UINT64 Completions;       /* device-control requests completed, */
+    UINT64 Cancels;           /* of which with STATUS_CANCELLED */
+} DRIVER_DEVICE;
+
+/* One open handle (FILE_OBJECT.FsContext), from IRP_MJ_CREATE to IRP_MJ_CLOSE. */
+typedef struct _DRIVER_FILE {
+    CORE_FILE Core;           /* Core.GlueFile holds Id (see DeviceDispatchCreate) */
+    LIST_ENTRY Link;          /* in DRIVER_DEVICE.Files */
+    UINT64 OpenerProcessId;   /* PsGetCurrentProcessId() of the opener */
+    UINT32 Id;                /* unique per open, never 0 */
+} DRIVER_FILE;
+
+/* One device-control request, from dispatch to completion (non-paged, freed on completion). The
+ * IRP points back to it through Tail.Overlay.DriverContext[0], for the cancel routine. */
+typedef struct _DRIVER_REQUEST {
+    CORE_REQUEST Core;        /* Core.GlueRequest: the IRP */
+    DRIVER_DEVICE *Device;
+    CORE_FILE *File;          /* the handle it came on: what TakeParkedRequest matches */
+    LIST_ENTRY ParkLink;      /* in Device->Parked[channel] while parked, else linked to itself */
+    BOOLEAN *MarkedPending;   /* while CoreDispatch runs: set once the IRP is marked pending */
+} DRIVER_REQUEST;
+
+/* Device.c: the control device, its symbolic link and the core; undone by DeviceDelete. */
+DRIVER_CHECK_RESULT NTSTATUS DeviceCreate(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT *Device);
+VOID DeviceDelete(PDEVICE_OBJECT Device);
+DRIVER_DISPATCH DeviceDispatchCreate;
+DRIVER_DISPATCH DeviceDispatchCleanup;
+DRIVER_DISPATCH DeviceDispatchClose;
+
+/* Queue.c: IRP_MJ_DEVICE_CONTROL, the parked-request queues and what the core calls back. */
+DRIVER_DISPATCH QueueDispatchDeviceControl;
+extern const CORE_OPS QueueCoreOps;
+/* Completes a device-control IRP and counts it (Completions, Cancels). Without the lock. */
+VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
+
+#ifdef INVERTED_CALL_TEST_BUILD
+/* InvertedCallTest.c: the test-build state IOCTL (InvertedCallTest.h). */
+DRIVER_CHECK_RESULT NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config);
+NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp);
+#endif
+
+#endif /* DRIVER_H */

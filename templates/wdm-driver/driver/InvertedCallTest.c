@@ -1,0 +1,159 @@
+/*
+ * InvertedCallTest.c - the state IOCTL of test builds (InvertedCallTest.h). Part of the template:
+ * do not edit. Compiled into every build, but empty unless INVERTED_CALL_TEST_BUILD is defined.
+ *
+ * The core reports its subscriptions (CoreQueryState); the glue adds what only it knows: which
+ * handle and process each belongs to, how many requests are parked, and its counters. Handles are
+ * named by id (the core's GlueFile), and a handle's context is read only while it is found in the
+ * device's list of open handles, under the lock: a handle closing meanwhile is never touched.
+ */
+#include "Driver.h"
+
+#ifdef INVERTED_CALL_TEST_BUILD
+#include "InvertedCallTest.h"
+
+static BOOLEAN TestStateCodeIsTaken(const CORE_DEVICE_CONFIG *Config)
+{
+    UINT32 index;
+    if (Config->ProtocolInfoCode == IOCTL_INVERTED_CALL_TEST_STATE) {
+        return TRUE;
+    }
+    for (index = 0; index < Config->ChannelCount; index++) {
+        if (Config->Channels[index].SubscribeCode == IOCTL_INVERTED_CALL_TEST_STATE) {
+            return TRUE;
+        }
+    }
+    for (index = 0; index < Config->CallCount; index++) {
+        if (Config->Calls[index].Code == IOCTL_INVERTED_CALL_TEST_STATE) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
+{
+    if (TestStateCodeIsTaken(Config)) {
+        DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL,
+                   "inverted-call: the schema uses IOCTL 0x%08X, which test builds keep for their state IOCTL "
+                   "(function 0xFFE): move that IOCTL or build without INVERTED_CALL_TEST_BUILD\n",
+                   (unsigned int)IOCTL_INVERTED_CALL_TEST_STATE);
+        return STATUS_DEVICE_CONFIGURATION_ERROR;
+    }
+    return STATUS_SUCCESS;
+}
+
+/* The open handle with this id, or NULL once it is closed (lock held). */
+static DRIVER_FILE *TestFindFile(DRIVER_DEVICE *Device, UINT32 Id)
+{
+    LIST_ENTRY *link;
+    for (link = Device->Files.Flink; link != &Device->Files; link = link->Flink) {
+        DRIVER_FILE *file = CONTAINING_RECORD(link, DRIVER_FILE, Link);
+        if (file->Id == Id) {
+            return file;
+        }
+    }
+    return NULL;
+}
+
+/* Requests parked on Channel for File, or on every channel for every handle when File is NULL
+ * (lock held). Pointers are only compared, never followed. */
+static UINT32 TestCountParked(DRIVER_DEVICE *Device, UINT32 FirstChannel, UINT32 EndChannel, const DRIVER_FILE *File)
+{
+    UINT32 count = 0;
+    UINT32 channel;
+    for (channel = FirstChannel; channel < EndChannel; channel++) {
+        LIST_ENTRY *head = &Device->Parked[channel];
+        LIST_ENTRY *link;
+        for (link = head->Flink; link != head; link = link->Flink) {
+            const DRIVER_REQUEST *request = CONTAINING_RECORD(link, DRIVER_REQUEST, ParkLink);
+            if (File == NULL || request->File == &File->Core) {
+                count++;
+            }
+        }
+    }
+    return count;
+}
+
+static NTSTATUS TestStateFinish(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
+{
+    QueueCompleteIrp(Device, Irp, Status, Information);
+    return Status;
+}
+
+NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
+{
+    PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+    ULONG outputLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
+    UINT8 *output = (UINT8 *)Irp->AssociatedIrp.SystemBuffer;
+    CORE_SUBSCRIPTION_STATE *states = NULL;
+    INVERTED_CALL_TEST_STATE header;
+    UINT32 capacity;
+    UINT32 total;
+    UINT32 index;
+    KIRQL irql;
+
+    if (stack->Parameters.DeviceIoControl.InputBufferLength != 0) {
+        return TestStateFinish(Device, Irp, STATUS_INVALID_PARAMETER, 0);
+    }
+    if (output == NULL || outputLength < sizeof(header)) {
+        return TestStateFinish(Device, Irp, STATUS_BUFFER_TOO_SMALL, 0);
+    }
+    /* Room for as many entries as the output holds: one CoreQueryState call then answers at once
+     * whether they all fit, and the count cannot change between asking and copying. */
+    capacity = (UINT32)((outputLength - sizeof(header)) / sizeof(INVERTED_CALL_TEST_SUBSCRIPTION));
+    if (capacity > 0) {
+        states = (CORE_SUBSCRIPTION_STATE *)ExAllocatePoolWithTag(DRIVER_POOL, (SIZE_T)capacity * sizeof(CORE_SUBSCRIPTION_STATE),
+                                                                  DEVICE_POOL_TAG);
+        if (states == NULL) {
+            return TestStateFinish(Device, Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+        }
+    }
+    total = CoreQueryState(&Device->Core, states, capacity);
+    if (total > capacity) {
+        if (states != NULL) {
+            ExFreePoolWithTag(states, DEVICE_POOL_TAG);
+        }
+        return TestStateFinish(Device, Irp, STATUS_BUFFER_TOO_SMALL, 0);
+    }
+
+    RtlZeroMemory(&header, sizeof(header));
+    KeAcquireSpinLock(&Device->Lock, &irql);
+    for (index = 0; index < total; index++) {
+        const CORE_SUBSCRIPTION_STATE *state = &states[index];
+        INVERTED_CALL_TEST_SUBSCRIPTION entry;
+        const DRIVER_FILE *owner;
+        RtlZeroMemory(&entry, sizeof(entry));
+        entry.FileId = (UINT32)(ULONG_PTR)state->GlueFile;
+        entry.Channel = state->ChannelIndex;
+        entry.RingFill = state->RingFill;
+        entry.DroppedTotal = state->DroppedTotal;
+        entry.NextSequence = state->NextSequence;
+        /* A handle closed since CoreQueryState reports process 0 and nothing parked. */
+        owner = TestFindFile(Device, entry.FileId);
+        if (owner != NULL) {
+            entry.ProcessId = owner->OpenerProcessId;
+            entry.Parked = TestCountParked(Device, state->ChannelIndex, state->ChannelIndex + 1u, owner);
+        }
+        RtlCopyMemory(output + sizeof(header) + (SIZE_T)index * sizeof(entry), &entry, sizeof(entry));
+    }
+    header.Version = INVERTED_CALL_TEST_STATE_VERSION;
+    header.OpenFiles = Device->OpenFiles;
+    header.SubscriptionCount = total;
+    header.CallerFileId = File->Id;
+    header.Completions = Device->Completions;
+    header.Cancels = Device->Cancels;
+    header.ParkedNow = TestCountParked(Device, 0, DEVICE_CHANNEL_COUNT, NULL);
+    KeReleaseSpinLock(&Device->Lock, irql);
+    RtlCopyMemory(output, &header, sizeof(header));
+
+    if (states != NULL) {
+        ExFreePoolWithTag(states, DEVICE_POOL_TAG);
+    }
+    return TestStateFinish(Device, Irp, STATUS_SUCCESS, (ULONG_PTR)(sizeof(header) + (SIZE_T)total * sizeof(INVERTED_CALL_TEST_SUBSCRIPTION)));
+}
+
+#else
+/* A translation unit must declare something. */
+typedef int InvertedCallTestIsOff;
+#endif

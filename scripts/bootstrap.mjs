@@ -23,6 +23,10 @@ const SYSTEM_TOOLS = [
   // Native gcc with ASan/UBSan runs the driver core's unit tests and differential harness.
   { check: 'gcc', packages: ['gcc', 'libc6-dev'] },
   { check: '/usr/share/mingw-w64/include/ddk/ntddk.h', packages: ['mingw-w64-common', 'mingw-w64-tools'] },
+  // The Wine bed (packages/wine-bed) runs a Windows node.exe against a real driver under Wine 8:
+  // 64-bit only (no i386, no X server). Debian puts the wine64 loader in /usr/lib/wine, not on PATH.
+  { check: '/usr/lib/wine/wine64', packages: ['wine64', 'wine'] },
+  { check: 'wineserver', packages: ['wine'] },
 ];
 
 const job = process.argv[2];
@@ -73,7 +77,7 @@ function ensureSystemTools() {
   const asRoot = process.getuid?.() === 0;
   const sudo = !asRoot && run('sudo', ['-n', 'true'], { capture: true }).status === 0;
   if (!hasTool('apt-get') || (!asRoot && !sudo)) {
-    fail(`missing ${missing.map((tool) => tool.check).join(', ')}: the C compile checks need them.\n` +
+    fail(`missing ${missing.map((tool) => tool.check).join(', ')}: the C compile checks and the Wine bed need them.\n` +
       `Install them (Debian/Ubuntu): sudo apt-get update && sudo ${install}`);
   }
   // As root call apt-get directly; otherwise through passwordless sudo.

@@ -10,6 +10,12 @@
 // or `{ title, description, values: { name: number } }`, or just `{ name: number }`. Each becomes
 // a table under its title, introduced by its description.
 //
+// It also draws docs/benchmarks.svg, shown at the top of the page: one panel of horizontal bars per
+// throughput comparison, that is every group with a `<things>/s` column and every named-numbers
+// table with a `.../s` column, each bar labelled with its rate, its ratio to the fastest and, where
+// the table has a `lost` column, what it lost. Hand-written SVG, no dependencies, nothing that
+// changes between two runs over the same results.
+//
 // Usage: node scripts/bench-report.mjs   (`npm run bench` runs it after the benchmarks)
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
@@ -18,6 +24,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'docs', 'benchmarks.md');
+const chartOutput = join(root, 'docs', 'benchmarks.svg');
+/** Throughput comparisons for the chart, filled while the tables are written. */
+const charts = [];
 
 const reports = findReports();
 if (reports.length === 0) {
@@ -39,12 +48,14 @@ const lines = [
   '',
   ...machineSection(reports),
 ];
+/** The chart goes at the top, right under the title. */
+const chartAt = 4;
 
 for (const report of reports) {
   if (Array.isArray(report.data.files)) {
     for (const file of report.data.files) {
       lines.push(`## \`${displayPath(file.filepath)}\``, '');
-      for (const group of file.groups ?? []) lines.push(...groupSection(group));
+      for (const group of file.groups ?? []) lines.push(...groupSection(group, displayPath(file.filepath)));
     }
   } else {
     const named = namedNumbers(report.data);
@@ -54,8 +65,18 @@ for (const report of reports) {
 }
 
 mkdirSync(dirname(output), { recursive: true });
+if (charts.length > 0) {
+  writeFileSync(chartOutput, renderChart(charts));
+  lines.splice(chartAt, 0,
+    `![Bar chart of events per second, one panel per comparison: ${charts.map((chart) => chart.title).join('; ')}](benchmarks.svg)`,
+    '',
+    'The chart shows the throughput comparisons below at a glance: events per second for each design, the ratio to the',
+    'fastest of its group, and what a design lost. Longer is faster; each panel has its own scale.',
+    '',
+  );
+}
 writeFileSync(output, `${lines.join('\n').trimEnd()}\n`);
-console.log(`bench-report: wrote ${relative(root, output)} from ${reports.map((report) => relative(root, report.path)).join(', ')}`);
+console.log(`bench-report: wrote ${relative(root, output)}${charts.length ? ` and ${relative(root, chartOutput)}` : ''} from ${reports.map((report) => relative(root, report.path)).join(', ')}`);
 
 function findReports() {
   const packages = join(root, 'packages');
@@ -95,7 +116,7 @@ function machineSection(found) {
   ];
 }
 
-function groupSection(group) {
+function groupSection(group, source) {
   const benchmarks = group.benchmarks ?? [];
   if (benchmarks.length === 0) return [];
   const fastest = benchmarks.reduce((best, entry) => (entry.hz > best.hz ? entry : best));
@@ -114,6 +135,9 @@ function groupSection(group) {
     out.push(`| ${entry.name} | ${formatHz(entry.hz)} |${units} ${formatMs(entry.mean)} | ${formatMs(entry.p99)} | ±${entry.rme.toFixed(2)}% | ${entry.sampleCount ?? entry.samples?.length ?? '?'} | ${ratio} |`);
   }
   out.push('');
+  if (perOp && benchmarks.length > 1) {
+    charts.push({ title, source, measure: `${perOp[2]}/s`, rows: benchmarks.map((entry) => ({ name: entry.name, rate: entry.hz * unitsPerOp })) });
+  }
   return out;
 }
 
@@ -139,6 +163,17 @@ function namedNumbersSection(report, named) {
   out.push(`| ${[named.rowHeader, ...named.columns].join(' | ')} |`, `| --- |${' ---: |'.repeat(named.columns.length)}`);
   for (const row of named.rows) out.push(`| ${[row.name, ...named.columns.map((column) => formatCount(row.values[column]))].join(' | ')} |`);
   out.push('');
+  const rateColumn = named.columns.find((column) => /\/s\b/.test(column));
+  const lostColumn = named.columns.find((column) => /^lost\b/.test(column));
+  const rated = named.rows.filter((row) => typeof row.values[rateColumn] === 'number' && row.values[rateColumn] > 0);
+  if (rateColumn && rated.length > 1) {
+    charts.push({
+      title: named.title ?? source,
+      source,
+      measure: rateColumn,
+      rows: rated.map((row) => ({ name: row.name, rate: row.values[rateColumn], ...(lostColumn ? { lost: row.values[lostColumn], lostUnit: lostColumn.includes('%') ? '%' : '' } : {}) })),
+    });
+  }
   return out;
 }
 
@@ -165,4 +200,61 @@ function formatMs(ms) {
   if (ms >= 1) return `${ms.toFixed(2)} ms`;
   if (ms >= 0.001) return `${(ms * 1000).toFixed(1)} µs`;
   return `${(ms * 1e6).toFixed(0)} ns`;
+}
+
+/**
+ * The chart: one panel per comparison, horizontal bars on the panel's own scale. Each bar is
+ * labelled above with its name and at its end with rate, ratio to the fastest and any loss. Bars of
+ * the one-request-at-a-time design (a name with "depth 1" or "naive") are orange, others blue.
+ */
+function renderChart(panels) {
+  const width = 820;
+  const left = 24;
+  const barMax = 430;
+  const rowHeight = 44;
+  const font = "font-family=\"-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\"";
+  const naive = (name) => /\bdepth 1\b|\bnaive\b/i.test(name);
+  const body = [];
+  let y = 34;
+  body.push(`<text x="${left}" y="${y}" font-size="17" font-weight="600" fill="#1a202c">Events per second: many requests in flight with batches, against one at a time</text>`);
+  y += 22;
+  body.push(
+    `<rect x="${left}" y="${y - 10}" width="12" height="12" rx="2" fill="#dd6b20"/>`,
+    `<text x="${left + 18}" y="${y}" font-size="12" fill="#2d3748">one request in flight, one event per completion</text>`,
+    `<rect x="${left + 330}" y="${y - 10}" width="12" height="12" rx="2" fill="#2b6cb0"/>`,
+    `<text x="${left + 348}" y="${y}" font-size="12" fill="#2d3748">several requests in flight, batches of events</text>`,
+  );
+  y += 16;
+  for (const panel of panels) {
+    y += 26;
+    body.push(`<text x="${left}" y="${y}" font-size="14" font-weight="600" fill="#1a202c">${escapeXml(panel.title)}</text>`);
+    y += 17;
+    body.push(`<text x="${left}" y="${y}" font-size="11" fill="#718096">bars: ${escapeXml(panel.measure)}, from ${escapeXml(panel.source)}; longer is faster</text>`);
+    y += 8;
+    const fastest = Math.max(...panel.rows.map((row) => row.rate));
+    for (const row of panel.rows) {
+      const length = Math.max(2, Math.round((row.rate / fastest) * barMax));
+      const ratio = row.rate === fastest ? 'fastest' : `${(fastest / row.rate).toFixed(2)}x slower`;
+      const lost = typeof row.lost === 'number' ? (row.lost > 0 ? `lost ${formatCount(row.lost)}${row.lostUnit}` : 'lost none') : '';
+      body.push(`<text x="${left}" y="${y + 14}" font-size="12" fill="#2d3748">${escapeXml(row.name)}</text>`);
+      body.push(`<rect x="${left}" y="${y + 20}" width="${length}" height="16" rx="2" fill="${naive(row.name) ? '#dd6b20' : '#2b6cb0'}"/>`);
+      const label = `<tspan font-weight="600">${escapeXml(formatHz(row.rate))}/s</tspan> · ${escapeXml(ratio)}`;
+      const loss = lost ? ` · <tspan fill="${row.lost > 0 ? '#c53030' : '#2f855a'}" font-weight="600">${escapeXml(lost)}</tspan>` : '';
+      body.push(`<text x="${left + length + 8}" y="${y + 32}" font-size="12" fill="#1a202c">${label}${loss}</text>`);
+      y += rowHeight;
+    }
+  }
+  const height = y + 18;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${font} role="img">`,
+    `<title>${escapeXml(`Benchmarks: ${panels.map((panel) => panel.title).join('; ')}`)}</title>`,
+    `<rect width="${width}" height="${height}" rx="8" fill="#ffffff" stroke="#e2e8f0"/>`,
+    ...body,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+function escapeXml(text) {
+  return String(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }

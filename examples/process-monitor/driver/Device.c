@@ -1,0 +1,121 @@
+/*
+ * Device.c - the control device: secure by default, one symbolic link, file callbacks that give
+ * every handle its own core state. Part of the template: do not edit.
+ *
+ * Secure by default: the SDDL from the schema (default SYSTEM and Administrators only) is the
+ * device's security descriptor, and FILE_DEVICE_SECURE_OPEN makes the I/O manager apply it to
+ * every open, including opens of names below the device (\\.\Device\Name\anything).
+ */
+#include "Driver.h"
+
+static EVT_WDF_DEVICE_FILE_CREATE DeviceEvtFileCreate;
+static EVT_WDF_FILE_CLEANUP DeviceEvtFileCleanup;
+static EVT_WDF_FILE_CLOSE DeviceEvtFileClose;
+static EVT_WDF_OBJECT_CONTEXT_CLEANUP DeviceEvtCleanup;
+
+NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
+{
+    PWDFDEVICE_INIT init;
+    WDF_FILEOBJECT_CONFIG fileConfig;
+    WDF_OBJECT_ATTRIBUTES fileAttributes;
+    WDF_OBJECT_ATTRIBUTES requestAttributes;
+    WDF_OBJECT_ATTRIBUTES deviceAttributes;
+    DRIVER_DEVICE_CONTEXT *context;
+    UNICODE_STRING sddl;
+    UNICODE_STRING name;
+    UNICODE_STRING link;
+    WDFDEVICE device;
+    NTSTATUS status;
+
+    *Device = NULL;
+    RtlInitUnicodeString(&sddl, DEVICE_SDDL_STRING);
+    RtlInitUnicodeString(&name, DEVICE_NAME_STRING);
+    RtlInitUnicodeString(&link, DEVICE_SYMBOLIC_LINK_STRING);
+
+    init = WdfControlDeviceInitAllocate(Driver, &sddl);
+    if (init == NULL) {
+        return STATUS_INSUFFICIENT_RESOURCES;
+    }
+    /* The framework sets FILE_DEVICE_SECURE_OPEN on control devices itself; said here so that
+     * nobody removes it by accident. (The device type lives in each IOCTL code.) */
+    WdfDeviceInitSetCharacteristics(init, FILE_DEVICE_SECURE_OPEN, TRUE);
+    status = WdfDeviceInitAssignName(init, &name);
+    if (!NT_SUCCESS(status)) {
+        WdfDeviceInitFree(init);
+        return status;
+    }
+
+    WDF_FILEOBJECT_CONFIG_INIT(&fileConfig, DeviceEvtFileCreate, DeviceEvtFileClose, DeviceEvtFileCleanup);
+    WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&fileAttributes, DRIVER_FILE_CONTEXT);
+    WdfDeviceInitSetFileObjectConfig(init, &fileConfig, &fileAttributes);
+
+    WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&requestAttributes, DRIVER_REQUEST_CONTEXT);
+    WdfDeviceInitSetRequestAttributes(init, &requestAttributes);
+
+    WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&deviceAttributes, DRIVER_DEVICE_CONTEXT);
+    deviceAttributes.EvtCleanupCallback = DeviceEvtCleanup;
+    /* Callbacks (and so the user's call handlers) run at PASSIVE_LEVEL. */
+    deviceAttributes.ExecutionLevel = WdfExecutionLevelPassive;
+
+    status = WdfDeviceCreate(&init, &deviceAttributes, &device);
+    if (!NT_SUCCESS(status)) {
+        WdfDeviceInitFree(init); /* a failed create leaves a control device's init to the driver */
+        return status;
+    }
+    context = DriverGetDeviceContext(device);
+    context->CoreReady = FALSE;
+
+    /* From here on, deleting the device frees whatever was made (queues and lock are its children). */
+    status = WdfSpinLockCreate(WDF_NO_OBJECT_ATTRIBUTES, &context->CoreLock);
+    if (NT_SUCCESS(status)) {
+        status = QueueCreateAll(device, context);
+    }
+    if (NT_SUCCESS(status)) {
+        CORE_OPS ops = QueueCoreOps;
+        ops.Context = context;
+        status = CoreInitialize(&context->Core, &ops, &DeviceConfig);
+        context->CoreReady = NT_SUCCESS(status);
+    }
+    if (NT_SUCCESS(status)) {
+        /* Last: once the link exists, user mode can open the device. */
+        status = WdfDeviceCreateSymbolicLink(device, &link);
+    }
+    if (!NT_SUCCESS(status)) {
+        WdfObjectDelete(device);
+        return status;
+    }
+    WdfControlFinishInitializing(device);
+    *Device = device;
+    return STATUS_SUCCESS;
+}
+
+static VOID DeviceEvtCleanup(WDFOBJECT Object)
+{
+    DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(Object);
+    if (context->CoreReady) {
+        CoreUninitialize(&context->Core);
+        context->CoreReady = FALSE;
+    }
+}
+
+static VOID DeviceEvtFileCreate(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJECT FileObject)
+{
+    DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(Device);
+    CoreFileOpen(&context->Core, &DriverGetFileContext(FileObject)->Core, FileObject);
+    WdfRequestComplete(Request, STATUS_SUCCESS);
+}
+
+/* The last handle to the file object is closed: R5, its parked requests are cancelled and its
+ * subscriptions freed. Requests of a dying process were already cancelled by the framework. */
+static VOID DeviceEvtFileCleanup(WDFFILEOBJECT FileObject)
+{
+    DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfFileObjectGetDevice(FileObject));
+    CoreFileClose(&context->Core, &DriverGetFileContext(FileObject)->Core);
+}
+
+/* Normally a no-op after cleanup; closes the core's file state if cleanup never came. */
+static VOID DeviceEvtFileClose(WDFFILEOBJECT FileObject)
+{
+    DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfFileObjectGetDevice(FileObject));
+    CoreFileClose(&context->Core, &DriverGetFileContext(FileObject)->Core);
+}

@@ -1,0 +1,68 @@
+/*
+ * Driver.h - the KMDF glue's shared declarations: object contexts and the functions each glue
+ * file exports to the others. Part of the template: do not edit (your code goes in Handlers.c).
+ *
+ * The glue is thin on purpose. Every protocol decision (lengths, statuses, rings, sequences,
+ * batches) is the portable core's (Core.c), which is tested natively and against the simulator;
+ * the glue only connects it to KMDF objects.
+ */
+#ifndef DRIVER_H
+#define DRIVER_H
+
+#include <ntddk.h>
+
+#ifdef INVERTED_CALL_KMDF_SUBSET
+/* Linux compile check only: the project's declarations of the KMDF subset used here. */
+#include "check/KmdfSubset.h"
+#include "check/WdmAdditions.h"
+#else
+#include <wdf.h>
+#endif
+
+/* A status the caller must look at: a compile error under the Linux check, SAL in the WDK build. */
+#ifdef INVERTED_CALL_KMDF_SUBSET
+#define DRIVER_CHECK_RESULT KMDF_SUBSET_MUST_INSPECT
+#else
+#define DRIVER_CHECK_RESULT _Must_inspect_result_
+#endif
+
+#include "Handlers.h" /* Core.h, DeviceTable.h and the generated device header come with it */
+
+/* The control device: the core, the lock that guards it, one manual queue per channel. */
+typedef struct _DRIVER_DEVICE_CONTEXT {
+    CORE Core;
+    BOOLEAN CoreReady;        /* CoreInitialize succeeded: the cleanup callback uninitializes */
+    WDFSPINLOCK CoreLock;
+    /* Parked subscribe requests, one manual queue per channel. The framework cancels them
+     * (CancelIoEx, thread or process exit) and completes them with STATUS_CANCELLED itself. */
+    WDFQUEUE ParkedQueues[DEVICE_CHANNEL_SLOTS];
+} DRIVER_DEVICE_CONTEXT;
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_DEVICE_CONTEXT, DriverGetDeviceContext)
+
+/* One open handle: its subscriptions live in the core's file state. */
+typedef struct _DRIVER_FILE_CONTEXT {
+    CORE_FILE Core;
+} DRIVER_FILE_CONTEXT;
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_FILE_CONTEXT, DriverGetFileContext)
+
+/* Every request: the core's view of it, valid until the core completes it. */
+typedef struct _DRIVER_REQUEST_CONTEXT {
+    CORE_REQUEST Core;
+} DRIVER_REQUEST_CONTEXT;
+WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_REQUEST_CONTEXT, DriverGetRequestContext)
+
+/* Device.c: creates the control device, its queues and the core; symbolic link last. */
+DRIVER_CHECK_RESULT NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device);
+
+/* Queue.c: the default queue (dispatch) and the per-channel manual queues (parking). */
+DRIVER_CHECK_RESULT NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context);
+/* Queue.c: what the core calls back (allocation, lock, park, take back, complete). */
+extern const CORE_OPS QueueCoreOps;
+
+#if DEVICE_PROCESS_NOTIFY
+/* Notify.c (shared with the WDM flavour): the PsSetCreateProcessNotifyRoutineEx callback feeds
+ * Core's process channel. */
+#include "Notify.h"
+#endif
+
+#endif /* DRIVER_H */

@@ -1,0 +1,153 @@
+/*
+ * Queue.c - request dispatch and parking. Part of the template: do not edit.
+ *
+ * Every device-control request goes to the portable core (CoreDispatch), which checks lengths,
+ * runs call handlers, answers the protocol-information call and decides about subscriptions.
+ * A subscribe request that must wait is forwarded to its channel's manual queue: there the
+ * framework owns its cancellation. When an event arrives the core takes the oldest request of
+ * that handle back out of the queue (after which it can no longer be cancelled) and only then
+ * writes the event into it: no event is ever written into a request that is then cancelled.
+ */
+#include "Driver.h"
+
+static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL QueueEvtIoDeviceControl;
+
+NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context)
+{
+    WDF_IO_QUEUE_CONFIG config;
+    WDFQUEUE queue;
+    NTSTATUS status;
+
+    /* Default queue: parallel, so a slow call handler does not hold up subscribe requests. */
+    WDF_IO_QUEUE_CONFIG_INIT_DEFAULT_QUEUE(&config, WdfIoQueueDispatchParallel);
+    config.PowerManaged = WdfFalse;
+    config.EvtIoDeviceControl = QueueEvtIoDeviceControl;
+    status = WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &queue);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+
+    /* One manual queue per channel: retrieving by file object then gives the oldest parked
+     * request of exactly one subscription (file, channel). Not power-managed: a control device
+     * has no power states, and parked requests must stay parked. No EvtIoCanceledOnQueue: the
+     * framework completes a cancelled request itself, with STATUS_CANCELLED. */
+#if DEVICE_CHANNEL_COUNT > 0
+    {
+        UINT32 index;
+        for (index = 0; index < DEVICE_CHANNEL_COUNT; index++) {
+            WDF_IO_QUEUE_CONFIG_INIT(&config, WdfIoQueueDispatchManual);
+            config.PowerManaged = WdfFalse;
+            status = WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &Context->ParkedQueues[index]);
+            if (!NT_SUCCESS(status)) {
+                return status;
+            }
+        }
+    }
+#else
+    (void)Context; /* a device without channels parks nothing */
+#endif
+    return STATUS_SUCCESS;
+}
+
+static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength,
+                                    size_t InputBufferLength, ULONG IoControlCode)
+{
+    DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfIoQueueGetDevice(Queue));
+    DRIVER_FILE_CONTEXT *file = DriverGetFileContext(WdfRequestGetFileObject(Request));
+    CORE_REQUEST *request = &DriverGetRequestContext(Request)->Core;
+    PVOID buffer;
+    size_t length;
+    NTSTATUS status;
+
+    request->GlueRequest = Request;
+    request->InputBuffer = NULL;
+    request->InputLength = 0;
+    request->OutputBuffer = NULL;
+    request->OutputLength = 0;
+    if (InputBufferLength > 0) {
+        status = WdfRequestRetrieveInputBuffer(Request, InputBufferLength, &buffer, &length);
+        if (!NT_SUCCESS(status)) {
+            WdfRequestComplete(Request, status);
+            return;
+        }
+        request->InputBuffer = (const UINT8 *)buffer;
+        request->InputLength = length;
+    }
+    if (OutputBufferLength > 0) {
+        status = WdfRequestRetrieveOutputBuffer(Request, OutputBufferLength, &buffer, &length);
+        if (!NT_SUCCESS(status)) {
+            WdfRequestComplete(Request, status);
+            return;
+        }
+        request->OutputBuffer = (UINT8 *)buffer;
+        request->OutputLength = length;
+    }
+    /* Completed through QueueCompleteRequest, now or (parked) later: the status is not needed. */
+    (void)CoreDispatch(&context->Core, &file->Core, request, (UINT32)IoControlCode);
+}
+
+/* ---- what the core calls back ---------------------------------------------------------- */
+
+static void *QueueAllocate(void *Context, size_t Bytes)
+{
+    (void)Context;
+    /* Non-paged: the core allocates rings with its spin lock held. */
+    return ExAllocatePool2(POOL_FLAG_NON_PAGED, Bytes, DEVICE_POOL_TAG);
+}
+
+static void QueueFree(void *Context, void *Memory)
+{
+    (void)Context;
+    if (Memory != NULL) {
+        ExFreePoolWithTag(Memory, DEVICE_POOL_TAG);
+    }
+}
+
+static uintptr_t QueueLock(void *Context)
+{
+    WdfSpinLockAcquire(((DRIVER_DEVICE_CONTEXT *)Context)->CoreLock);
+    return 0; /* WDFSPINLOCK keeps the previous IRQL itself */
+}
+
+static void QueueUnlock(void *Context, uintptr_t LockState)
+{
+    (void)LockState;
+    WdfSpinLockRelease(((DRIVER_DEVICE_CONTEXT *)Context)->CoreLock);
+}
+
+/* Called with the core's lock held: forwarding does not call back into the driver. */
+static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
+{
+    DRIVER_DEVICE_CONTEXT *context = (DRIVER_DEVICE_CONTEXT *)Context;
+    return WdfRequestForwardToIoQueue((WDFREQUEST)Request->GlueRequest, context->ParkedQueues[ChannelIndex]);
+}
+
+/* Called with the core's lock held. A request retrieved from a manual queue is the driver's
+ * again and can no longer be cancelled; one the framework is cancelling is not returned. */
+static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 ChannelIndex)
+{
+    DRIVER_DEVICE_CONTEXT *context = (DRIVER_DEVICE_CONTEXT *)Context;
+    WDFREQUEST request;
+    NTSTATUS status = WdfIoQueueRetrieveRequestByFileObject(context->ParkedQueues[ChannelIndex], (WDFFILEOBJECT)File->GlueFile, &request);
+    if (!NT_SUCCESS(status)) {
+        return NULL; /* STATUS_NO_MORE_ENTRIES: nothing parked for this handle */
+    }
+    return &DriverGetRequestContext(request)->Core;
+}
+
+static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
+{
+    (void)Context;
+    WdfRequestCompleteWithInformation((WDFREQUEST)Request->GlueRequest, Status, (ULONG_PTR)Information);
+}
+
+const CORE_OPS QueueCoreOps = {
+    NULL, /* Context: the device context, set by DeviceCreate */
+    QueueAllocate,
+    QueueFree,
+    QueueLock,
+    QueueUnlock,
+    QueuePark,
+    QueueTakeParked,
+    QueueCompleteRequest,
+};

@@ -1,0 +1,192 @@
+/**
+ * The process monitor service: the user-mode half of the seed thread's system, done with the kit.
+ *
+ * It opens \\.\ProcessMonitor, asks the driver for its version, and keeps `depth` subscribe
+ * requests parked in the driver. Every process creation and exit comes back as an event with a
+ * sequence number. Events the driver had to drop (its ring was full because we were not reading)
+ * come back as exact counts: a loss notice for each gap in the sequence numbers, and the
+ * driver's own drop count for anything dropped after the last event we saw. So at any moment
+ *
+ *     delivered + lost = every event the driver offered us
+ *
+ * and nothing is ever lost silently. Copy this file; it is the whole service.
+ */
+import { isCanceled, openDevice, type DeviceBackendV1, type EventItem, type LossNotice, type Subscription } from '@inverted-call/client';
+import { processMonitorDevice, type DriverVersion } from '../generated/process-monitor.js';
+
+type ProcessChannel = typeof processMonitorDevice.channels.Process;
+
+/** One process event: `kind` 'Created' or 'Exited', its `data`, and its `sequence` number. */
+export type ProcessEvent = EventItem<ProcessChannel>;
+
+export interface MonitorOptions {
+  /** Where requests go: the Win32 backend on Windows (the default there), the simulator anywhere. */
+  backend?: DeviceBackendV1;
+  /** Subscribe requests kept parked in the driver. Default 8. */
+  depth?: number;
+  /** Events buffered in this process before it stops asking for more. Default 1024. */
+  highWaterMark?: number;
+  /** Called for each event, in order. Return a promise to make the monitor wait (a slow consumer). */
+  onEvent?: (event: ProcessEvent) => void | Promise<void>;
+  /** Called for each gap: `count` events, `firstSequence` to `lastSequence`, that the driver dropped. */
+  onLoss?: (loss: LossNotice) => void | Promise<void>;
+  /** Abort to stop: requests are cancelled, the device is closed, and `done` resolves. */
+  signal?: AbortSignal;
+}
+
+/** Live numbers, cheap to read as often as a screen redraws. */
+export interface MonitorStats {
+  /** Events handed to `onEvent` during the last second. */
+  eventsPerSecond: number;
+  /** Subscribe requests parked in the driver right now (0 while our buffer is full). */
+  inFlight: number;
+  /** Events received from the driver but not yet handed to `onEvent`. */
+  buffered: number;
+  /** Events handed to `onEvent`. */
+  delivered: number;
+  /** Events the driver dropped: loss notices handled, plus drops it reported that no notice covers yet. */
+  lost: number;
+  /** Loss notices handled. */
+  lossNotices: number;
+}
+
+export interface MonitorSummary {
+  version: DriverVersion;
+  delivered: number;
+  /** `lostInNotices + lostWithoutNotice`: equal to the driver's own drop count. */
+  lost: number;
+  /** Events covered by the loss notices we handled. */
+  lostInNotices: number;
+  lossNotices: number;
+  /**
+   * Drops the driver reported (in the header of the last batch) that no loss notice covered:
+   * events dropped after the last event we received, which no later event revealed as a gap.
+   */
+  lostWithoutNotice: number;
+  /** Events received but never handed to `onEvent` because we stopped first. */
+  discarded: number;
+  /** Completed subscribe requests (batches). */
+  batches: number;
+  seconds: number;
+}
+
+export interface Monitor {
+  /** Resolves once the device is open and the subscription parked; rejects if opening fails. */
+  readonly ready: Promise<DriverVersion>;
+  /** Resolves after `signal` aborts and the device is closed; rejects on any other error. */
+  readonly done: Promise<MonitorSummary>;
+  stats(): MonitorStats;
+}
+
+export const DEFAULT_DEPTH = 8;
+export const DEFAULT_HIGH_WATER_MARK = 1024;
+
+export function runMonitor(options: MonitorOptions = {}): Monitor {
+  const { backend, signal, onEvent, onLoss } = options;
+  const rate = createRateMeter();
+  const counts = { delivered: 0, lostInNotices: 0, lossNotices: 0 };
+  const started = performance.now();
+  // Set once subscribed. Its stats (requests in flight, buffered events, the drop count the
+  // driver reported in its latest batch) stay readable after it has ended.
+  let subscription: Subscription<ProcessChannel> | undefined;
+
+  let setReady!: (version: DriverVersion) => void;
+  let failReady!: (error: unknown) => void;
+  const ready = new Promise<DriverVersion>((resolve, reject) => {
+    setReady = resolve;
+    failReady = reject;
+  });
+  // A caller that only awaits `done` still hears about a failed open from there.
+  ready.catch(() => {});
+
+  /** Loss notices handled, plus the drops the driver has reported that no notice covered yet. */
+  const lost = () => {
+    const driverDropped = Number(subscription?.stats.driverDropped ?? 0n);
+    return counts.lostInNotices + Math.max(0, driverDropped - counts.lostInNotices);
+  };
+
+  const done = (async (): Promise<MonitorSummary> => {
+    const device = await openDevice(processMonitorDevice, backend ? { backend } : {});
+    try {
+      const version = await device.call.GetVersion();
+      const events = (subscription = device.subscribe.Process({
+        depth: options.depth ?? DEFAULT_DEPTH,
+        highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
+        signal,
+      }));
+      setReady(version);
+      try {
+        for await (const item of events) {
+          if (item.type === 'loss') {
+            counts.lossNotices++;
+            counts.lostInNotices += item.count;
+            await onLoss?.(item);
+          } else {
+            counts.delivered++;
+            rate.add();
+            await onEvent?.(item);
+          }
+        }
+      } catch (error) {
+        // Aborting our signal ends the iterator with a cancellation: that is the normal stop.
+        if (!(signal?.aborted && isCanceled(error))) throw error;
+      }
+      const total = lost();
+      return {
+        version,
+        delivered: counts.delivered,
+        lost: total,
+        lostInNotices: counts.lostInNotices,
+        lossNotices: counts.lossNotices,
+        lostWithoutNotice: total - counts.lostInNotices,
+        discarded: events.stats.discarded,
+        batches: events.stats.completions,
+        seconds: (performance.now() - started) / 1000,
+      };
+    } finally {
+      await device.close();
+    }
+  })();
+  done.catch(failReady);
+
+  return {
+    ready,
+    done,
+    stats: () => {
+      const client = subscription?.stats;
+      return {
+        eventsPerSecond: rate.perSecond(),
+        inFlight: client?.inFlight ?? 0,
+        buffered: client?.buffered ?? 0,
+        delivered: counts.delivered,
+        lost: lost(),
+        lossNotices: counts.lossNotices,
+      };
+    },
+  };
+}
+
+/** Counts over the last second in ten 100 ms slots. */
+function createRateMeter() {
+  const SLOTS = 10;
+  const SLOT_MS = 100;
+  const counts = new Array<number>(SLOTS).fill(0);
+  const slotOf = new Array<number>(SLOTS).fill(-Infinity);
+  return {
+    add(now = performance.now()): void {
+      const slot = Math.floor(now / SLOT_MS);
+      const index = slot % SLOTS;
+      if (slotOf[index] !== slot) {
+        slotOf[index] = slot;
+        counts[index] = 0;
+      }
+      counts[index]!++;
+    },
+    perSecond(now = performance.now()): number {
+      const slot = Math.floor(now / SLOT_MS);
+      let sum = 0;
+      for (let index = 0; index < SLOTS; index++) if (slot - slotOf[index]! < SLOTS) sum += counts[index]!;
+      return sum;
+    },
+  };
+}

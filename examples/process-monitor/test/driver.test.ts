@@ -1,0 +1,35 @@
+// The example's driver: rendered from the schema by inverted-call-driver, with our Handlers.c.
+// It must compile cleanly (mingw-w64 gcc in kernel mode, clang --analyze, cppcheck), and its
+// GetVersion must answer what the simulator in src/workload.ts answers for it.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runMonitor } from '../src/monitor.js';
+import { createWorkload } from '../src/workload.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'node_modules', '@inverted-call', 'driver-template', 'bin', 'inverted-call-driver.mjs');
+
+describe('driver/', () => {
+  it('compiles: gcc (x64 kernel mode, -Wall -Wextra -Werror), clang --analyze and cppcheck report nothing', () => {
+    const result = spawnSync(process.execPath, [cli, 'check', join(root, 'driver')], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toMatch(/ok {3}gcc\nok {3}clang-analyze\nok {3}cppcheck/);
+    expect(result.status).toBe(0);
+  });
+
+  it('Handlers.c implements GetVersion with the version the simulator reports', async () => {
+    const source = readFileSync(join(root, 'driver', 'Handlers.c'), 'utf8');
+    expect(source).not.toContain('STATUS_NOT_IMPLEMENTED');
+    const define = (name: string) => Number(new RegExp(`#define PROCESS_MONITOR_VERSION_${name} (\\d+)`).exec(source)?.[1]);
+    const workload = createWorkload({ pace: 'fast' });
+    const controller = new AbortController();
+    const monitor = runMonitor({ backend: workload.backend, signal: controller.signal });
+    const version = await monitor.ready;
+    controller.abort();
+    await monitor.done;
+    expect(version).toEqual({ major: define('MAJOR'), minor: define('MINOR'), patch: define('PATCH'), flags: define('FLAGS') });
+    expect(version).toEqual({ major: 1, minor: 0, patch: 0, flags: 0 });
+  });
+});

@@ -227,7 +227,8 @@ describe('latency', () => {
     for (const handle of handles) expect(seen.get(handle.handleId)).toEqual(expected);
     await Promise.all(handles.map((handle) => handle.close()));
     await simulator.settle();
-    expect(timers()).toBe(before);
+    // A timer of the test runner may have been pending at the start and gone by now: none may be added.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('refuses a range that is not one', () => {

@@ -85,15 +85,27 @@ export async function createWineTarget(): Promise<ConformanceTarget> {
       const record = processes.get(backend);
       if (!record) throw new Error('crash: not a process of this target');
       record.crashed = true;
-      await Promise.all([...record.handles].map((handle) => handle.close()));
+      const handles = [...record.handles];
+      record.handles.clear(); // gone with the process: nothing more is sent through them
+      await Promise.all(handles.map((handle) => handle.close()));
     },
     async settle() {
       // A Ping through a process's port completes after every packet queued before it on that
-      // port: once it is back, every earlier completion of that process has been delivered.
+      // port: once it is back, every earlier completion of that process has been delivered. But a
+      // client re-posts as it is delivered, and a re-posted request may complete at once (events
+      // waiting), so repeat until a round completes nothing but our own requests: the driver's
+      // completion count then grows by exactly the pings plus the previous state request.
       const ping = conformanceDevice.calls.Ping.code;
-      const live = [...processes.values()].flatMap((record) => [...record.handles].slice(0, 1));
-      await Promise.all([control, ...live].map((handle) => handle.ioctl(ping, null, 0).catch(() => undefined)));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      let last = (await readDriverState(control)).completions;
+      for (let round = 0; round < 100; round++) {
+        const live = [...processes.values()].flatMap((record) => [...record.handles].slice(0, 1));
+        await Promise.all([control, ...live].map((handle) => handle.ioctl(ping, null, 0).catch(() => undefined)));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const now = (await readDriverState(control)).completions;
+        if (now - last === BigInt(live.length + 2)) return;
+        last = now;
+      }
+      throw new Error('settle: the driver kept completing requests for 100 rounds');
     },
     async dispose() {
       await Promise.all([...processes.values()].flatMap((record) => [...record.handles].map((handle) => handle.close().catch(() => undefined))));

@@ -11,7 +11,7 @@
  * Everything is generated from a seed, so every run emits the same events in the same order.
  */
 import type { DeviceBackendV1 } from '@inverted-call/client';
-import { createSimulator, type Simulator } from '@inverted-call/simulator';
+import { createSimulator, type Simulator, seededRandom } from '@inverted-call/simulator';
 import { processMonitorDevice, type ProcessChannelEvent } from '../generated/process-monitor.js';
 
 export type PhaseName = 'steady' | 'burst' | 'recovery';
@@ -288,7 +288,7 @@ export class ProcessActivity {
   private building = false;
 
   constructor(seed: number) {
-    this.random = mulberry32(seed);
+    this.random = seededRandom(seed);
     for (const [pid, name] of BOOT) this.add({ pid: BigInt(pid), name, threadId: BigInt(pid + 4) });
   }
 
@@ -399,15 +399,4 @@ export class ProcessActivity {
       if (!this.usedIds.has(id)) return id;
     }
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
 }

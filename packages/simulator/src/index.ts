@@ -42,6 +42,8 @@ export type {
 } from './model-types.js';
 export type { OfferOutcome } from './subscription.js';
 export { formatTrace, type TraceEntry } from './trace.js';
+/** A seeded pseudo-random generator, for reproducible test workloads (the simulator's own latency uses it). */
+export { seededRandom } from './random.js';
 export {
   STATUS_ACCESS_DENIED,
   STATUS_BUFFER_TOO_SMALL,

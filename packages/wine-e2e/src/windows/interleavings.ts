@@ -3,20 +3,14 @@
 // offered must be delivered exactly once or counted as dropped, a cancelled request must carry no
 // event, and every request must settle exactly once.
 import { DeviceError } from '@inverted-call/backend';
+import { seededRandom } from '@inverted-call/simulator';
 import { inject, open, readDriverState, report, subscribeOnce } from './shared.js';
 
 const episodes = Number(process.argv[2] ?? 1000);
 const STEPS_PER_EPISODE = 5;
 const rounds = episodes * STEPS_PER_EPISODE;
-let seed = Number(process.argv[3] ?? 1) >>> 0;
-const random = (): number => {
-  // mulberry32: small, seedable, good enough to pick actions
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let value = seed;
-  value = Math.imul(value ^ (value >>> 15), value | 1);
-  value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-  return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-};
+const seed = Number(process.argv[3] ?? 1) >>> 0;
+const random = seededRandom(seed);
 
 const handle = await open('read');
 const control = await open('read-write');

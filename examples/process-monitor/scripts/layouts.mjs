@@ -1,5 +1,5 @@
 // `demo --layouts`: what the schema defines (IOCTL codes, struct layouts, the channel) and the proof
-// that the generated header holds it: generated/process-monitor.h compiled with the Windows
+// that the generated header holds it: driver/process-monitor.h compiled with the Windows
 // compilers (x64 and x86, kernel and user mode, -Wall -Wextra -Werror; every size, offset and
 // IOCTL code in it is a static assert). Writes nothing. Exit 0, or 1 if a compile check fails.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { hex, loadDeviceSchema } from '@inverted-call/schema';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const model = loadDeviceSchema(join(here, 'schema', 'process-monitor.device.json'));
-const header = join(here, 'generated', 'process-monitor.h');
+const header = join(here, 'driver', 'process-monitor.h');
 
 console.log(`Device ${model.name}: \\\\.\\${model.symbolicLink}, device type ${hex(model.deviceType.value)}, schema hash ${model.schemaHash.slice(0, 16)}...`);
 
@@ -34,7 +34,7 @@ for (const channel of model.channels) {
   for (const event of channel.events) console.log(`  kind ${event.id} ${event.name.padEnd(10)} ${event.struct} (${event.recordBytes}-byte record)`);
 }
 
-console.log('\nCompiling generated/process-monitor.h (every size, offset and IOCTL code is a static assert)');
+console.log('\nCompiling driver/process-monitor.h (every size, offset and IOCTL code is a static assert)');
 const work = mkdtempSync(join(tmpdir(), 'process-monitor-layouts-'));
 let failures = 0;
 try {

@@ -24,7 +24,8 @@ export const goldenCases = [
   {
     name: 'process-monitor (example)',
     schema: join(here, '../../../examples/process-monitor/schema/process-monitor.device.json'),
-    header: join(here, '../../../examples/process-monitor/generated/process-monitor.h'),
+    // The example's header lives in its driver folder, where the driver template renders it.
+    header: join(here, '../../../examples/process-monitor/driver/process-monitor.h'),
     ts: join(here, '../../../examples/process-monitor/generated/process-monitor.ts'),
   },
 ];

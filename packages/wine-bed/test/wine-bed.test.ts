@@ -32,8 +32,14 @@ const suiteStarted = Date.now();
 let work: string;
 let prefixDir: string;
 
+/** The last lines of the session log (the driver host's output), for failure messages. */
+function sessionLogTail(): string {
+  const path = join(prefixDir, 'wine-bed', 'session.log');
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').slice(-15).join('\n') : '(no session log)';
+}
+
 function json(result: WindowsNodeResult): Record<string, unknown> {
-  expect(result, `node.exe failed:\n${result.stderr}`).toMatchObject({ exitCode: 0, timedOut: false });
+  expect(result, `node.exe failed:\nstdout: ${result.stdout}\nstderr: ${result.stderr}\nsession log: ${sessionLogTail()}`).toMatchObject({ exitCode: 0, timedOut: false });
   const line = result.stdout.trim().split(/\r?\n/).pop() ?? '';
   return JSON.parse(line) as Record<string, unknown>;
 }
@@ -152,6 +158,18 @@ describe('Wine bed', () => {
       expectProtocolInfo(json(await runWindowsNode(prefixDir, join(FIXTURES, 'protocol-info.cjs'))));
     });
 
+    /**
+     * Runs the protocol-info probe; once more if node.exe exited 1 without a byte of output, which
+     * means it never reached our script (seen once in a loaded CI run, right after `sc start`, and
+     * not reproduced in 12 tries under load). Any output at all is judged as it is.
+     */
+    async function probeAfterStart(): Promise<WindowsNodeResult> {
+      const first = await runWindowsNode(prefixDir, join(FIXTURES, 'protocol-info.cjs'));
+      if (first.exitCode !== 1 || first.stdout !== '' || first.stderr !== '') return first;
+      console.warn(`protocol-info probe exited 1 with no output; running it once more. Session log: ${sessionLogTail()}`);
+      return runWindowsNode(prefixDir, join(FIXTURES, 'protocol-info.cjs'));
+    }
+
     it('unloads and reloads the driver within the session (sc stop / sc start)', async () => {
       const started = Date.now();
       await stopDriver(prefixDir, SERVICE);
@@ -159,7 +177,7 @@ describe('Wine bed', () => {
       expect(closed).toEqual({ opened: false, error: 2 }); // ERROR_FILE_NOT_FOUND: the symbolic link is gone
       await startDriver(prefixDir, SERVICE);
       timings.reloadMs = Date.now() - started;
-      expectProtocolInfo(json(await runWindowsNode(prefixDir, join(FIXTURES, 'protocol-info.cjs'))));
+      expectProtocolInfo(json(await probeAfterStart()));
     });
 
     it('loads the Start=2 driver again in a new session', async () => {

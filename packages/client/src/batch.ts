@@ -17,14 +17,18 @@ import {
 } from '@inverted-call/codec';
 import { ProtocolError } from './errors.js';
 
+/** One record, already shaped as the subscription item it becomes, so nothing is copied twice. */
 export interface DecodedRecord {
-  sequence: bigint;
+  type: 'event';
   kind: string;
   data: unknown;
+  sequence: bigint;
 }
 
 export interface DecodedBatch {
   droppedTotal: bigint;
+  /** BatchHeader.Flags, e.g. BATCH_FLAG_RING_EMPTY. */
+  flags: number;
   records: DecodedRecord[];
 }
 
@@ -69,11 +73,11 @@ export function decodeBatch(bytes: Uint8Array, channel: ChannelDescriptorV1, kin
       if (error instanceof CodecError) throw new ProtocolError(`${where}: record ${index} (${kind.name}) does not decode: ${error.message}`, { cause: error });
       throw error;
     }
-    records.push({ sequence: record.sequence, kind: kind.name, data });
+    records.push({ type: 'event', kind: kind.name, data, sequence: record.sequence });
     offset = next;
   }
   if (offset !== header.bytesUsed) {
     throw new ProtocolError(`${where}: ${header.count} records end at byte ${offset}, but the batch claims ${header.bytesUsed} bytes used`);
   }
-  return { droppedTotal: header.droppedTotal, records };
+  return { droppedTotal: header.droppedTotal, flags: header.flags, records };
 }

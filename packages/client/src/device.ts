@@ -2,12 +2,13 @@
  * `openDevice`: opens a handle through a backend, checks that the driver speaks the same protocol
  * and schema, and returns the typed device: `call.<Name>()`, `subscribe.<Channel>()`, `close()`.
  */
-import { DeviceError, accessBitsOf, type AccessMode, type DeviceBackendV1, type DeviceHandleV1 } from '@inverted-call/backend';
+import { DeviceError, isDeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1 } from '@inverted-call/backend';
 import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
 import { resolveDefaultBackend } from './default-backend.js';
-import { ProtocolError } from './errors.js';
+import { CallTimeoutError, ProtocolError } from './errors.js';
 import { readProtocolInfo, type DriverProtocolInfo } from './protocol-info.js';
-import { ChannelSubscription } from './subscription.js';
+import { ChannelStream } from './stream.js';
+import { ChannelSubscription, type StreamLease } from './subscription.js';
 import type { CallMap, CallOptions, SubscribeMap, SubscribeOptions } from './types.js';
 
 export interface OpenDeviceOptions {
@@ -40,7 +41,7 @@ export async function openDevice<const Descriptor extends DeviceDescriptorV1>(de
   const handle = await backend.open(options.path ?? descriptor.devicePath, { access: options.access ?? leastAccess(descriptor) });
   try {
     const protocol = await readProtocolInfo(handle, descriptor);
-    return new OpenDevice(descriptor, handle, protocol);
+    return new OpenDevice(descriptor, backend, handle, protocol);
   } catch (error) {
     await handle.close();
     throw error;
@@ -58,10 +59,13 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
   readonly subscribe: SubscribeMap<Descriptor>;
   private readonly calls = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<ChannelSubscription<ChannelDescriptorV1>>();
+  /** This handle's stream of each channel: it lives as long as the handle, across subscriptions. */
+  private readonly streams = new Map<string, ChannelStream>();
   private closing: Promise<void> | undefined;
 
   constructor(
     readonly descriptor: Descriptor,
+    private readonly backend: DeviceBackendV1,
     private readonly handle: DeviceHandleV1,
     readonly protocol: DriverProtocolInfo,
   ) {
@@ -83,12 +87,31 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
     const inputBytes = call.input ? call.input.encode(input) : null;
     if (this.closing) throw new DeviceError('ERROR_INVALID_HANDLE', { operation, detail: 'the device is closed' });
     const outputLength = call.output?.size ?? 0;
-    const result = await this.handle.ioctl(call.code, inputBytes, outputLength, { signal: options?.signal });
+    const result = await this.withTimeout(operation, options, (signal) => this.handle.ioctl(call.code, inputBytes, outputLength, { signal }));
     if (!call.output) return undefined;
     if (result.bytesReturned < call.output.size) {
       throw new ProtocolError(`${operation}: the driver returned ${result.bytesReturned} bytes, the ${call.output.name} output is ${call.output.size}`);
     }
     return call.output.decode(result.output);
+  }
+
+  /** Runs one request under the caller's signal and, with `timeoutMs`, a timer that cancels exactly it. */
+  private async withTimeout<T>(operation: string, options: CallOptions | undefined, send: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const timeoutMs = options?.timeoutMs;
+    if (timeoutMs === undefined) return send(options?.signal);
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new RangeError(`${operation}: timeoutMs must be a number of milliseconds, 0 or more, got ${timeoutMs}`);
+    const timer = new AbortController();
+    const signal = options?.signal ? AbortSignal.any([options.signal, timer.signal]) : timer.signal;
+    const timeout = setTimeout(() => timer.abort(), timeoutMs);
+    try {
+      return await send(signal);
+    } catch (error) {
+      // Only our timer's cancel becomes a timeout; the caller's own abort stays a cancellation.
+      if (timer.signal.aborted && !options?.signal?.aborted && isDeviceError(error) && error.canceled) throw new CallTimeoutError(operation, timeoutMs, error);
+      throw error;
+    } finally {
+      clearTimeout(timeout);
+    }
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
@@ -105,11 +128,44 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
       highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
       signal: options.signal,
     };
-    checkSubscribeOptions(channel, resolved);
-    if (this.closing) throw new DeviceError('ERROR_INVALID_HANDLE', { operation: `subscribe ${channel.name}`, detail: 'the device is closed' });
-    const subscription = new ChannelSubscription(this.handle, channel, resolved, (stopped) => this.subscriptions.delete(stopped));
+    const subscription = new ChannelSubscription(channel, resolved, (stopped) => this.subscriptions.delete(stopped));
+    // Like a call's errors, a subscription's arrive asynchronously: through its iterator and `ready`.
+    const refusal = subscribeOptionsProblem(channel, resolved) ?? (this.closing ? new DeviceError('ERROR_INVALID_HANDLE', { operation: `subscribe ${channel.name}`, detail: 'the device is closed' }) : undefined);
+    if (refusal) {
+      subscription.refuse(refusal);
+      return subscription;
+    }
     this.subscriptions.add(subscription);
+    subscription.start(this.leaseFor(channel, subscription));
     return subscription;
+  }
+
+  /**
+   * The stream a new subscription reads. One after another, subscriptions share this handle's
+   * stream, each continuing where the last stopped. A subscription opened while another is still
+   * reading the channel gets a handle of its own, so the driver fans every event out to both
+   * (rule R3), each with its own ring, sequence and back-pressure: neither sees the other's
+   * events as lost, and a slow one never makes the other lose.
+   */
+  private leaseFor(channel: ChannelDescriptorV1, claimant: ChannelSubscription<ChannelDescriptorV1>): StreamLease | Promise<StreamLease> {
+    let stream = this.streams.get(channel.name);
+    if (!stream) {
+      stream = new ChannelStream(`subscribe ${channel.name}`);
+      this.streams.set(channel.name, stream);
+    }
+    const owner = stream.owner as ChannelSubscription<ChannelDescriptorV1> | undefined;
+    if (owner === undefined) {
+      const shared = stream;
+      shared.owner = claimant;
+      return { handle: this.handle, stream: shared, release: async () => void (shared.owner = undefined) };
+    }
+    // Closing but not yet stopped (close() not awaited): the new one continues after it.
+    if (owner.isStopping) return owner.whenStopped().then(() => this.leaseFor(channel, claimant));
+    return this.backend.open(this.handle.path, { access: this.handle.access }).then((handle) => ({
+      handle,
+      stream: new ChannelStream(`subscribe ${channel.name}`),
+      release: () => handle.close(),
+    }));
   }
 
   close(): Promise<void> {
@@ -126,15 +182,16 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
   }
 }
 
-function checkSubscribeOptions(channel: ChannelDescriptorV1, options: { depth: number; batchBytes: number; highWaterMark: number }): void {
+function subscribeOptionsProblem(channel: ChannelDescriptorV1, options: { depth: number; batchBytes: number; highWaterMark: number }): RangeError | undefined {
   const where = `subscribe.${channel.name}`;
   if (!Number.isInteger(options.depth) || options.depth < 1 || options.depth > 256) {
-    throw new RangeError(`${where}: depth must be a whole number from 1 to 256, got ${options.depth}`);
+    return new RangeError(`${where}: depth must be a whole number from 1 to 256, got ${options.depth}`);
   }
   if (!Number.isInteger(options.batchBytes) || options.batchBytes < channel.minimumOutputBytes) {
-    throw new RangeError(`${where}: batchBytes must be at least ${channel.minimumOutputBytes} (batch header + largest record), got ${options.batchBytes}`);
+    return new RangeError(`${where}: batchBytes must be at least ${channel.minimumOutputBytes} (batch header + largest record), got ${options.batchBytes}`);
   }
   if (!Number.isInteger(options.highWaterMark) || options.highWaterMark < 1) {
-    throw new RangeError(`${where}: highWaterMark must be a whole number of events, at least 1, got ${options.highWaterMark}`);
+    return new RangeError(`${where}: highWaterMark must be a whole number of events, at least 1, got ${options.highWaterMark}`);
   }
+  return undefined;
 }

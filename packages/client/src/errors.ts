@@ -29,3 +29,20 @@ export class ProtocolMismatchError extends Error {
     this.differences = differences;
   }
 }
+
+/**
+ * A call's `timeoutMs` passed before the driver completed it. Exactly that request was cancelled
+ * (CancelIoEx); `cause` is the cancelled request's DeviceError.
+ */
+export class CallTimeoutError extends Error {
+  override readonly name = 'CallTimeoutError';
+  readonly code = 'CALL_TIMEOUT';
+
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+    cause: unknown,
+  ) {
+    super(`${operation}: the driver did not complete the request within ${timeoutMs} ms; it was cancelled`, { cause });
+  }
+}

@@ -1,12 +1,15 @@
 /**
- * A subscription to one channel: keeps `depth` subscribe requests parked at the driver, re-posts
- * a request before it hands out the batch that came back, checks every sequence number, turns
- * each gap into a loss notice, and stops re-posting while its own buffer is full.
+ * A subscription to one channel: a cursor on the driver's stream for one handle (see stream.ts).
+ * It keeps `depth` subscribe requests parked at the driver, re-posts a request before it hands out
+ * the batch that came back, turns each sequence gap (and each drop a ring-empty batch reveals)
+ * into a loss notice, and stops re-posting while its own buffer is full. It yields one item at a
+ * time (`next()`, `for await`) or one completion at a time (`batches()`), from the same buffer.
  */
 import { DeviceError, type DeviceHandleV1 } from '@inverted-call/backend';
 import type { ChannelDescriptorV1, EventKindDescriptorV1 } from '@inverted-call/codec';
-import { decodeBatch, kindsById, type DecodedBatch } from './batch.js';
+import { decodeBatch, kindsById } from './batch.js';
 import { ProtocolError } from './errors.js';
+import type { ChannelStream, StreamItem } from './stream.js';
 import type { Subscription, SubscriptionItem, SubscriptionStats } from './types.js';
 
 export interface ResolvedSubscribeOptions {
@@ -16,56 +19,138 @@ export interface ResolvedSubscribeOptions {
   signal: AbortSignal | undefined;
 }
 
-type Waiter<T> = { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void };
+/** Where a subscription reads: a handle and the cursor on that handle's stream of this channel. */
+export interface StreamLease {
+  readonly handle: DeviceHandleV1;
+  readonly stream: ChannelStream;
+  /** Runs once the subscription has stopped: hands the stream back, or closes a handle of its own. */
+  release(): Promise<void>;
+}
+
+type Item<Channel extends ChannelDescriptorV1> = SubscriptionItem<Channel>;
+
+/** The items of one completion, taken from the front. */
+interface Chunk<Channel extends ChannelDescriptorV1> {
+  readonly items: Item<Channel>[];
+  taken: number;
+}
+
+interface Waiter<Channel extends ChannelDescriptorV1> {
+  readonly whole: boolean;
+  resolve(result: IteratorResult<Item<Channel>> | IteratorResult<readonly Item<Channel>[]>): void;
+  reject(error: unknown): void;
+}
 
 export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements Subscription<Channel> {
   readonly channel: Channel['name'];
+  readonly ready: Promise<void>;
   private readonly kinds: ReadonlyMap<number, EventKindDescriptorV1>;
-  private readonly queue: SubscriptionItem<Channel>[] = [];
-  private head = 0;
+  private lease: StreamLease | undefined;
+  /** Settles once the lease is taken or could not be had; stopping waits for it to hand it back. */
+  private leased: Promise<StreamLease | undefined> = Promise.resolve(undefined);
+  private readonly chunks: Chunk<Channel>[] = [];
+  private bufferedItems = 0;
   private readonly inFlight = new Map<AbortController, Promise<void>>();
-  private expectedSequence = 0n;
+  private sent = false;
   private stopping = false;
   private finished = false;
   private failure: { error: unknown } | undefined;
-  /** Pending `next()` calls, oldest first: the iterator protocol lets a caller ask again before an answer. */
-  private readonly waiters: Waiter<SubscriptionItem<Channel>>[] = [];
+  /** Pending `next()` calls of either iterator, oldest first: a caller may ask again before an answer. */
+  private readonly waiters: Waiter<Channel>[] = [];
   private stopped: Promise<void> | undefined;
-  private readonly counts = { delivered: 0, lost: 0, driverDropped: 0n, completions: 0, discarded: 0 };
-  private readonly onAbort = () => this.fail(new DeviceError('ERROR_OPERATION_ABORTED', { operation: `subscribe ${this.descriptor.name}`, detail: 'the subscription signal was aborted' }), true);
+  private readonly counts = { delivered: 0, lost: 0, completions: 0, discarded: 0 };
+  private settleReady!: (error?: unknown) => void;
+  private readonly onAbort = () => this.fail(new DeviceError('ERROR_OPERATION_ABORTED', { operation: this.where, detail: 'the subscription signal was aborted' }), true);
 
   constructor(
-    private readonly handle: DeviceHandleV1,
     private readonly descriptor: Channel,
     private readonly options: ResolvedSubscribeOptions,
     private readonly onStopped: (subscription: ChannelSubscription<Channel>) => void,
   ) {
     this.channel = descriptor.name;
     this.kinds = kindsById(descriptor);
-    if (options.signal?.aborted) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.settleReady = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // Awaiting `ready` is optional: an unobserved rejection must not crash the process.
+    this.ready.catch(() => {});
+  }
+
+  /** Starts reading once the stream is ours; `lease` fails with why it cannot be had. */
+  start(lease: StreamLease | Promise<StreamLease>): void {
+    if (this.options.signal?.aborted) {
       this.onAbort();
-      return;
+    } else {
+      this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
     }
-    options.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.fill();
+    if (lease instanceof Promise) {
+      this.leased = lease.then(
+        (taken) => this.take(taken),
+        (error: unknown) => void this.fail(error, false),
+      );
+    } else {
+      this.leased = Promise.resolve(this.take(lease));
+    }
+  }
+
+  /** Ends before it began: a bad option or a closed device, reported through the iterator like any error. */
+  refuse(error: unknown): void {
+    this.fail(error, false);
   }
 
   get stats(): Readonly<SubscriptionStats> {
-    return { ...this.counts, inFlight: this.inFlight.size, buffered: this.queue.length - this.head };
+    return {
+      ...this.counts,
+      driverDropped: this.lease?.stream.driverDropped ?? 0n,
+      inFlight: this.inFlight.size,
+      buffered: this.bufferedItems,
+    };
+  }
+
+  /** True once close, an abort or a failure began stopping it: a new subscription then waits for the stream. */
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  whenStopped(): Promise<void> {
+    return this.stop();
   }
 
   [Symbol.asyncIterator](): this {
     return this;
   }
 
-  next(): Promise<IteratorResult<SubscriptionItem<Channel>>> {
+  next(): Promise<IteratorResult<Item<Channel>>> {
+    // The common case, an item already buffered and nobody ahead in line, skips the waiter queue.
+    if (this.waiters.length === 0 && this.bufferedItems > 0) {
+      return Promise.resolve({ value: this.takeItem(), done: false });
+    }
     return new Promise((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
+      this.waiters.push({ whole: false, resolve: resolve as Waiter<Channel>['resolve'], reject });
       this.wake();
     });
   }
 
-  async return(): Promise<IteratorResult<SubscriptionItem<Channel>>> {
+  batches(): AsyncIterableIterator<readonly Item<Channel>[]> & AsyncDisposable {
+    const next = (): Promise<IteratorResult<readonly Item<Channel>[]>> =>
+      new Promise((resolve, reject) => {
+        this.waiters.push({ whole: true, resolve: resolve as Waiter<Channel>['resolve'], reject });
+        this.wake();
+      });
+    const end = async (): Promise<IteratorResult<readonly Item<Channel>[]>> => {
+      await this.close();
+      return { done: true, value: undefined };
+    };
+    const iterator = {
+      next,
+      return: end,
+      [Symbol.asyncIterator]: () => iterator,
+      [Symbol.asyncDispose]: async () => void (await end()),
+    };
+    return iterator;
+  }
+
+  async return(): Promise<IteratorResult<Item<Channel>>> {
     await this.close();
     return { done: true, value: undefined };
   }
@@ -81,37 +166,62 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     await this.close();
   }
 
+  private get where(): string {
+    return `subscribe ${this.descriptor.name}`;
+  }
+
+  private take(lease: StreamLease): StreamLease {
+    this.lease = lease;
+    // Closed while waiting for the stream: stop() hands it straight back.
+    if (this.stopping) return lease;
+    const broken = lease.stream.failure;
+    if (broken) this.fail(broken, false);
+    else this.fill();
+    return lease;
+  }
+
   /** Posts requests until `depth` are in flight, unless stopping or the buffer is full. */
   private fill(): void {
-    while (!this.stopping && this.inFlight.size < this.options.depth && this.queue.length - this.head < this.options.highWaterMark) {
+    const handle = this.lease?.handle;
+    if (handle === undefined) return;
+    while (!this.stopping && this.inFlight.size < this.options.depth && this.bufferedItems < this.options.highWaterMark) {
       const controller = new AbortController();
-      const settled = this.handle
-        .ioctl(this.descriptor.code, null, this.options.batchBytes, { signal: controller.signal })
-        .then(
-          (result) => this.onCompleted(controller, result.output),
-          (error: unknown) => this.onFailed(controller, error),
-        );
+      const settled = handle.ioctl(this.descriptor.code, null, this.options.batchBytes, { signal: controller.signal }).then(
+        (result) => this.onCompleted(controller, result.output),
+        (error: unknown) => this.onFailed(controller, error),
+      );
       this.inFlight.set(controller, settled);
+      if (!this.sent) {
+        // The backend hands a request to the driver before ioctl returns: the stream exists now.
+        this.sent = true;
+        this.settleReady();
+      }
     }
   }
 
   private onCompleted(controller: AbortController, output: Uint8Array): void {
     this.inFlight.delete(controller);
     this.counts.completions++;
-    if (this.stopping) {
-      this.counts.discarded += recordCount(output);
-      return;
-    }
-    let batch: DecodedBatch;
+    const items: StreamItem[] = [];
+    let error: unknown;
     try {
-      batch = decodeBatch(output, this.descriptor, this.kinds);
-    } catch (error) {
-      this.fail(error, false);
+      this.lease!.stream.accept(decodeBatch(output, this.descriptor, this.kinds), items);
+    } catch (caught) {
+      error = caught;
+      if (caught instanceof ProtocolError) this.lease!.stream.breakWith(caught);
+    }
+    if (this.stopping) {
+      // Received after close or abort: never handed over, so discarded; the cursor still moved past it.
+      for (const item of items) {
+        if (item.type === 'event') this.counts.discarded++;
+        else this.counts.lost += item.count;
+      }
       return;
     }
     // Re-post before delivering, so the driver has a request the moment the next event comes.
-    this.fill();
-    this.accept(batch);
+    if (error === undefined) this.fill();
+    if (items.length > 0) this.push(items as Item<Channel>[]);
+    if (error !== undefined) this.fail(error, false);
     this.wake();
   }
 
@@ -122,29 +232,10 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     if (!this.stopping) this.fail(error, false);
   }
 
-  private accept(batch: DecodedBatch): void {
-    if (batch.droppedTotal < this.counts.driverDropped) {
-      this.fail(new ProtocolError(`subscribe ${this.descriptor.name}: the driver's drop count went back from ${this.counts.driverDropped} to ${batch.droppedTotal}`), false);
-      return;
-    }
-    for (const record of batch.records) {
-      if (record.sequence < this.expectedSequence) {
-        this.fail(new ProtocolError(`subscribe ${this.descriptor.name}: sequence ${record.sequence} repeats or goes back (next expected ${this.expectedSequence})`), false);
-        return;
-      }
-      if (record.sequence > this.expectedSequence) {
-        const count = Number(record.sequence - this.expectedSequence);
-        this.counts.lost += count;
-        this.queue.push({ type: 'loss', count, firstSequence: this.expectedSequence, lastSequence: record.sequence - 1n });
-      }
-      this.queue.push({ type: 'event', kind: record.kind, data: record.data, sequence: record.sequence } as SubscriptionItem<Channel>);
-      this.expectedSequence = record.sequence + 1n;
-    }
-    if (BigInt(this.counts.lost) > batch.droppedTotal) {
-      this.fail(new ProtocolError(`subscribe ${this.descriptor.name}: ${this.counts.lost} events are missing but the driver reports ${batch.droppedTotal} dropped`), false);
-      return;
-    }
-    this.counts.driverDropped = batch.droppedTotal;
+  private push(items: Item<Channel>[]): void {
+    for (const item of items) if (item.type === 'loss') this.counts.lost += item.count;
+    this.chunks.push({ items, taken: 0 });
+    this.bufferedItems += items.length;
   }
 
   /** Ends the subscription with an error, delivered after what is buffered unless `discard`. */
@@ -157,38 +248,62 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   }
 
   private discardBuffered(): void {
-    for (let index = this.head; index < this.queue.length; index++) {
-      if (this.queue[index]!.type === 'event') this.counts.discarded++;
+    for (const chunk of this.chunks) {
+      for (let index = chunk.taken; index < chunk.items.length; index++) {
+        if (chunk.items[index]!.type === 'event') this.counts.discarded++;
+      }
     }
-    this.queue.length = 0;
-    this.head = 0;
+    this.chunks.length = 0;
+    this.bufferedItems = 0;
   }
 
-  /** Cancels every in-flight request and waits until each has completed. */
+  /** Cancels every in-flight request, waits until each has completed, then hands the stream back. */
   private stop(): Promise<void> {
     if (!this.stopped) {
       this.stopping = true;
       this.options.signal?.removeEventListener('abort', this.onAbort);
       for (const controller of this.inFlight.keys()) controller.abort();
-      this.stopped = Promise.all(this.inFlight.values()).then(() => this.onStopped(this));
+      if (!this.sent) this.settleReady(this.failure?.error ?? new DeviceError('ERROR_OPERATION_ABORTED', { operation: this.where, detail: 'the subscription was closed before its first request was sent' }));
+      this.stopped = Promise.all(this.inFlight.values())
+        .then(() => this.leased)
+        .then((lease) => lease?.release())
+        .then(() => this.onStopped(this));
     }
     return this.stopped;
+  }
+
+  /** The next buffered item; the caller checked there is one. */
+  private takeItem(): Item<Channel> {
+    const chunk = this.chunks[0]!;
+    const item = chunk.items[chunk.taken++]!;
+    if (chunk.taken === chunk.items.length) this.chunks.shift();
+    this.afterTaking(item.type === 'event' ? 1 : 0, 1);
+    return item;
+  }
+
+  /** What is left of the oldest completion; the caller checked there is one. */
+  private takeChunk(): readonly Item<Channel>[] {
+    const chunk = this.chunks.shift()!;
+    const items = chunk.taken === 0 ? chunk.items : chunk.items.slice(chunk.taken);
+    let events = 0;
+    for (const item of items) if (item.type === 'event') events++;
+    this.afterTaking(events, items.length);
+    return items;
+  }
+
+  private afterTaking(events: number, items: number): void {
+    this.counts.delivered += events;
+    this.bufferedItems -= items;
+    // Taking may bring the buffer under the high-water mark: resume posting.
+    if (this.inFlight.size < this.options.depth) this.fill();
   }
 
   /** Settles waiting `next()` calls, oldest first, while there is anything to settle them with. */
   private wake(): void {
     while (this.waiters.length > 0) {
-      if (this.head < this.queue.length) {
+      if (this.bufferedItems > 0) {
         const waiter = this.waiters.shift()!;
-        const item = this.queue[this.head++]!;
-        if (this.head > 1024 && this.head * 2 > this.queue.length) {
-          this.queue.splice(0, this.head);
-          this.head = 0;
-        }
-        if (item.type === 'event') this.counts.delivered++;
-        // Taking an item may bring the buffer under the high-water mark: resume posting.
-        this.fill();
-        waiter.resolve({ value: item, done: false });
+        waiter.resolve(waiter.whole ? { value: this.takeChunk(), done: false } : { value: this.takeItem(), done: false });
       } else if (this.failure && !this.finished) {
         this.finished = true;
         this.waiters.shift()!.reject(this.failure.error);
@@ -200,9 +315,4 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
       }
     }
   }
-}
-
-/** Records in a batch that arrived after the subscription stopped, for the `discarded` count. */
-function recordCount(output: Uint8Array): number {
-  return output.byteLength >= 8 ? new DataView(output.buffer, output.byteOffset, output.byteLength).getUint32(4, true) : 0;
 }

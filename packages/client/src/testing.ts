@@ -130,13 +130,14 @@ export interface BatchRecord {
 }
 
 /** A completed subscribe request's output, as protocol v1 lays it out. */
-export function encodeBatch(channel: ChannelDescriptorV1, records: readonly BatchRecord[], droppedTotal = 0n): Uint8Array {
+export function encodeBatch(channel: ChannelDescriptorV1, records: readonly BatchRecord[], droppedTotal = 0n, flags = 0): Uint8Array {
   return writeBatch(
     records.map((record) => {
       const event = eventOf(channel, record.kind);
       return { sequence: record.sequence, kindId: event.id, payload: event.codec.encode(record.data) };
     }),
     droppedTotal,
+    flags,
   );
 }
 

@@ -4,6 +4,12 @@ import type { CallInput, CallOutput, ChannelDescriptorV1, ChannelEvent, DeviceDe
 export interface CallOptions {
   /** Aborting cancels exactly this request; the promise rejects with a DeviceError whose `canceled` is true. */
   signal?: AbortSignal;
+  /**
+   * Milliseconds the driver has to complete the request. Past that, exactly this request is
+   * cancelled and the promise rejects with a `CallTimeoutError`; if the driver completed it
+   * meanwhile, that result is delivered instead (a cancel never loses a result).
+   */
+  timeoutMs?: number;
 }
 
 export type CallFunction<Call> = CallInput<Call> extends void
@@ -50,7 +56,11 @@ export interface SubscriptionStats {
   delivered: number;
   /** Events lost, counted from sequence gaps. */
   lost: number;
-  /** Drops the driver reported in the latest batch header; can run ahead of `lost` until the next event shows the gap. */
+  /**
+   * Drops the driver reported in the latest batch header: its count for this handle's stream of the
+   * channel since the handle was opened, across every subscription that read it. It runs ahead of
+   * `lost` only while the driver's ring still holds events the client has not received.
+   */
   driverDropped: bigint;
   /** Requests currently at the driver. */
   inFlight: number;
@@ -58,13 +68,31 @@ export interface SubscriptionStats {
   completions: number;
   /** Events received and not yet taken by the consumer. */
   buffered: number;
-  /** Events received but never taken because the subscription was closed or aborted first. */
+  /** Events received but never taken because the subscription was closed or aborted first (not a loss). */
   discarded: number;
 }
 
+/**
+ * A cursor on the driver's stream of one channel. Iterate it item by item (`for await`), or
+ * completion by completion with `batches()`; both take from the same buffer, with the same loss
+ * notices and back-pressure. Errors (bad options, a closed device, driver errors) arrive through
+ * the iterator and `ready`, never as a synchronous throw from `subscribe`.
+ */
 export interface Subscription<Channel extends ChannelDescriptorV1> extends AsyncIterableIterator<SubscriptionItem<Channel>>, AsyncDisposable {
   readonly channel: Channel['name'];
   readonly stats: Readonly<SubscriptionStats>;
+  /**
+   * Resolves once the subscription's first request has reached the driver: every event the driver
+   * receives from then on reaches this subscription (delivered, or counted as lost). Rejects if the
+   * subscription ends before that. Awaiting it is optional.
+   */
+  readonly ready: Promise<void>;
+  /**
+   * The same subscription, one completion at a time: each value holds the items (events and the
+   * loss notices between them) of one completed request, in sequence order. For consumers that
+   * handle thousands of events per second. Breaking out of it closes the subscription.
+   */
+  batches(): AsyncIterableIterator<readonly SubscriptionItem<Channel>[]> & AsyncDisposable;
   /** Cancels every in-flight request and waits for all of them to complete. */
   close(): Promise<void>;
 }

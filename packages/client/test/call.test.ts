@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodecError } from '@inverted-call/codec';
 import { DeviceError } from '@inverted-call/backend';
-import { ProtocolError, openDevice } from '../src/index.js';
+import { CallTimeoutError, ProtocolError, openDevice } from '../src/index.js';
 import { RecordingBackend, type RecordingBackendOptions } from '../src/testing.js';
 import { device } from './support.js';
 
@@ -73,5 +73,39 @@ describe('device.call', () => {
       expect(opened.protocol.version).toBe(1);
     }
     expect(backend.closes).toBe(1);
+  });
+
+  describe('timeoutMs', () => {
+    const never = () => new Promise<never>(() => {});
+
+    it('cancels exactly the late request and rejects with a CallTimeoutError', async () => {
+      const { backend, opened } = await open({ [Echo.code]: never, [ReadCounter.code]: ReadCounter.output.encode({ value: 1n }) });
+      const late = opened.call.Echo({ value: 1, text: '' }, { timeoutMs: 20 });
+      await expect(opened.call.ReadCounter(undefined, { timeoutMs: 1000 })).resolves.toEqual({ value: 1n });
+      const error = await late.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CallTimeoutError);
+      expect(error).toMatchObject({ code: 'CALL_TIMEOUT', timeoutMs: 20, operation: `${device.name}.Echo`, cause: { canceled: true } });
+      expect(backend.ioctls.map((call) => [call.code, call.signal?.aborted])).toEqual([
+        [Echo.code, true],
+        [ReadCounter.code, false],
+      ]);
+      await opened.close();
+    });
+
+    it("keeps the caller's own abort a cancellation, not a timeout", async () => {
+      const { opened } = await open({ [Echo.code]: never });
+      const controller = new AbortController();
+      const pending = opened.call.Echo({ value: 1, text: '' }, { timeoutMs: 60_000, signal: controller.signal });
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ name: 'DeviceError', canceled: true });
+      await opened.close();
+    });
+
+    it('refuses a timeout that is not a number of milliseconds, before any I/O', async () => {
+      const { backend, opened } = await open({ [Echo.code]: never });
+      await expect(opened.call.Echo({ value: 1, text: '' }, { timeoutMs: Number.NaN })).rejects.toThrow('timeoutMs must be a number of milliseconds');
+      expect(backend.ioctls).toHaveLength(0);
+      await opened.close();
+    });
   });
 });

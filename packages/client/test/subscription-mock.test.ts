@@ -2,6 +2,7 @@
 // violations end the iterator with a ProtocolError instead of a wrong event or a hang.
 import { describe, expect, it } from 'vitest';
 import { DeviceError } from '@inverted-call/backend';
+import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
 import { ProtocolError, openDevice, type SubscriptionItem } from '../src/index.js';
 import { RecordingBackend, encodeBatch, type MockAnswer } from '../src/testing.js';
 import { EVENTS, device } from './support.js';
@@ -49,6 +50,28 @@ describe('subscription against scripted batches', () => {
     await opened.close();
   });
 
+  it('reports the drops after a ring-empty batch at once, and never twice', async () => {
+    const { items, subscription, opened } = await take(
+      scripted([encodeBatch(EVENTS, [small(0n), small(1n)], 2n, BATCH_FLAG_RING_EMPTY), encodeBatch(EVENTS, [small(4n)], 2n, BATCH_FLAG_RING_EMPTY)]),
+      4,
+    );
+    expect(items.slice(0, 3)).toEqual([
+      expect.objectContaining({ sequence: 0n }),
+      expect.objectContaining({ sequence: 1n }),
+      { type: 'loss', count: 2, firstSequence: 2n, lastSequence: 3n },
+    ]);
+    expect(items[3]).toMatchObject({ type: 'event', sequence: 4n });
+    expect(subscription.stats).toMatchObject({ lost: 2, driverDropped: 2n });
+    await opened.close();
+  });
+
+  it('without the ring-empty flag, a trailing drop waits for the gap the next event shows', async () => {
+    const { items, opened } = await take(scripted([encodeBatch(EVENTS, [small(0n)], 1n), encodeBatch(EVENTS, [small(2n)], 1n, BATCH_FLAG_RING_EMPTY)]), 3);
+    expect(items.map((item) => item.type)).toEqual(['event', 'loss', 'event']);
+    expect(items[1]).toEqual({ type: 'loss', count: 1, firstSequence: 1n, lastSequence: 1n });
+    await opened.close();
+  });
+
   it.each([
     ['a repeated sequence', [encodeBatch(EVENTS, [small(0n)]), encodeBatch(EVENTS, [small(0n)])], 'repeats or goes back'],
     ['more missing than the driver dropped', [encodeBatch(EVENTS, [small(5n)], 2n)], 'driver reports 2 dropped'],
@@ -71,14 +94,24 @@ describe('subscription against scripted batches', () => {
     await opened.close();
   });
 
-  it('refuses bad options before any I/O', async () => {
+  it('refuses bad options before any I/O, through the iterator and ready like any error', async () => {
     const backend = scripted([]);
     const opened = await openDevice(device, { backend });
-    expect(() => opened.subscribe.Events({ depth: 0 })).toThrow('depth must be a whole number from 1 to 256');
-    expect(() => opened.subscribe.Events({ batchBytes: 100 })).toThrow('batchBytes must be at least 288');
-    expect(() => opened.subscribe.Events({ highWaterMark: 0 })).toThrow('highWaterMark');
+    const cases = [
+      [{ depth: 0 }, 'depth must be a whole number from 1 to 256'],
+      [{ batchBytes: 100 }, 'batchBytes must be at least 288'],
+      [{ highWaterMark: 0 }, 'highWaterMark'],
+    ] as const;
+    for (const [options, message] of cases) {
+      const subscription = opened.subscribe.Events(options);
+      await expect(subscription.ready).rejects.toThrow(message);
+      await expect(subscription.next()).rejects.toThrow(RangeError);
+      await expect(subscription.next()).resolves.toEqual({ done: true, value: undefined });
+    }
     expect(backend.ioctls.filter((call) => call.code === EVENTS.code)).toHaveLength(0);
     await opened.close();
+    const late = opened.subscribe.Events();
+    await expect(late.next()).rejects.toMatchObject({ code: 'ERROR_INVALID_HANDLE' });
   });
 
   it('keeps depth requests in flight, and close cancels and waits for them', async () => {

@@ -12,6 +12,12 @@ export const PROTOCOL_INFO_BYTES = 40;
 export const CHANNEL_INFO_BYTES = 16;
 export const SCHEMA_HASH_BYTES = 32;
 export const OVERFLOW_POLICY_CODES = { 'drop-newest': 0, 'drop-oldest': 1 } as const;
+/**
+ * BatchHeader.Flags bit 0: the subscription's ring held no event once this batch was filled, so
+ * every drop in DroppedTotal that no sequence gap has shown yet lies right after the batch's last
+ * record. A compatible v1 addition: a driver that never sets it only makes trailing drops show later.
+ */
+export const BATCH_FLAG_RING_EMPTY = 0x1;
 
 export interface BatchHeader {
   version: number;

@@ -95,13 +95,8 @@ export const clientScenarios = [
     equal(subscriptionsOf(state, 'closing'), [], 'subscriptions after close');
     equal(state.openHandles, baseline, 'open handles after close');
     await expectDeviceError(device.call.Ping(), 'ERROR_INVALID_HANDLE', 'a call after close');
-    let thrown: unknown;
-    try {
-      device.subscribe.Events();
-    } catch (error) {
-      thrown = error;
-    }
-    equal((thrown as { code?: string } | undefined)?.code, 'ERROR_INVALID_HANDLE', 'subscribe after close');
+    // A subscription's errors arrive through its iterator, like a call's through its promise.
+    await expectDeviceError(device.subscribe.Events().next(), 'ERROR_INVALID_HANDLE', 'subscribe after close');
   }),
 
   scenario('client', '`await using` closes the device and its subscriptions at the end of the scope', async (context) => {
@@ -161,17 +156,14 @@ export const clientScenarios = [
     equal(subscriptionsOf(await context.state(), 'reader'), [], 'subscriptions at the driver');
   }),
 
-  scenario('client', 'subscribe options below the protocol minimum are refused before any request is sent', async (context) => {
+  scenario('client', 'subscribe options below the protocol minimum are refused before any request is sent, through the iterator and ready', async (context) => {
     const device = await context.client();
     const minimum = context.descriptor.channels.Events.minimumOutputBytes;
     for (const options of [{ batchBytes: minimum - 1 }, { depth: 0 }, { highWaterMark: 0 }]) {
-      let thrown: unknown;
-      try {
-        device.subscribe.Events(options);
-      } catch (error) {
-        thrown = error;
-      }
-      check(thrown instanceof RangeError, `subscribe.Events(${JSON.stringify(options)}) should throw a RangeError, got ${String(thrown)}`);
+      const subscription = device.subscribe.Events(options);
+      const fromReady = await rejects(within(subscription.ready, 'ready'), `ready of subscribe.Events(${JSON.stringify(options)})`);
+      const fromNext = await rejects(within(subscription.next(), 'next()'), `next() of subscribe.Events(${JSON.stringify(options)})`);
+      check(fromReady instanceof RangeError && fromNext === fromReady, `subscribe.Events(${JSON.stringify(options)}) should fail with one RangeError, got ${String(fromReady)} and ${String(fromNext)}`);
     }
     await context.settle();
     equal(subscriptionsOf(await context.state(), 'client'), [], 'subscriptions at the driver');

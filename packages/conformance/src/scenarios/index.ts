@@ -7,6 +7,7 @@ import { closeAndCrashScenarios } from './close-and-crash.js';
 import { fanOutScenarios } from './fan-out.js';
 import { overflowScenarios } from './overflow.js';
 import { protocolScenarios } from './protocol.js';
+import { streamScenarios } from './streams.js';
 import { subscribeScenarios } from './subscribe.js';
 
 export const allScenarios: Scenario[] = [
@@ -18,6 +19,7 @@ export const allScenarios: Scenario[] = [
   ...callScenarios,
   ...protocolScenarios,
   ...clientScenarios,
+  ...streamScenarios,
 ];
 
 const names = new Set<string>();

@@ -1,0 +1,82 @@
+/**
+ * The driver keeps one stream of events per open handle and channel (protocol v1): one sequence
+ * counter and one drop count for the handle's lifetime, however many client subscriptions come and
+ * go on it. `ChannelStream` is the client's cursor on that stream. A subscription borrows it while
+ * it runs and hands it back when it stops, so the next subscription on the same handle continues
+ * exactly where the last one left off: no false loss, no sequence that repeats.
+ */
+import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
+import type { DecodedBatch } from './batch.js';
+import { ProtocolError } from './errors.js';
+import type { LossNotice } from './types.js';
+
+/** What one batch adds to the stream: its events in order, each gap turned into a loss notice. */
+export type StreamItem = DecodedBatch['records'][number] | LossNotice;
+
+export class ChannelStream {
+  /** The sequence the next record should carry. */
+  private nextSequence = 0n;
+  /** Sequences found missing so far, by gaps or by a ring-empty batch; never more than the driver dropped. */
+  private missing = 0n;
+  /** The driver's drop count from the latest batch. */
+  private reportedDropped = 0n;
+  /** Set once the driver broke the protocol: the cursor is then unknown, and so is every later item. */
+  private broken: ProtocolError | undefined;
+  /** The subscription reading the stream now; others wait for it to stop. */
+  owner: object | undefined;
+
+  constructor(private readonly where: string) {}
+
+  get driverDropped(): bigint {
+    return this.reportedDropped;
+  }
+
+  get failure(): ProtocolError | undefined {
+    return this.broken;
+  }
+
+  /**
+   * Checks one batch against the cursor and appends its items to `items`. Throws a ProtocolError
+   * (and the stream stays broken) if the sequences or drop counts contradict each other; what was
+   * valid before that point has been appended.
+   */
+  accept(batch: DecodedBatch, items: StreamItem[]): void {
+    if (this.broken) throw this.broken;
+    if (batch.droppedTotal < this.reportedDropped) {
+      this.break(`the driver's drop count went back from ${this.reportedDropped} to ${batch.droppedTotal}`);
+    }
+    for (const record of batch.records) {
+      if (record.sequence < this.nextSequence) {
+        this.break(`sequence ${record.sequence} repeats or goes back (next expected ${this.nextSequence})`);
+      }
+      if (record.sequence > this.nextSequence) items.push(this.lose(record.sequence - this.nextSequence));
+      items.push(record);
+      this.nextSequence = record.sequence + 1n;
+    }
+    if (this.missing > batch.droppedTotal) {
+      this.break(`${this.missing} events are missing but the driver reports ${batch.droppedTotal} dropped`);
+    }
+    // The ring was empty after this batch: drops no gap has shown are the sequences that follow.
+    if ((batch.flags & BATCH_FLAG_RING_EMPTY) !== 0 && batch.droppedTotal > this.missing) {
+      items.push(this.lose(batch.droppedTotal - this.missing));
+    }
+    this.reportedDropped = batch.droppedTotal;
+  }
+
+  /** Marks the stream unreadable: a batch that could not be decoded leaves the cursor unknown. */
+  breakWith(error: ProtocolError): void {
+    this.broken ??= error;
+  }
+
+  private lose(count: bigint): LossNotice {
+    const notice: LossNotice = { type: 'loss', count: Number(count), firstSequence: this.nextSequence, lastSequence: this.nextSequence + count - 1n };
+    this.missing += count;
+    this.nextSequence += count;
+    return notice;
+  }
+
+  private break(reason: string): never {
+    this.broken = new ProtocolError(`${this.where}: ${reason}`);
+    throw this.broken;
+  }
+}

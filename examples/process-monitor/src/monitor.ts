@@ -114,6 +114,9 @@ export function runMonitor(options: MonitorOptions = {}): Monitor {
         highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
         signal,
       }));
+      // Ready means the driver has our stream: events from now on are delivered or counted. A
+      // subscription that fails first reports why through the loop below.
+      await events.ready.catch(() => undefined);
       setReady(version);
       try {
         for await (const item of events) {

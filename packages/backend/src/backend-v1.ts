@@ -52,6 +52,11 @@ export interface DeviceHandleV1 {
   /**
    * Sends an IOCTL. `input` may be null (no input buffer); `outputLength` may be 0.
    * Resolves when the driver completes the request, however long it stays parked.
+   *
+   * The request reaches the driver before `ioctl` returns (DeviceIoControl dispatches in the
+   * caller's thread): once it has returned, a subscribe request has created or joined the
+   * handle's stream, so an event the driver receives afterwards reaches it. Clients build
+   * `Subscription.ready` on this.
    */
   ioctl(code: number, input: Uint8Array | null, outputLength: number, options?: IoctlOptions): Promise<IoctlResult>;
   /**

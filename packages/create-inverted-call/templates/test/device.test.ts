@@ -33,8 +33,8 @@ describe('<%- deviceName %>', () => {
   it('delivers a burst of <%- testChannel.name %> events in order, each with its sequence number', async () => {
     const { simulator, device } = await connect();
     const subscription = device.subscribe.<%- testChannel.name %>({ depth: 4 });
-    // Let the subscribe requests reach the driver: it keeps events only for a subscription that exists.
-    await simulator.settle();
+    // The driver keeps events only for a subscription that exists: wait until it has ours.
+    await subscription.ready;
     const burst = Array.from({ length: 50 }, (_, index) => (<%- sampleEvent(testChannel, 'index') %>));
     simulator.emitBurst('<%- testChannel.name %>', burst);
 
@@ -51,8 +51,9 @@ describe('<%- deviceName %>', () => {
     const { simulator, device } = await connect();
     const controller = new AbortController();
     const cancelled = device.subscribe.<%- testChannel.name %>({ signal: controller.signal });
+    // A second subscription on the same channel reads through a handle of its own: both get every event.
     const other = device.subscribe.<%- testChannel.name %>();
-    await simulator.settle();
+    await Promise.all([cancelled.ready, other.ready]);
 
     const waiting = cancelled.next();
     controller.abort();

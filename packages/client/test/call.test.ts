@@ -47,6 +47,18 @@ describe('device.call', () => {
     await opened.close();
   });
 
+  it.each([
+    [{ value: 1, text: 'hello', extra: 1 }, 'EchoData.extra', 'EchoData has no field "extra"; remove it or use one of value, text'],
+    [{ valeu: 1, text: 'hello' }, 'EchoData.valeu', 'EchoData has no field "valeu"; did you mean "value"?'],
+  ])('rejects an input with a key the struct does not have before any I/O: %j', async (input, path, message) => {
+    const { backend, opened } = await open({ [Echo.code]: (call) => call.input! });
+    const error = await opened.call.Echo(input as never).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CodecError);
+    expect(error).toMatchObject({ path, message: `${path}: ${message}` });
+    expect(backend.ioctls).toHaveLength(0);
+    await opened.close();
+  });
+
   it('turns a short output into a ProtocolError', async () => {
     const { opened } = await open({ [ReadCounter.code]: new Uint8Array(4) });
     await expect(opened.call.ReadCounter()).rejects.toThrow(ProtocolError);

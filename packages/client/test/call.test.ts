@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError } from '@inverted-call/codec';
+import { CodecError as CodecErrorOfCodec } from '@inverted-call/codec';
 import { DeviceError } from '@inverted-call/backend';
-import { ProtocolError, openDevice } from '../src/index.js';
+import { CodecError, ProtocolError, openDevice } from '../src/index.js';
 import { RecordingBackend, type RecordingBackendOptions } from '../src/testing.js';
 import { device } from './support.js';
 
@@ -57,6 +57,10 @@ describe('device.call', () => {
     expect(error).toMatchObject({ path, message: `${path}: ${message}` });
     expect(backend.ioctls).toHaveLength(0);
     await opened.close();
+  });
+
+  it('exports the CodecError class that encoding throws, so a service needs no codec import to catch it', () => {
+    expect(CodecError).toBe(CodecErrorOfCodec);
   });
 
   it('turns a short output into a ProtocolError', async () => {

@@ -2,6 +2,7 @@
 // Schema hash (SHA-256 of the wire format): ac9869f4c8c6f116d78edcfd8939674c39a19f1a96c489ad860470cf427563e3
 /* eslint-disable */
 import {
+  checkFields,
   checkObject,
   defineDevice,
   defineEnum,
@@ -43,8 +44,10 @@ export const DriverVersionCodec: StructCodec<DriverVersion> = defineStruct<Drive
   name: 'DriverVersion',
   size: 8,
   alignment: 2,
+  fields: new Set(['major', 'minor', 'patch', 'flags']),
   encodeInto(view, offset, value, path = 'DriverVersion') {
     checkObject(value, path, '');
+    checkFields(value, path, DriverVersionCodec);
     writeU16(view, offset + 0, value.major, path, 'major');
     writeU16(view, offset + 2, value.minor, path, 'minor');
     writeU16(view, offset + 4, value.patch, path, 'patch');
@@ -84,8 +87,10 @@ export const ProcessCreatedCodec: StructCodec<ProcessCreated> = defineStruct<Pro
   name: 'ProcessCreated',
   size: 568,
   alignment: 8,
+  fields: new Set(['processId', 'parentProcessId', 'creatingProcessId', 'creatingThreadId', 'createTime', 'imageNameLength', 'imageNameState', 'imageName']),
   encodeInto(view, offset, value, path = 'ProcessCreated') {
     checkObject(value, path, '');
+    checkFields(value, path, ProcessCreatedCodec);
     writeU64(view, offset + 0, value.processId, path, 'processId');
     writeU64(view, offset + 8, value.parentProcessId, path, 'parentProcessId');
     writeU64(view, offset + 16, value.creatingProcessId, path, 'creatingProcessId');
@@ -121,8 +126,10 @@ export const ProcessExitedCodec: StructCodec<ProcessExited> = defineStruct<Proce
   name: 'ProcessExited',
   size: 16,
   alignment: 8,
+  fields: new Set(['processId', 'exitTime']),
   encodeInto(view, offset, value, path = 'ProcessExited') {
     checkObject(value, path, '');
+    checkFields(value, path, ProcessExitedCodec);
     writeU64(view, offset + 0, value.processId, path, 'processId');
     writeI64(view, offset + 8, value.exitTime, path, 'exitTime');
   },

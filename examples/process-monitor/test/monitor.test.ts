@@ -45,7 +45,8 @@ describe('runMonitor', () => {
     await monitor.ready;
     // The driver does not get round to completing: events go to the ring, 16 fit, 84 are dropped.
     simulator.stall('Process');
-    simulator.emitBurst('Process', Array.from({ length: 100 }, (_, index) => exited(index)));
+    const burst = simulator.emitBurstSummary('Process', Array.from({ length: 100 }, (_, index) => exited(index)));
+    expect(burst.outcomes).toEqual({ completed: 0, queued: 16, dropped: 84, 'replaced-oldest': 0 });
     expect(ringOf(simulator)).toMatchObject({ ringFill: 16, dropped: 84n, parked: 4 });
     simulator.release('Process');
     await simulator.settle();
@@ -66,7 +67,7 @@ describe('runMonitor', () => {
     const monitor = runMonitor({ backend: simulator.backend, depth: 4, signal: controller.signal });
     await monitor.ready;
     simulator.stall('Process');
-    simulator.emitBurst('Process', Array.from({ length: 100 }, (_, index) => exited(index)));
+    simulator.emitBurstSummary('Process', Array.from({ length: 100 }, (_, index) => exited(index)));
     simulator.release('Process');
     await simulator.settle();
     controller.abort();

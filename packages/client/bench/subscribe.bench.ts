@@ -50,7 +50,7 @@ async function drainBursts(options: SubscribeOptions): Promise<void> {
   const opened = await openDevice(device, { backend: simulator.backend });
   const subscription = opened.subscribe.Events(options);
   for (let sent = 0; sent < TOTAL; sent += BURST) {
-    simulator.emitBurst('Events', THROUGHPUT_BURST);
+    simulator.emitBurstSummary('Events', THROUGHPUT_BURST);
     for (let taken = 0; taken < BURST; taken++) {
       const next = await subscription.next();
       if (next.done || next.value.type !== 'event') throw new Error(`throughput workload: expected an event, got ${JSON.stringify(next.value)}`);
@@ -70,7 +70,7 @@ async function lossWhileStalled(options: SubscribeOptions) {
   const opened = await openDevice(device, { backend: simulator.backend });
   const subscription = opened.subscribe.Events(options);
   for (let sent = 0; sent < STALLED_BURST; sent += STALLED_CHUNK) {
-    simulator.emitBurst('Events', burstOf(STALLED_CHUNK, sent));
+    simulator.emitBurstSummary('Events', burstOf(STALLED_CHUNK, sent));
     await simulator.settle();
   }
   let delivered = 0;

@@ -15,3 +15,6 @@ export type {
   SubscriptionStats,
 } from './types.js';
 export { DeviceError, isCanceled, isDeviceError, type AccessMode, type DeviceBackendV1 } from '@inverted-call/backend';
+// What call.X() throws for an input that does not fit the schema; re-exported so that a service
+// can catch it without depending on the codec package itself.
+export { CodecError } from '@inverted-call/codec';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError } from '@inverted-call/codec';
+import { CodecError as CodecErrorOfCodec } from '@inverted-call/codec';
 import { DeviceError } from '@inverted-call/backend';
-import { CallTimeoutError, ProtocolError, openDevice } from '../src/index.js';
+import { CallTimeoutError, CodecError, ProtocolError, openDevice } from '../src/index.js';
 import { RecordingBackend, type RecordingBackendOptions } from '../src/testing.js';
 import { device } from './support.js';
 
@@ -45,6 +45,22 @@ describe('device.call', () => {
     expect((error as CodecError).path).toBe(path);
     expect(backend.ioctls).toHaveLength(0);
     await opened.close();
+  });
+
+  it.each([
+    [{ value: 1, text: 'hello', extra: 1 }, 'EchoData.extra', 'EchoData has no field "extra"; remove it or use one of value, text'],
+    [{ valeu: 1, text: 'hello' }, 'EchoData.valeu', 'EchoData has no field "valeu"; did you mean "value"?'],
+  ])('rejects an input with a key the struct does not have before any I/O: %j', async (input, path, message) => {
+    const { backend, opened } = await open({ [Echo.code]: (call) => call.input! });
+    const error = await opened.call.Echo(input as never).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CodecError);
+    expect(error).toMatchObject({ path, message: `${path}: ${message}` });
+    expect(backend.ioctls).toHaveLength(0);
+    await opened.close();
+  });
+
+  it('exports the CodecError class that encoding throws, so a service needs no codec import to catch it', () => {
+    expect(CodecError).toBe(CodecErrorOfCodec);
   });
 
   it('turns a short output into a ProtocolError', async () => {

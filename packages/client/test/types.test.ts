@@ -1,7 +1,8 @@
 // Type-level checks (verified by `tsc --noEmit`, which the test command runs): what a service
 // author's editor sees from a generated descriptor. vitest runs these as empty tests.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Device, LossNotice, SubscriptionItem } from '../src/index.js';
+import type { CodecError as CodecErrorOfCodec } from '@inverted-call/codec';
+import type { CodecError, Device, LossNotice, SubscriptionItem } from '../src/index.js';
 import type { conformanceDevice } from '../../conformance/src/device/conformance-device.js';
 
 type TestDevice = Device<typeof conformanceDevice>;
@@ -14,6 +15,11 @@ describe('types derived from the descriptor', () => {
     expectTypeOf<ReturnType<TestDevice['call']['Ping']>>().resolves.toEqualTypeOf<void>();
     // @ts-expect-error a misspelt call does not exist
     void ({} as TestDevice['call']['Eco']);
+  });
+
+  it('exports the codec error type with its path', () => {
+    expectTypeOf<CodecError>().toEqualTypeOf<CodecErrorOfCodec>();
+    expectTypeOf<CodecError['path']>().toEqualTypeOf<string>();
   });
 
   it('narrows subscription items by type and kind', () => {

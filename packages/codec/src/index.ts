@@ -1,6 +1,6 @@
 export { CodecError } from './errors.js';
 export * from './scalars.js';
-export { defineStruct, toDataView, type StructCodec, type StructCodecParts, type CodecValue } from './struct.js';
+export { checkFields, defineStruct, toDataView, type StructCodec, type StructCodecParts, type CodecValue } from './struct.js';
 export * from './descriptor.js';
 export {
   PROTOCOL_VERSION,

@@ -117,10 +117,13 @@ function structSection(struct: StructModel, context: Context): string[] {
     `  name: ${name},`,
     `  size: ${struct.layout.x64.size},`,
     `  alignment: ${struct.layout.x64.alignment},`,
+    `  fields: new Set([${struct.fields.map((field) => quoted(field.tsName)).join(', ')}]),`,
     `  encodeInto(view, offset, value, path = ${name}) {`,
   );
   imports.use('checkObject');
-  out.push(`    checkObject(value, path, '');`);
+  imports.use('checkFields');
+  // Unknown keys first: a misspelt field is better reported as such than as the real field missing.
+  out.push(`    checkObject(value, path, '');`, `    checkFields(value, path, ${struct.name}Codec);`);
   struct.fields.forEach((field, index) => {
     out.push(...encodeField(field.type, `offset + ${offsets[index]}`, `value.${field.tsName}`, quoted(field.tsName), context, '    '));
   });

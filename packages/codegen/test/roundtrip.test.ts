@@ -1,6 +1,6 @@
 // Properties of every struct codec in every committed golden module, with values derived from
 // the fixture's validated model: decode(encode(x)) is x, the bytes sit at the offsets the layout
-// engine computed (the ones the C header asserts), and a bad field is refused by name.
+// engine computed (the ones the C header asserts), and a bad field or an unknown key is refused by name.
 // A new fixture listed by golden-cases.mjs is covered without touching this file.
 import fc from 'fast-check';
 import { CodecError, type StructCodec } from '@inverted-call/codec';
@@ -144,6 +144,21 @@ for (const { name, model, module } of cases) {
               expect(error.path).toBe(path);
               expect(error.path.startsWith(`${struct.name}.${field}`)).toBe(true);
               expect(error.message.startsWith(`${path}: `)).toBe(true);
+            }),
+            { numRuns: NUM_RUNS },
+          );
+        });
+
+        it('lists its fields in declaration order, as TypeScript spells them', () => {
+          expect([...(codec.fields ?? [])]).toEqual(struct.fields.map((field) => field.tsName));
+        });
+
+        it('encode refuses a key no struct on its path has a field for, naming the path of that key', () => {
+          fc.assert(
+            fc.property(values.structWithUnknownKey(struct), ({ value, path }) => {
+              const error = codecErrorOf(() => codec.encode(value));
+              expect(error.path).toBe(path);
+              expect(error.message).toMatch(/ has no field "/);
             }),
             { numRuns: NUM_RUNS },
           );

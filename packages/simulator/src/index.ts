@@ -15,6 +15,7 @@ export type {
   CallHandler,
   CallName,
   ChannelName,
+  EmitBurstSummary,
   EmitOutcome,
   EventData,
   EventKindName,

@@ -50,6 +50,22 @@ export interface EmitOutcome {
   readonly droppedSequence?: bigint;
 }
 
+/**
+ * What a burst did, counted rather than listed: the result of `emitBurstSummary`. It stays this
+ * size however many events the burst had.
+ */
+export interface EmitBurstSummary {
+  /** Events emitted: the items taken from the iterable. */
+  readonly events: number;
+  /**
+   * Offers (one event at one subscription) per outcome, named as in `EmitOutcome.outcome`:
+   * `completed` went straight into a parked request, `queued` into the ring, `dropped` was lost
+   * to drop-newest, `replaced-oldest` entered the ring in place of the oldest event (drop-oldest).
+   * They add up to `events` times the channel's subscriptions.
+   */
+  readonly outcomes: Readonly<Record<OfferOutcome, number>>;
+}
+
 export interface SimulatorHandleState {
   readonly handleId: number;
   readonly processName: string;
@@ -84,8 +100,18 @@ export interface Simulator<Device extends DeviceDescriptorV1 = DeviceDescriptorV
     kind: Kind,
     data: EventData<Device, Channel, Kind>,
   ): EmitOutcome[];
-  /** Emits each item in order; returns the outcomes of each. */
+  /**
+   * Emits each item in order; returns the outcomes of each. That is one object per event and
+   * subscription, kept until the result is dropped: for bursts of many thousands of events whose
+   * outcomes you only count, use `emitBurstSummary`.
+   */
   emitBurst<Channel extends ChannelName<Device>>(channel: Channel, items: Iterable<ChannelEvent<Device['channels'][Channel]>>): EmitOutcome[][];
+  /**
+   * Emits each item in order, exactly as `emitBurst` does, but keeps nothing per event: returns how
+   * many offers ended each way. `items` may be a generator, so a burst of millions needs no array
+   * either. An item that fails to encode throws its `CodecError`; the items before it were emitted.
+   */
+  emitBurstSummary<Channel extends ChannelName<Device>>(channel: Channel, items: Iterable<ChannelEvent<Device['channels'][Channel]>>): EmitBurstSummary;
   /** Registers (or replaces) the implementation of a call; without one it completes with STATUS_NOT_SUPPORTED. */
   handle<Name extends CallName<Device>>(call: Name, handler: CallHandler<Device['calls'][Name]>): void;
   /** Overrides ring capacity and overflow policy for subscriptions created from now on. */

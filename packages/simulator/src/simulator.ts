@@ -8,7 +8,9 @@ import type { DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '
 import type { UntypedCallHandler } from './call-runner.js';
 import { createSimulatedBackend, processOf, type SimulatedBackend } from './simulated-backend.js';
 import { SimulatorRuntime } from './simulator-runtime.js';
-import type { EmitOutcome, Simulator, SimulatorOptions, SimulatorState } from './simulator-types.js';
+import type { EmitOutcome as ModelEmitOutcome } from './model-types.js';
+import type { EmitBurstSummary, EmitOutcome, Simulator, SimulatorOptions, SimulatorState } from './simulator-types.js';
+import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
 
 class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<Device> {
@@ -26,10 +28,7 @@ class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<De
   }
 
   emit(channel: string, kind: string, data: unknown): EmitOutcome[] {
-    const event = this.eventKind(channel, kind);
-    // Encoding checks the value against the schema and throws a CodecError naming the bad field.
-    const payload = event.codec.encode(data);
-    return this.runtime.model.emit(channel, event.id, payload).map((outcome) => ({
+    return this.offer(channel, kind, data).map((outcome) => ({
       subscriptionId: outcome.subscriptionId,
       handleId: outcome.handleId,
       processName: this.runtime.handles.get(outcome.handleId)?.process.processName ?? '',
@@ -43,6 +42,16 @@ class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<De
     const outcomes: EmitOutcome[][] = [];
     for (const item of items) outcomes.push(this.emit(channel, item.kind, item.data));
     return outcomes;
+  }
+
+  emitBurstSummary(channel: string, items: Iterable<{ readonly kind: string; readonly data: unknown }>): EmitBurstSummary {
+    const outcomes = { completed: 0, queued: 0, dropped: 0, 'replaced-oldest': 0 } satisfies Record<OfferOutcome, number>;
+    let events = 0;
+    for (const item of items) {
+      for (const offered of this.offer(channel, item.kind, item.data)) outcomes[offered.outcome]++;
+      events++;
+    }
+    return { events, outcomes };
   }
 
   handle(call: string, handler: UntypedCallHandler): void {
@@ -97,6 +106,14 @@ class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<De
 
   trace(): TraceEntry[] {
     return this.runtime.model.trace();
+  }
+
+  /** Rule R3 for one event, with the model's outcomes (which `emit` dresses up and `emitBurstSummary` counts). */
+  private offer(channel: string, kind: string, data: unknown): ModelEmitOutcome[] {
+    const event = this.eventKind(channel, kind);
+    // Encoding checks the value against the schema and throws a CodecError naming the bad field.
+    const payload = event.codec.encode(data);
+    return this.runtime.model.emit(channel, event.id, payload);
   }
 
   private eventKind(channel: string, kind: string): EventKindDescriptorV1 {

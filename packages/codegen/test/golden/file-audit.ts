@@ -3,6 +3,7 @@
 /* eslint-disable */
 import {
   checkArray,
+  checkFields,
   checkObject,
   defineDevice,
   defineEnum,
@@ -48,8 +49,10 @@ export const FileEventCodec: StructCodec<FileEvent> = defineStruct<FileEvent>({
   name: 'FileEvent',
   size: 1048,
   alignment: 8,
+  fields: new Set(['operation', 'processId', 'bytes', 'path']),
   encodeInto(view, offset, value, path = 'FileEvent') {
     checkObject(value, path, '');
+    checkFields(value, path, FileEventCodec);
     writeEnum(view, offset + 0, Operation, value.operation, path, 'operation');
     writeU64(view, offset + 8, value.processId, path, 'processId');
     writeU64(view, offset + 16, value.bytes, path, 'bytes');
@@ -78,8 +81,10 @@ export const RenameEventCodec: StructCodec<RenameEvent> = defineStruct<RenameEve
   name: 'RenameEvent',
   size: 1048,
   alignment: 8,
+  fields: new Set(['processId', 'from', 'to']),
   encodeInto(view, offset, value, path = 'RenameEvent') {
     checkObject(value, path, '');
+    checkFields(value, path, RenameEventCodec);
     writeU64(view, offset + 0, value.processId, path, 'processId');
     writeUtf16(view, offset + 8, 260, value.from, path, 'from');
     writeUtf16(view, offset + 528, 260, value.to, path, 'to');
@@ -106,8 +111,10 @@ export const PolicyCodec: StructCodec<Policy> = defineStruct<Policy>({
   name: 'Policy',
   size: 168,
   alignment: 8,
+  fields: new Set(['enabled', 'ignoredProcessIds', 'extensionFilter']),
   encodeInto(view, offset, value, path = 'Policy') {
     checkObject(value, path, '');
+    checkFields(value, path, PolicyCodec);
     writeBool32(view, offset + 0, value.enabled, path, 'enabled');
     {
       const items = checkArray(value.ignoredProcessIds, 16, path, 'ignoredProcessIds');
@@ -137,8 +144,10 @@ export const StatsCodec: StructCodec<Stats> = defineStruct<Stats>({
   name: 'Stats',
   size: 16,
   alignment: 8,
+  fields: new Set(['eventsSeen', 'eventsDropped']),
   encodeInto(view, offset, value, path = 'Stats') {
     checkObject(value, path, '');
+    checkFields(value, path, StatsCodec);
     writeU64(view, offset + 0, value.eventsSeen, path, 'eventsSeen');
     writeU64(view, offset + 8, value.eventsDropped, path, 'eventsDropped');
   },

@@ -2,6 +2,7 @@
 // Schema hash (SHA-256 of the wire format): 219bad765956f4a726b72ee358e73ac2280da13f17dfd3f381802c7edf0ff0fa
 /* eslint-disable */
 import {
+  checkFields,
   checkObject,
   defineDevice,
   defineStruct,
@@ -24,8 +25,10 @@ export const EchoRequestCodec: StructCodec<EchoRequest> = defineStruct<EchoReque
   name: 'EchoRequest',
   size: 4,
   alignment: 4,
+  fields: new Set(['value']),
   encodeInto(view, offset, value, path = 'EchoRequest') {
     checkObject(value, path, '');
+    checkFields(value, path, EchoRequestCodec);
     writeU32(view, offset + 0, value.value, path, 'value');
   },
   decodeFrom(view, offset, path = 'EchoRequest') {
@@ -46,8 +49,10 @@ export const EchoReplyCodec: StructCodec<EchoReply> = defineStruct<EchoReply>({
   name: 'EchoReply',
   size: 16,
   alignment: 8,
+  fields: new Set(['value', 'calls']),
   encodeInto(view, offset, value, path = 'EchoReply') {
     checkObject(value, path, '');
+    checkFields(value, path, EchoReplyCodec);
     writeU32(view, offset + 0, value.value, path, 'value');
     writeU64(view, offset + 8, value.calls, path, 'calls');
   },

@@ -3,6 +3,7 @@
 /* eslint-disable */
 import {
   checkArray,
+  checkFields,
   checkObject,
   defineDevice,
   defineEnum,
@@ -53,8 +54,10 @@ export const ReadingCodec: StructCodec<Reading> = defineStruct<Reading>({
   name: 'Reading',
   size: 16,
   alignment: 2,
+  fields: new Set(['unit', 'valid', 'value', 'raw']),
   encodeInto(view, offset, value, path = 'Reading') {
     checkObject(value, path, '');
+    checkFields(value, path, ReadingCodec);
     writeEnum(view, offset + 0, Unit, value.unit, path, 'unit');
     writeBool8(view, offset + 2, value.valid, path, 'valid');
     writeI32(view, offset + 4, value.value, path, 'value');
@@ -95,8 +98,10 @@ export const FrameCodec: StructCodec<Frame> = defineStruct<Frame>({
   name: 'Frame',
   size: 102,
   alignment: 1,
+  fields: new Set(['flags', 'timestamp', 'health', 'sensorId', 'label', 'readings', 'calibrated', 'history', 'tail']),
   encodeInto(view, offset, value, path = 'Frame') {
     checkObject(value, path, '');
+    checkFields(value, path, FrameCodec);
     writeU8(view, offset + 0, value.flags, path, 'flags');
     writeU64(view, offset + 1, value.timestamp, path, 'timestamp');
     writeEnum(view, offset + 9, Health, value.health, path, 'health');
@@ -143,8 +148,10 @@ export const FrameQueryCodec: StructCodec<FrameQuery> = defineStruct<FrameQuery>
   name: 'FrameQuery',
   size: 18,
   alignment: 1,
+  fields: new Set(['sensorId', 'count']),
   encodeInto(view, offset, value, path = 'FrameQuery') {
     checkObject(value, path, '');
+    checkFields(value, path, FrameQueryCodec);
     writeGuid(view, offset + 0, value.sensorId, path, 'sensorId');
     writeU16(view, offset + 16, value.count, path, 'count');
   },

@@ -3,6 +3,7 @@
 /* eslint-disable */
 import {
   checkArray,
+  checkFields,
   checkObject,
   defineDevice,
   defineEnum,
@@ -53,8 +54,10 @@ export const DeviceArrivedCodec: StructCodec<DeviceArrived> = defineStruct<Devic
   name: 'DeviceArrived',
   size: 160,
   alignment: 4,
+  fields: new Set(['interfaceClass', 'vendorId', 'productId', 'serial', 'arrivalTime', 'selfPowered']),
   encodeInto(view, offset, value, path = 'DeviceArrived') {
     checkObject(value, path, '');
+    checkFields(value, path, DeviceArrivedCodec);
     writeGuid(view, offset + 0, value.interfaceClass, path, 'interfaceClass');
     writeU16(view, offset + 16, value.vendorId, path, 'vendorId');
     writeU16(view, offset + 18, value.productId, path, 'productId');
@@ -87,8 +90,10 @@ export const DeviceRemovedCodec: StructCodec<DeviceRemoved> = defineStruct<Devic
   name: 'DeviceRemoved',
   size: 32,
   alignment: 8,
+  fields: new Set(['interfaceClass', 'surprise', 'removalTime']),
   encodeInto(view, offset, value, path = 'DeviceRemoved') {
     checkObject(value, path, '');
+    checkFields(value, path, DeviceRemovedCodec);
     writeGuid(view, offset + 0, value.interfaceClass, path, 'interfaceClass');
     writeBool8(view, offset + 16, value.surprise, path, 'surprise');
     writeI64(view, offset + 24, value.removalTime, path, 'removalTime');
@@ -115,8 +120,10 @@ export const PowerChangedCodec: StructCodec<PowerChanged> = defineStruct<PowerCh
   name: 'PowerChanged',
   size: 12,
   alignment: 4,
+  fields: new Set(['from', 'to', 'latencyMicroseconds']),
   encodeInto(view, offset, value, path = 'PowerChanged') {
     checkObject(value, path, '');
+    checkFields(value, path, PowerChangedCodec);
     writeEnum(view, offset + 0, PowerState, value.from, path, 'from');
     writeEnum(view, offset + 4, PowerState, value.to, path, 'to');
     writeU32(view, offset + 8, value.latencyMicroseconds, path, 'latencyMicroseconds');
@@ -143,8 +150,10 @@ export const CountersCodec: StructCodec<Counters> = defineStruct<Counters>({
   name: 'Counters',
   size: 32,
   alignment: 8,
+  fields: new Set(['arrivals', 'removals', 'perPowerState']),
   encodeInto(view, offset, value, path = 'Counters') {
     checkObject(value, path, '');
+    checkFields(value, path, CountersCodec);
     writeU64(view, offset + 0, value.arrivals, path, 'arrivals');
     writeU64(view, offset + 8, value.removals, path, 'removals');
     {

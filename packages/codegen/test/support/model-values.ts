@@ -105,6 +105,43 @@ export class ModelValues {
       });
   }
 
+  /**
+   * A valid struct value with one key added that its struct has no field for: at the top, or in a
+   * struct inside it (a field or an array element), at any depth. `path` is where encode must complain.
+   */
+  structWithUnknownKey(struct: StructModel, path = struct.name): fc.Arbitrary<{ value: Record<string, unknown>; path: string }> {
+    const names = struct.fields.map((field) => field.tsName);
+    // Near misses of real names (a letter more, the C spelling) as well as arbitrary text.
+    const key = fc
+      .oneof(fc.constantFrom(...names).map((name) => `${name}s`), fc.constantFrom(...names).map((name) => name.charAt(0).toUpperCase() + name.slice(1)), fc.string({ minLength: 1, maxLength: 8 }))
+      .filter((candidate) => !names.includes(candidate) && candidate !== '__proto__');
+    const here = fc.tuple(this.validStruct(struct), key, fc.constantFrom<unknown>(0, 'text', undefined, {})).map(([value, extra, extraValue]) => ({
+      value: { ...value, [extra]: extraValue },
+      path: `${path}.${extra}`,
+    }));
+    const deeper = struct.fields.flatMap((field) => {
+      const { type } = field;
+      if (type.kind === 'struct') {
+        return [fc.tuple(this.validStruct(struct), this.structWithUnknownKey(this.struct(type.name), `${path}.${field.tsName}`)).map(([value, inner]) => ({
+          value: { ...value, [field.tsName]: inner.value },
+          path: inner.path,
+        }))];
+      }
+      if (type.kind === 'array' && type.element.kind === 'struct') {
+        const element = this.struct(type.element.name);
+        return [fc.tuple(this.validStruct(struct), fc.nat({ max: type.length - 1 })).chain(([value, index]) =>
+          this.structWithUnknownKey(element, `${path}.${field.tsName}[${index}]`).map((inner) => {
+            const items = [...(value[field.tsName] as unknown[])];
+            items[index] = inner.value;
+            return { value: { ...value, [field.tsName]: items }, path: inner.path };
+          }),
+        )];
+      }
+      return [];
+    });
+    return deeper.length ? fc.oneof(here, ...deeper) : here;
+  }
+
   /** A wrong-typed or out-of-range value of `type`. */
   invalid(type: TypeRef): fc.Arbitrary<BadValue> {
     const here = (values: fc.Arbitrary<unknown>) => values.map((value): BadValue => ({ value, below: '' }));

@@ -2,6 +2,7 @@
 // Schema hash (SHA-256 of the wire format): f6b7f9f4af04f7d4983c6d2426295f2570368f01bd51b6ec24e6d3a07852bb72
 /* eslint-disable */
 import {
+  checkFields,
   checkObject,
   defineDevice,
   defineStruct,
@@ -43,8 +44,10 @@ export const SmallCodec: StructCodec<Small> = defineStruct<Small>({
   name: 'Small',
   size: 16,
   alignment: 8,
+  fields: new Set(['tag', 'value', 'flag']),
   encodeInto(view, offset, value, path = 'Small') {
     checkObject(value, path, '');
+    checkFields(value, path, SmallCodec);
     writeU64(view, offset + 0, value.tag, path, 'tag');
     writeU32(view, offset + 8, value.value, path, 'value');
     writeBool8(view, offset + 12, value.flag, path, 'flag');
@@ -69,8 +72,10 @@ export const LargeCodec: StructCodec<Large> = defineStruct<Large>({
   name: 'Large',
   size: 248,
   alignment: 8,
+  fields: new Set(['tag', 'text']),
   encodeInto(view, offset, value, path = 'Large') {
     checkObject(value, path, '');
+    checkFields(value, path, LargeCodec);
     writeU64(view, offset + 0, value.tag, path, 'tag');
     writeUtf16(view, offset + 8, 120, value.text, path, 'text');
   },
@@ -93,8 +98,10 @@ export const EchoDataCodec: StructCodec<EchoData> = defineStruct<EchoData>({
   name: 'EchoData',
   size: 36,
   alignment: 4,
+  fields: new Set(['value', 'text']),
   encodeInto(view, offset, value, path = 'EchoData') {
     checkObject(value, path, '');
+    checkFields(value, path, EchoDataCodec);
     writeU32(view, offset + 0, value.value, path, 'value');
     writeUtf16(view, offset + 4, 16, value.text, path, 'text');
   },
@@ -115,8 +122,10 @@ export const CounterCodec: StructCodec<Counter> = defineStruct<Counter>({
   name: 'Counter',
   size: 8,
   alignment: 8,
+  fields: new Set(['value']),
   encodeInto(view, offset, value, path = 'Counter') {
     checkObject(value, path, '');
+    checkFields(value, path, CounterCodec);
     writeU64(view, offset + 0, value.value, path, 'value');
   },
   decodeFrom(view, offset, path = 'Counter') {
@@ -144,8 +153,10 @@ export const EmitRequestCodec: StructCodec<EmitRequest> = defineStruct<EmitReque
   name: 'EmitRequest',
   size: 24,
   alignment: 8,
+  fields: new Set(['channel', 'kind', 'reserved', 'count', 'firstTag']),
   encodeInto(view, offset, value, path = 'EmitRequest') {
     checkObject(value, path, '');
+    checkFields(value, path, EmitRequestCodec);
     writeU32(view, offset + 0, value.channel, path, 'channel');
     writeU16(view, offset + 4, value.kind, path, 'kind');
     writeU16(view, offset + 6, value.reserved, path, 'reserved');

@@ -129,14 +129,18 @@ export interface BatchRecord {
   data: unknown;
 }
 
-/** A completed subscribe request's output, as protocol v1 lays it out. */
-export function encodeBatch(channel: ChannelDescriptorV1, records: readonly BatchRecord[], droppedTotal = 0n): Uint8Array {
+/**
+ * A completed subscribe request's output, as protocol v1 lays it out. `flags` defaults to 0, what
+ * a driver that never sets `BATCH_FLAG_RING_EMPTY` sends; pass that bit to script one that does.
+ */
+export function encodeBatch(channel: ChannelDescriptorV1, records: readonly BatchRecord[], droppedTotal = 0n, flags = 0): Uint8Array {
   return writeBatch(
     records.map((record) => {
       const event = eventOf(channel, record.kind);
       return { sequence: record.sequence, kindId: event.id, payload: event.codec.encode(record.data) };
     }),
     droppedTotal,
+    flags,
   );
 }
 

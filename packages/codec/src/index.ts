@@ -11,6 +11,7 @@ export {
   CHANNEL_INFO_BYTES,
   SCHEMA_HASH_BYTES,
   OVERFLOW_POLICY_CODES,
+  BATCH_FLAG_RING_EMPTY,
   BatchHeaderCodec,
   RecordHeaderCodec,
   recordBytes,

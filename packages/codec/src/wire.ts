@@ -31,12 +31,15 @@ export function batchByteLength(records: readonly WireRecord[]): number {
   return total;
 }
 
-/** A batch of exactly `batchByteLength(records)` bytes; padding is zero, Flags is 0 in v1. */
-export function writeBatch(records: readonly WireRecord[], droppedTotal: bigint): Uint8Array {
+/**
+ * A batch of exactly `batchByteLength(records)` bytes; padding is zero. `flags` goes to the header
+ * as given: the `BATCH_FLAG_*` bits the driver's state calls for (see `BATCH_FLAG_RING_EMPTY`).
+ */
+export function writeBatch(records: readonly WireRecord[], droppedTotal: bigint, flags: number): Uint8Array {
   const bytesUsed = batchByteLength(records);
   const bytes = new Uint8Array(bytesUsed);
   const view = new DataView(bytes.buffer);
-  BatchHeaderCodec.encodeInto(view, 0, { version: PROTOCOL_VERSION, count: records.length, bytesUsed, flags: 0, droppedTotal });
+  BatchHeaderCodec.encodeInto(view, 0, { version: PROTOCOL_VERSION, count: records.length, bytesUsed, flags, droppedTotal });
   let offset = BATCH_HEADER_BYTES;
   for (const record of records) {
     RecordHeaderCodec.encodeInto(view, offset, { sequence: record.sequence, kind: record.kindId, reserved: 0, size: record.payload.byteLength });

@@ -67,7 +67,7 @@ export class Subscription {
     const request = this.parked[0];
     if (!holdDelivery && request !== undefined && this.ring.isEmpty()) {
       this.parked.shift();
-      const completion = { request, bytes: writeBatch([record], this.droppedTotal), recordCount: 1 };
+      const completion = { request, bytes: writeBatch([record], this.droppedTotal, 0), recordCount: 1 };
       return { outcome: 'completed', sequence: record.sequence, completion };
     }
     if (!this.ring.isFull()) {
@@ -96,7 +96,7 @@ export class Subscription {
       records.push(this.ring.shift()!);
       used += size;
     }
-    return { bytes: writeBatch(records, this.droppedTotal), recordCount: records.length };
+    return { bytes: writeBatch(records, this.droppedTotal, 0), recordCount: records.length };
   }
 
   /** Removes a parked request; false if it is not parked here. */

@@ -98,14 +98,18 @@ static size_t CoreSlotRecordBytes(const UINT8 *Slot)
     return CORE_RECORD_BYTES(header.Size);
 }
 
-static void CoreWriteBatchHeader(UINT8 *Buffer, UINT32 Count, size_t BytesUsed, UINT64 DroppedTotal)
+/*
+ * Writes the header of a batch of Count records, BytesUsed bytes in all, at the start of Buffer.
+ * IRQL: <= DISPATCH_LEVEL, with the core's lock held. Returns nothing.
+ */
+static void CoreWriteBatchHeader(UINT8 *Buffer, UINT32 Count, size_t BytesUsed, UINT32 Flags, UINT64 DroppedTotal)
 {
     INVERTED_CALL_BATCH_HEADER header;
     CoreZeroBytes((UINT8 *)&header, sizeof(header));
     header.Version = INVERTED_CALL_PROTOCOL_VERSION;
     header.Count = Count;
     header.BytesUsed = (UINT32)BytesUsed;
-    header.Flags = 0;
+    header.Flags = Flags;
     header.DroppedTotal = DroppedTotal;
     CoreCopyBytes(Buffer, (const UINT8 *)&header, sizeof(header));
 }
@@ -143,7 +147,10 @@ static size_t CoreFillFromRing(CORE_SUBSCRIPTION *Subscription, CORE_REQUEST *Re
         Subscription->Head = CoreRingIndex(Subscription->Head, 1u, Subscription->Capacity);
         Subscription->Count--;
     }
-    CoreWriteBatchHeader(Request->OutputBuffer, count, used, Subscription->DroppedTotal);
+    /* RING_EMPTY when nothing is left behind: the drops no gap has shown yet are then the sequences
+     * right after this batch's last record, which a client can report now, not at the next event. */
+    CoreWriteBatchHeader(Request->OutputBuffer, count, used, Subscription->Count == 0 ? INVERTED_CALL_BATCH_FLAG_RING_EMPTY : 0u,
+                         Subscription->DroppedTotal);
     return used;
 }
 
@@ -547,7 +554,8 @@ NTSTATUS CoreEmit(CORE *Core, UINT32 ChannelIndex, UINT16 Kind, const void *Payl
             if (request != NULL) {
                 size_t used = sizeof(INVERTED_CALL_BATCH_HEADER);
                 used += CoreEncodeRecord(request->OutputBuffer + used, sequence, Kind, (const UINT8 *)Payload, PayloadBytes);
-                CoreWriteBatchHeader(request->OutputBuffer, 1u, used, subscription->DroppedTotal);
+                /* Only an empty ring gets here, and this event bypassed it: RING_EMPTY, as in R2. */
+                CoreWriteBatchHeader(request->OutputBuffer, 1u, used, INVERTED_CALL_BATCH_FLAG_RING_EMPTY, subscription->DroppedTotal);
                 CoreQueueCompletion(&completions, request, STATUS_SUCCESS, used);
                 continue;
             }

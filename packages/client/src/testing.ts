@@ -129,7 +129,10 @@ export interface BatchRecord {
   data: unknown;
 }
 
-/** A completed subscribe request's output, as protocol v1 lays it out. */
+/**
+ * A completed subscribe request's output, as protocol v1 lays it out. `flags` defaults to 0, what
+ * a driver that never sets `BATCH_FLAG_RING_EMPTY` sends; pass that bit to script one that does.
+ */
 export function encodeBatch(channel: ChannelDescriptorV1, records: readonly BatchRecord[], droppedTotal = 0n, flags = 0): Uint8Array {
   return writeBatch(
     records.map((record) => {

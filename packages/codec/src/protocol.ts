@@ -12,10 +12,20 @@ export const PROTOCOL_INFO_BYTES = 40;
 export const CHANNEL_INFO_BYTES = 16;
 export const SCHEMA_HASH_BYTES = 32;
 export const OVERFLOW_POLICY_CODES = { 'drop-newest': 0, 'drop-oldest': 1 } as const;
+
 /**
- * BatchHeader.Flags bit 0: the subscription's ring held no event once this batch was filled, so
- * every drop in DroppedTotal that no sequence gap has shown yet lies right after the batch's last
- * record. A compatible v1 addition: a driver that never sets it only makes trailing drops show later.
+ * `BatchHeader.Flags` bit 0, RING_EMPTY: set when the subscription's ring holds no event once this
+ * batch has been filled. That is: after the batch took its records from the ring and the ring's
+ * count is 0; and always for a batch completed directly by an event (a parked request and an empty
+ * ring give the one-record batch), since the ring is empty then too. Other bits stay zero.
+ *
+ * For a client: when RING_EMPTY is set, every sequence number below
+ * `lastRecordSequence + 1 + (DroppedTotal - drops already seen as gaps)` is accounted for, so under
+ * either overflow policy the drops no gap has revealed yet are exactly the sequences right after
+ * this batch's last record.
+ *
+ * A compatible addition to protocol v1: a driver that never sets it is still correct (the client
+ * then learns of trailing drops with the next event), and a client may ignore Flags.
  */
 export const BATCH_FLAG_RING_EMPTY = 0x1;
 

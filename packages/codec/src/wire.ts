@@ -31,8 +31,11 @@ export function batchByteLength(records: readonly WireRecord[]): number {
   return total;
 }
 
-/** A batch of exactly `batchByteLength(records)` bytes; padding is zero. */
-export function writeBatch(records: readonly WireRecord[], droppedTotal: bigint, flags = 0): Uint8Array {
+/**
+ * A batch of exactly `batchByteLength(records)` bytes; padding is zero. `flags` goes to the header
+ * as given: the `BATCH_FLAG_*` bits the driver's state calls for (see `BATCH_FLAG_RING_EMPTY`).
+ */
+export function writeBatch(records: readonly WireRecord[], droppedTotal: bigint, flags: number): Uint8Array {
   const bytesUsed = batchByteLength(records);
   const bytes = new Uint8Array(bytesUsed);
   const view = new DataView(bytes.buffer);

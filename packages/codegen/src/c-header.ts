@@ -6,6 +6,7 @@
  */
 import {
   ACCESS_NAMES,
+  BATCH_FLAG_RING_EMPTY,
   METHOD_NAMES,
   OVERFLOW_POLICY_CODES,
   PRIMITIVES,
@@ -76,6 +77,9 @@ function protocolSection(): string[] {
     `#define ${PROTOCOL_C_PREFIX}_RECORD_BYTES(payloadBytes) ((((UINT32)sizeof(${PROTOCOL_C_PREFIX}_RECORD_HEADER) + (UINT32)(payloadBytes)) + (${RECORD_ALIGNMENT}u - 1u)) & ~(${RECORD_ALIGNMENT}u - 1u))`,
     `#define ${PROTOCOL_C_PREFIX}_OVERFLOW_DROP_NEWEST ${OVERFLOW_POLICY_CODES['drop-newest']}u`,
     `#define ${PROTOCOL_C_PREFIX}_OVERFLOW_DROP_OLDEST ${OVERFLOW_POLICY_CODES['drop-oldest']}u`,
+    '/* BATCH_HEADER.Flags: the ring held no event once the batch was filled, so the drops no gap has',
+    ' * shown yet are the sequences right after its last record. A driver may leave it clear. */',
+    `#define ${PROTOCOL_C_PREFIX}_BATCH_FLAG_RING_EMPTY ${hex(BATCH_FLAG_RING_EMPTY)}u`,
     '',
   ];
   for (const struct of protocolModel()) out.push(...structSection(struct, new Map()));

@@ -15,6 +15,7 @@
  * The script format is the harness's (see templates/kmdf-driver/core/test/harness.c).
  */
 import { join } from 'node:path';
+import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -149,6 +150,8 @@ function kindsOf(batch: Buffer): number[] {
   }
   return kinds;
 }
+
+const ringEmpty = (batch: Buffer): boolean => (batch.readUInt32LE(12) & BATCH_FLAG_RING_EMPTY) !== 0;
 
 function cancelOf(request: number): Op {
   return { op: 'cancel', request };
@@ -341,6 +344,10 @@ describe('differential: the C core and DriverModel produce identical completion 
       cancelled: statusCount(STATUS_CANCELLED),
       multiRecordBatches: batches.filter((batch) => batch.readUInt32LE(4) > 1).length,
       batchesReportingDrops: batches.filter((batch) => batch.readBigUInt64LE(16) > 0n).length,
+      // RING_EMPTY both ways, and set on batches only R2 can make (several records from the ring).
+      ringEmptyBatches: batches.filter(ringEmpty).length,
+      batchesLeavingEvents: batches.filter((batch) => !ringEmpty(batch)).length,
+      multiRecordRingEmptyBatches: batches.filter((batch) => ringEmpty(batch) && batch.readUInt32LE(4) > 1).length,
       largeRecords: batches.reduce((sum, batch) => sum + kindsOf(batch).filter((kind) => kind === 2).length, 0),
       invalidParameter: statusCount(STATUS_INVALID_PARAMETER),
       invalidDeviceRequest: statusCount(STATUS_INVALID_DEVICE_REQUEST),
@@ -352,6 +359,9 @@ describe('differential: the C core and DriverModel produce identical completion 
     expect(coverage.cancelled).toBeGreaterThan(50);
     expect(coverage.multiRecordBatches).toBeGreaterThan(20);
     expect(coverage.batchesReportingDrops).toBeGreaterThan(10);
+    expect(coverage.ringEmptyBatches).toBeGreaterThan(100);
+    expect(coverage.batchesLeavingEvents).toBeGreaterThan(20);
+    expect(coverage.multiRecordRingEmptyBatches).toBeGreaterThan(20);
     expect(coverage.largeRecords).toBeGreaterThan(20);
     expect(coverage.invalidParameter).toBeGreaterThan(20);
     expect(coverage.invalidDeviceRequest).toBeGreaterThan(10);

@@ -15,6 +15,7 @@ export {
   CHANNEL_INFO_BYTES,
   SCHEMA_HASH_BYTES,
   OVERFLOW_POLICY_CODES,
+  BATCH_FLAG_RING_EMPTY,
   recordBytes,
 } from '@inverted-call/codec';
 
@@ -28,7 +29,7 @@ export const PROTOCOL_STRUCTS: Record<string, StructInput> = {
       { name: 'Version', type: 'u32', description: 'Protocol version, 1.' },
       { name: 'Count', type: 'u32', description: 'Records that follow.' },
       { name: 'BytesUsed', type: 'u32', description: 'Bytes of the buffer used, this header included.' },
-      { name: 'Flags', type: 'u32', description: 'Reserved, zero.' },
+      { name: 'Flags', type: 'u32', description: 'Bit 0 RING_EMPTY: no event left in the ring once this batch was filled; other bits zero.' },
       { name: 'DroppedTotal', type: 'u64', description: 'Events dropped for this subscription so far.' },
     ],
   },

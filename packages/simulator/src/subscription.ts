@@ -3,7 +3,7 @@
  * on that handle was accepted. It owns the ring, the sequence counter, the drop count and the
  * FIFO of parked requests, and applies rules R2 (fill from the ring) and R3 (offer one event).
  */
-import { recordBytes, type ChannelDescriptorV1, type OverflowPolicy } from '@inverted-call/codec';
+import { BATCH_FLAG_RING_EMPTY, recordBytes, type ChannelDescriptorV1, type OverflowPolicy } from '@inverted-call/codec';
 import { batchByteLength, writeBatch } from '@inverted-call/codec';
 import { Ring, type RingRecord } from './ring.js';
 
@@ -67,7 +67,8 @@ export class Subscription {
     const request = this.parked[0];
     if (!holdDelivery && request !== undefined && this.ring.isEmpty()) {
       this.parked.shift();
-      const completion = { request, bytes: writeBatch([record], this.droppedTotal), recordCount: 1 };
+      // The ring was empty and this event bypassed it, so it is still empty: RING_EMPTY, as in R2.
+      const completion = { request, bytes: writeBatch([record], this.droppedTotal, BATCH_FLAG_RING_EMPTY), recordCount: 1 };
       return { outcome: 'completed', sequence: record.sequence, completion };
     }
     if (!this.ring.isFull()) {
@@ -85,7 +86,9 @@ export class Subscription {
 
   /**
    * Rule R2: removes from the ring as many whole records, oldest first, as fit in `outputLength`
-   * and encodes them. Rule R1 guarantees room for at least one record of any kind.
+   * and encodes them. Rule R1 guarantees room for at least one record of any kind. The header
+   * carries RING_EMPTY when no record is left behind: the drops no gap has shown yet are then the
+   * sequences right after the batch's last record, which a client can report without waiting.
    */
   takeBatch(outputLength: number): { bytes: Uint8Array; recordCount: number } {
     const records: RingRecord[] = [];
@@ -96,7 +99,8 @@ export class Subscription {
       records.push(this.ring.shift()!);
       used += size;
     }
-    return { bytes: writeBatch(records, this.droppedTotal), recordCount: records.length };
+    const flags = this.ring.isEmpty() ? BATCH_FLAG_RING_EMPTY : 0;
+    return { bytes: writeBatch(records, this.droppedTotal, flags), recordCount: records.length };
   }
 
   /** Removes a parked request; false if it is not parked here. */

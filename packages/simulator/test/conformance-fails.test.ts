@@ -3,7 +3,7 @@
  * ConformanceFailure saying what differed, while the same scenario passes against the simulator.
  */
 import { DeviceError, type DeviceBackendV1, type DeviceHandleV1 } from '@inverted-call/backend';
-import { ConformanceFailure, runScenario, scenarios, type ConformanceTarget, type Scenario } from '@inverted-call/conformance';
+import { ConformanceFailure, conformanceDevice, runScenario, scenarios, type ConformanceTarget, type Scenario } from '@inverted-call/conformance';
 import { describe, expect, it } from 'vitest';
 import { createSimulatorTarget } from './support/conformance-target.js';
 
@@ -27,34 +27,53 @@ function skippingEveryThirdEvent(): ConformanceTarget {
   };
 }
 
-/** The simulator behind a backend that reports ERROR_INVALID_PARAMETER where the driver said ERROR_INSUFFICIENT_BUFFER. */
-function swappingErrorCodes(): ConformanceTarget {
+/** The simulator behind a backend whose ioctls go through `ioctl`, which gets the real handle's. */
+function wrappingIoctls(name: string, ioctl: (real: DeviceHandleV1['ioctl']) => DeviceHandleV1['ioctl']): ConformanceTarget {
   const target = createSimulatorTarget();
-  const swap = (handle: DeviceHandleV1): DeviceHandleV1 => ({
+  const wrap = (handle: DeviceHandleV1): DeviceHandleV1 => ({
     path: handle.path,
     access: handle.access,
     close: () => handle.close(),
-    ioctl: (code, input, outputLength, options) =>
-      handle.ioctl(code, input, outputLength, options).catch((error: unknown) => {
-        throw error instanceof DeviceError && error.code === 'ERROR_INSUFFICIENT_BUFFER' ? new DeviceError('ERROR_INVALID_PARAMETER') : error;
-      }),
+    ioctl: ioctl((code, input, outputLength, options) => handle.ioctl(code, input, outputLength, options)),
   });
   return {
     ...target,
-    process: (name): DeviceBackendV1 => {
-      const backend = target.process(name);
-      return { specificationVersion: 'v1', name: 'swapping', open: async (path, options) => swap(await backend.open(path, options)) };
+    process: (processName): DeviceBackendV1 => {
+      const backend = target.process(processName);
+      return { specificationVersion: 'v1', name, open: async (path, options) => wrap(await backend.open(path, options)) };
     },
   };
+}
+
+/** The simulator behind a backend that reports ERROR_INVALID_PARAMETER where the driver said ERROR_INSUFFICIENT_BUFFER. */
+function swappingErrorCodes(): ConformanceTarget {
+  return wrappingIoctls('swapping', (real) => (code, input, outputLength, options) =>
+    real(code, input, outputLength, options).catch((error: unknown) => {
+      throw error instanceof DeviceError && error.code === 'ERROR_INSUFFICIENT_BUFFER' ? new DeviceError('ERROR_INVALID_PARAMETER') : error;
+    }),
+  );
+}
+
+/** The simulator as a driver that never sets RING_EMPTY: every batch arrives with Flags 0. */
+function clearingBatchFlags(): ConformanceTarget {
+  const subscribeCodes = new Set<number>(Object.values(conformanceDevice.channels).map((channel) => channel.code));
+  return wrappingIoctls('flagless', (real) => async (code, input, outputLength, options) => {
+    const result = await real(code, input, outputLength, options);
+    // The output is the caller's own copy (DeviceHandleV1), so it may be changed in place.
+    if (subscribeCodes.has(code)) new DataView(result.output.buffer, result.output.byteOffset, result.output.byteLength).setUint32(12, 0, true);
+    return result;
+  });
 }
 
 describe('the conformance suite fails a broken target', () => {
   const dropNewest = scenarioNamed('drop-newest: 20 events into an empty ring of 8 keep the first 8 and drop exactly 12');
   const tooSmall = scenarioNamed('a subscribe buffer one byte short of header plus largest record fails with ERROR_INSUFFICIENT_BUFFER and is never parked');
+  const ringEmpty = scenarioNamed('RING_EMPTY is clear on a batch that leaves events in the ring, and set on the batch that drains it and on an event that meets a parked request');
 
   it('passes the scenarios used below against the simulator itself', async () => {
     await runScenario(dropNewest, async () => createSimulatorTarget());
     await runScenario(tooSmall, async () => createSimulatorTarget());
+    await runScenario(ringEmpty, async () => createSimulatorTarget());
   });
 
   it('fails exact drop counting when the target loses every third event', async () => {
@@ -67,5 +86,11 @@ describe('the conformance suite fails a broken target', () => {
     const failure = await runScenario(tooSmall, async () => swappingErrorCodes()).then(() => undefined, (error: unknown) => error);
     expect(failure).toBeInstanceOf(ConformanceFailure);
     expect((failure as Error).message).toContain("Win32 error: expected 'ERROR_INSUFFICIENT_BUFFER', got 'ERROR_INVALID_PARAMETER'");
+  });
+
+  it('fails RING_EMPTY when no batch carries it', async () => {
+    const failure = await runScenario(ringEmpty, async () => clearingBatchFlags()).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConformanceFailure);
+    expect((failure as Error).message).toMatch(/^second batch, the ring drained: expected/);
   });
 });

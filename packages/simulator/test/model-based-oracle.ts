@@ -36,7 +36,8 @@ export interface OracleRecord {
 
 export type Expected =
   | { readonly status: 'parked' }
-  | { readonly status: 'ok'; readonly records: readonly OracleRecord[]; readonly droppedTotal: number }
+  /** `ringEmpty`: the subscription's ring held nothing once the batch was filled (the RING_EMPTY flag). */
+  | { readonly status: 'ok'; readonly records: readonly OracleRecord[]; readonly droppedTotal: number; readonly ringEmpty: boolean }
   | { readonly status: 'error'; readonly code: Win32ErrorName };
 
 export interface OracleHandle {
@@ -69,6 +70,8 @@ export interface OracleSubscription {
   readonly parked: OracleRequest[];
   nextSequence: number;
   dropped: number;
+  /** The highest sequence dropped so far, -1 before any drop. */
+  lastDropped: number;
 }
 
 /** What one event does at one subscription, keyed by the handle it belongs to. */
@@ -130,7 +133,7 @@ export class Oracle {
       let subscription = handle.subscriptions.get(channel);
       if (!subscription) {
         const { capacity, overflow } = this.channels[channel];
-        subscription = { handle, channel, capacity, overflow, ring: [], parked: [], nextSequence: 0, dropped: 0 };
+        subscription = { handle, channel, capacity, overflow, ring: [], parked: [], nextSequence: 0, dropped: 0, lastDropped: -1 };
         handle.subscriptions.set(channel, subscription);
         this.live[channel].push(subscription);
       }
@@ -150,7 +153,8 @@ export class Oracle {
       this.totals.offered++;
       if (!this.channels[channel].stalled && subscription.parked.length > 0 && subscription.ring.length === 0) {
         const request = subscription.parked.shift()!;
-        request.expected = { status: 'ok', records: [record], droppedTotal: subscription.dropped };
+        // The event skips the ring, which was empty and stays so.
+        request.expected = { status: 'ok', records: [record], droppedTotal: subscription.dropped, ringEmpty: true };
         this.totals.delivered++;
         offers.push({ handleId, outcome: 'completed', sequence: record.sequence });
       } else if (subscription.ring.length < subscription.capacity) {
@@ -161,9 +165,11 @@ export class Oracle {
         this.totals.dropped++;
         this.count(subscription.overflow);
         if (subscription.overflow === 'drop-newest') {
+          subscription.lastDropped = record.sequence;
           offers.push({ handleId, outcome: 'dropped', sequence: record.sequence, droppedSequence: record.sequence });
         } else {
           const evicted = subscription.ring.shift()!;
+          subscription.lastDropped = evicted.sequence;
           subscription.ring.push(record);
           offers.push({ handleId, outcome: 'replaced-oldest', sequence: record.sequence, droppedSequence: evicted.sequence });
         }
@@ -237,7 +243,9 @@ export class Oracle {
     }
     this.totals.delivered += records.length;
     if (records.length > 1) this.count('batch of several records');
-    if (subscription.ring.length > 0) this.count('batch leaving events in the ring');
-    request.expected = { status: 'ok', records, droppedTotal: subscription.dropped };
+    const ringEmpty = subscription.ring.length === 0;
+    this.count(ringEmpty ? 'batch emptying the ring' : 'batch leaving events in the ring');
+    if (ringEmpty && subscription.lastDropped > records.at(-1)!.sequence) this.count('batch emptying the ring before trailing drops');
+    request.expected = { status: 'ok', records, droppedTotal: subscription.dropped, ringEmpty };
   }
 }

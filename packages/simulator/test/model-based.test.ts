@@ -12,7 +12,7 @@
  * test/model-based.test.ts`; FC_RUNS changes the number of runs (default 500).
  */
 import { DeviceError, type IoctlResult, type Win32ErrorName } from '@inverted-call/backend';
-import type { DeviceDescriptorV1 } from '@inverted-call/codec';
+import { BATCH_FLAG_RING_EMPTY, type DeviceDescriptorV1 } from '@inverted-call/codec';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSimulator, type SimulatedBackend, type SimulatedHandle, type Simulator, type TraceEntry } from '../src/index.js';
@@ -264,6 +264,7 @@ function checkState(oracle: Oracle, world: World): void {
 }
 
 interface DeliveredBatch {
+  readonly flags: number;
   readonly droppedTotal: bigint;
   readonly records: { sequence: bigint; kind: number; tag: bigint }[];
 }
@@ -272,6 +273,7 @@ function readBatch(bytes: Uint8Array): DeliveredBatch {
   const batch = decodeBatch(bytes);
   expect(batch.bytesUsed).toBe(bytes.byteLength);
   return {
+    flags: batch.flags,
     droppedTotal: batch.droppedTotal,
     records: batch.records.map((record) => ({ sequence: record.sequence, kind: record.kind, tag: new DataView(record.payload.buffer).getBigUint64(0, true) })),
   };
@@ -319,6 +321,7 @@ function checkSettled(oracle: Oracle, world: World): void {
     expect(result.output, `${where}: what the client got is what the driver wrote`).toEqual(entry!.bytes);
     const batch = readBatch(result.output);
     expect(batch, where).toEqual({
+      flags: expected.ringEmpty ? BATCH_FLAG_RING_EMPTY : 0,
       droppedTotal: BigInt(expected.droppedTotal),
       records: expected.records.map((record) => ({ sequence: BigInt(record.sequence), kind: KIND_IDS[record.kind], tag: record.tag })),
     });
@@ -361,6 +364,11 @@ function checkStream(key: string, stream: Stream, batches: readonly DeliveredBat
     }
     // The client can tell every gap so far from the header: the driver counted at least that many.
     expect(next - BigInt(delivered) <= batch.droppedTotal, `${where}: more missing than DroppedTotal says`).toBe(true);
+    if (batch.flags & BATCH_FLAG_RING_EMPTY) {
+      // RING_EMPTY: the drops no gap has shown yet are the sequences right after this batch.
+      const trailing = batch.droppedTotal - (next - BigInt(delivered));
+      for (let sequence = next; sequence < next + trailing; sequence++) expect(dropped.has(sequence), `${where}: RING_EMPTY, yet sequence ${sequence} after the batch was not dropped`).toBe(true);
+    }
     previousDroppedTotal = batch.droppedTotal;
   }
   const end = live ?? stream.ended;
@@ -405,6 +413,8 @@ const SITUATIONS = [
   'completion by release',
   'batch of several records',
   'batch leaving events in the ring',
+  'batch emptying the ring',
+  'batch emptying the ring before trailing drops',
 ];
 
 const steps = fc.commands(

@@ -1,4 +1,5 @@
 /** Rules R1-R3 on the driver model: exact batch bytes, sequence numbers and drop counts. */
+import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
 import { describe, expect, it } from 'vitest';
 import { DriverModel } from '../src/driver-model.js';
 import { STATUS_BUFFER_TOO_SMALL, STATUS_CANCELLED, STATUS_SUCCESS } from '../src/ntstatus.js';
@@ -54,7 +55,7 @@ describe('R2: a subscribe request that finds events in the ring', () => {
     const completion = model.trace().at(-1)!;
     expect(completion.requestId).toBe(requestId);
     expect(hex(completion.bytes)).toBe(hex(fromHex(`
-      01000000 02000000 58000000 00000000 0000000000000000
+      01000000 02000000 58000000 01000000 0000000000000000
       0100000000000000 0100 0000 10000000  0b00000000000000 0d0c0b0a 01 000000
       0200000000000000 0100 0000 10000000  0c00000000000000 00000000 00 000000`)));
     expect(model.state().subscriptions[0]).toMatchObject({ ringFill: 0, parked: 0, nextSequence: 3n, dropped: 0n });
@@ -71,6 +72,8 @@ describe('R2: a subscribe request that finds events in the ring', () => {
     expect(first!.bytes.byteLength).toBe(24 + 32 * 2);
     expect(smallTags(first!.bytes)).toEqual([[0n, 1n], [1n, 2n]]);
     expect(smallTags(second!.bytes)).toEqual([[2n, 3n], [3n, 4n]]);
+    // RING_EMPTY only on the batch that leaves nothing behind.
+    expect([decodeBatch(first!.bytes).flags, decodeBatch(second!.bytes).flags]).toEqual([0, BATCH_FLAG_RING_EMPTY]);
   });
 
   it('does not skip a large record to fit smaller ones behind it', () => {
@@ -85,6 +88,7 @@ describe('R2: a subscribe request that finds events in the ring', () => {
     subscribeEvents(1, 288); // 24 + 264 = 288 exactly
     subscribeEvents(1, 288);
     const [a, b, c] = model.trace().slice(-3).map((entry) => decodeBatch(entry.bytes));
+    expect([a!.flags, b!.flags, c!.flags]).toEqual([0, 0, BATCH_FLAG_RING_EMPTY]);
     expect(a!.records.map((record) => [record.sequence, record.kind])).toEqual([[1n, 1]]);
     expect(b!.bytesUsed).toBe(288);
     expect(b!.records.map((record) => [record.sequence, record.kind, record.size])).toEqual([[2n, 2, 248]]);
@@ -101,10 +105,10 @@ describe('R2: a subscribe request that finds events in the ring', () => {
     model.emit('Ticks', 7, TinyCodec.encode({ code: 0x99aabbcc, level: 7 }));
     model.submit({ requestId: 2, handleId: 1, code: IOCTL_TINY_SUBSCRIBE, input: null, outputLength: 128 });
     expect(hex(model.trace()[0]!.bytes)).toBe(hex(fromHex(`
-      01000000 01000000 30000000 00000000 0000000000000000
+      01000000 01000000 30000000 01000000 0000000000000000
       0000000000000000 0700 0000 05000000  44332211 05 000000`)));
     expect(hex(model.trace()[1]!.bytes)).toBe(hex(fromHex(`
-      01000000 02000000 48000000 00000000 0000000000000000
+      01000000 02000000 48000000 01000000 0000000000000000
       0100000000000000 0700 0000 05000000  88776655 06 000000
       0200000000000000 0700 0000 05000000  ccbbaa99 07 000000`)));
   });
@@ -139,6 +143,8 @@ describe('R3: an event goes to every subscription of its channel', () => {
     ]);
     expect(smallTags(trace[1]!.bytes)).toEqual([[0n, 100n]]);
     expect(smallTags(trace[3]!.bytes)).toEqual([[1n, 101n]]);
+    // A direct completion happens only at an empty ring, which the event bypassed: RING_EMPTY.
+    expect(trace.slice(1).map((entry) => decodeBatch(entry.bytes).flags)).toEqual([BATCH_FLAG_RING_EMPTY, BATCH_FLAG_RING_EMPTY, BATCH_FLAG_RING_EMPTY]);
     expect(model.state().subscriptions.map((subscription) => [subscription.handleId, subscription.ringFill, subscription.parked])).toEqual([
       [1, 0, 0],
       [2, 2, 0],
@@ -158,9 +164,10 @@ describe('R3: an event goes to every subscription of its channel', () => {
 
     subscribeEvents(1, 512);
     const batch = decodeBatch(model.trace().at(-1)!.bytes);
-    expect(batch).toMatchObject({ version: 1, count: 8, bytesUsed: 24 + 8 * 32, flags: 0, droppedTotal: 3n });
+    expect(batch).toMatchObject({ version: 1, count: 8, bytesUsed: 24 + 8 * 32, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 3n });
     expect(batch.records.map((record) => record.sequence)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n]);
-    // The next event shows the gap: sequence 11 after 7, with DroppedTotal 3 explaining it.
+    // RING_EMPTY with no gap and DroppedTotal 3 already says the drops are 8, 9 and 10;
+    // the next event confirms it: sequence 11 after 7, with DroppedTotal 3 explaining the gap.
     subscribeEvents(1, 512);
     emitSmall('Events', 11);
     const next = decodeBatch(model.trace().at(-1)!.bytes);
@@ -179,7 +186,8 @@ describe('R3: an event goes to every subscription of its channel', () => {
 
     send(1, IOCTL_CONFORMANCE_DEVICE_SUBSCRIBE_LATEST, 256);
     const batch = decodeBatch(model.trace().at(-1)!.bytes);
-    expect(batch).toMatchObject({ count: 4, bytesUsed: 24 + 4 * 32, droppedTotal: 3n });
+    expect(batch).toMatchObject({ count: 4, bytesUsed: 24 + 4 * 32, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 3n });
+    // The gap before sequence 3 holds all three drops: none trails the batch.
     expect(smallTags(model.trace().at(-1)!.bytes)).toEqual([[3n, 3n], [4n, 4n], [5n, 5n], [6n, 6n]]);
   });
 

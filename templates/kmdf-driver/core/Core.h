@@ -249,8 +249,9 @@ void CoreFileClose(CORE *Core, CORE_FILE *File);
  *   - a subscribe request: no input allowed (STATUS_INVALID_PARAMETER); R1: an output below a
  *     batch header plus the largest record gets STATUS_BUFFER_TOO_SMALL, is never parked and
  *     creates no subscription; else the file's subscription for the channel is created if needed;
- *     R2: waiting events complete it at once with as many whole records as fit; otherwise it is
- *     parked and STATUS_PENDING returned;
+ *     R2: waiting events complete it at once with as many whole records as fit, the header
+ *     flagged INVERTED_CALL_BATCH_FLAG_RING_EMPTY if none is left; otherwise it is parked and
+ *     STATUS_PENDING returned;
  *   - any other code: STATUS_INVALID_DEVICE_REQUEST.
  * Unless STATUS_PENDING is returned, the request has been completed through CompleteRequest with
  * the returned status before this returns.
@@ -259,7 +260,8 @@ NTSTATUS CoreDispatch(CORE *Core, CORE_FILE *File, CORE_REQUEST *Request, UINT32
 
 /*
  * R3: offers one event to every subscription of the channel, in creation order: it completes the
- * oldest parked request when the ring is empty, else enters the ring, else the overflow policy
+ * oldest parked request when the ring is empty (a one-record batch flagged
+ * INVERTED_CALL_BATCH_FLAG_RING_EMPTY), else enters the ring, else the overflow policy
  * drops one event and counts it. Every offer takes the subscription's next sequence number.
  * STATUS_INVALID_PARAMETER for an unknown channel or a payload larger than the channel allows.
  * Callable from any context the glue's lock allows (the process-notify callback, a handler).

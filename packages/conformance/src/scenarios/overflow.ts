@@ -2,6 +2,7 @@
  * R3's overflow policies, counted exactly: every event takes a sequence number whether it is kept
  * or dropped, DroppedTotal says how many were dropped, and the client turns the gap into a loss notice.
  */
+import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
 import { check, equal, within } from '../assert.js';
 import { scenario } from '../scenario.js';
 import { eventsIn, expectEvents, lossesIn, primeSubscription, range, readBatch, sequencesOf, subscribeRaw, subscriptionOf, takeItems, type Item } from './support.js';
@@ -17,6 +18,8 @@ export const overflowScenarios = [
     equal(sequencesOf(kept.records), range(1, 8), 'kept sequences');
     expectEvents(kept.records, 'Small', tags.slice(0, 8), 'kept events');
     equal(kept.droppedTotal, 12n, 'DroppedTotal of the batch');
+    // No gap before it and the ring drained: the 12 drops are the 12 sequences after its last record.
+    equal(kept.flags, BATCH_FLAG_RING_EMPTY, 'Flags of the batch that drained the ring');
     // The count stays with the subscription: the next batch carries it too, and it does not grow.
     const next = subscribeRaw(handle, 'Events');
     await context.settle();
@@ -44,7 +47,8 @@ export const overflowScenarios = [
     const state = subscriptionOf(await context.state(), 'client', 'Latest');
     equal({ ringFill: state.ringFill, dropped: state.dropped, nextSequence: state.nextSequence }, { ringFill: 4, dropped: 6n, nextSequence: 11n }, 'subscription after the burst');
     const batch = readBatch(await within(subscribeRaw(handle, 'Latest', { outputLength: 256 }), 'request after the burst'), 'Latest');
-    equal({ sequences: sequencesOf(batch.records), droppedTotal: batch.droppedTotal }, { sequences: range(7, 4), droppedTotal: 6n }, 'batch');
+    // The gap before sequence 7 shows all 6 drops, and RING_EMPTY says none trails the batch.
+    equal({ sequences: sequencesOf(batch.records), droppedTotal: batch.droppedTotal, flags: batch.flags }, { sequences: range(7, 4), droppedTotal: 6n, flags: BATCH_FLAG_RING_EMPTY }, 'batch');
     expectEvents(batch.records, 'Small', tags.slice(6), 'kept events');
   }),
 

@@ -1,4 +1,5 @@
 /** R1 (a subscribe buffer too small is refused at once) and R2 (queued events complete a request at once). */
+import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
 import { check, equal, within } from '../assert.js';
 import { scenario } from '../scenario.js';
 import { channels, expectDeviceError, expectEvents, parkedOf, primeSubscription, range, readBatch, sequencesOf, subscribeRaw, subscriptionOf, tagsOf, watch } from './support.js';
@@ -94,14 +95,33 @@ export const subscribeScenarios = [
     equal(batches.flatMap((batch) => sequencesOf(batch.records)), range(1, 3), 'sequences in order');
   }),
 
-  scenario('R2', 'a batch is laid out exactly: version 1, count, bytes used, zero flags, then aligned record headers with kind ids and sizes', async (context) => {
+  scenario('R2', 'RING_EMPTY is clear on a batch that leaves events in the ring, and set on the batch that drains it and on an event that meets a parked request', async (context) => {
+    const handle = await context.raw();
+    await primeSubscription(context, handle, 'Latest');
+    await context.emit('Latest', 3);
+    const twoRecords = HEADER + 2 * SMALL_RECORD;
+    const first = readBatch(await within(subscribeRaw(handle, 'Latest', { outputLength: twoRecords }), 'first request'), 'Latest');
+    equal({ sequences: sequencesOf(first.records), flags: first.flags }, { sequences: [1n, 2n], flags: 0 }, 'first batch, one event left in the ring');
+    const second = readBatch(await within(subscribeRaw(handle, 'Latest', { outputLength: twoRecords }), 'second request'), 'Latest');
+    equal({ sequences: sequencesOf(second.records), flags: second.flags }, { sequences: [3n], flags: BATCH_FLAG_RING_EMPTY }, 'second batch, the ring drained');
+    // R3's direct completion: the event passes an empty ring, which stays empty.
+    const parked = watch(subscribeRaw(handle, 'Latest'));
+    await context.settle();
+    check(!parked.settled, 'the request completed with no event to give it');
+    await context.emit('Latest', 1);
+    const third = readBatch(await within(parked.done, 'the parked request'), 'Latest');
+    equal({ sequences: sequencesOf(third.records), flags: third.flags }, { sequences: [4n], flags: BATCH_FLAG_RING_EMPTY }, 'batch of an event that met a parked request');
+  }),
+
+  scenario('R2', 'a batch is laid out exactly: version 1, count, bytes used, flags, then aligned record headers with kind ids and sizes', async (context) => {
     const handle = await context.raw();
     await primeSubscription(context, handle, 'Events');
     const tags = [...(await context.emit('Events', 2, 'Small')), ...(await context.emit('Events', 1, 'Large'))];
     const result = await within(subscribeRaw(handle, 'Events', { outputLength: channels.Events.batchBytes }), 'request');
     const batch = readBatch(result, 'Events');
     const expectedBytes = HEADER + 2 * SMALL_RECORD + channels.Events.events.Large.recordBytes;
-    equal({ version: batch.version, count: batch.count, bytesUsed: batch.bytesUsed, flags: batch.flags, droppedTotal: batch.droppedTotal }, { version: 1, count: 3, bytesUsed: expectedBytes, flags: 0, droppedTotal: 0n }, 'batch header');
+    // The batch takes the whole ring, so its only flag is RING_EMPTY.
+    equal({ version: batch.version, count: batch.count, bytesUsed: batch.bytesUsed, flags: batch.flags, droppedTotal: batch.droppedTotal }, { version: 1, count: 3, bytesUsed: expectedBytes, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 0n }, 'batch header');
     equal(result.bytesReturned, expectedBytes, 'bytes returned');
     const view = new DataView(result.output.buffer, result.output.byteOffset, result.output.byteLength);
     const headers = [HEADER, HEADER + SMALL_RECORD, HEADER + 2 * SMALL_RECORD].map((offset) => ({

@@ -298,6 +298,11 @@ static void EmitTag(UINT32 Channel, UINT8 Tag)
     CHECK(CoreEmit(&Core, Channel, 1, payload, sizeof(payload)) == STATUS_SUCCESS);
 }
 
+static UINT32 BatchFlags(const TEST_REQUEST *Request)
+{
+    return ReadU32(Request->Buffer + 12);
+}
+
 static const COMPLETION *Last(void)
 {
     return &G.Log[G.Count - 1];
@@ -386,7 +391,7 @@ static void TestR2BatchLayoutAndPartialFill(void)
     CHECK(ReadU32(second.Buffer + 0) == 1);   /* Version */
     CHECK(ReadU32(second.Buffer + 4) == 1);   /* Count */
     CHECK(ReadU32(second.Buffer + 8) == 56);  /* BytesUsed */
-    CHECK(ReadU32(second.Buffer + 12) == 0);  /* Flags */
+    CHECK(ReadU32(second.Buffer + 12) == 0);  /* Flags: a record is left in the ring */
     CHECK(ReadU64(second.Buffer + 16) == 2);  /* DroppedTotal: sequences 2 and 3 */
     CHECK(ReadU64(second.Buffer + 24) == 0);  /* Sequence */
     CHECK(second.Buffer[32] == 5 && second.Buffer[33] == 0); /* Kind */
@@ -397,6 +402,7 @@ static void TestR2BatchLayoutAndPartialFill(void)
     CHECK(second.Buffer[56] == 0xCC); /* nothing written past BytesUsed */
     CHECK(Subscribe(&file, 2, &second, 1024) == STATUS_SUCCESS);
     CHECK(ReadU32(second.Buffer + 4) == 1 && ReadU64(second.Buffer + 24) == 1 && second.Buffer[32] == 6);
+    CHECK(BatchFlags(&second) == INVERTED_CALL_BATCH_FLAG_RING_EMPTY); /* this one drained the ring */
     CoreFileClose(&Core, &file.Core);
     Teardown();
 }
@@ -433,6 +439,65 @@ static void TestR3FanOutAndOverflowPolicies(void)
     CHECK(Subscribe(&a, 0, &take, 1024) == STATUS_SUCCESS);
     CHECK(ReadU64(take.Buffer + 24) == 10); /* dropped events took sequence numbers 8 and 9 */
     CoreFileClose(&Core, &a.Core);
+    Teardown();
+}
+
+/* BatchHeader.Flags RING_EMPTY: set exactly when the ring holds no event once the batch is filled. */
+static void TestRingEmptyFlagWhenTheBatchLeavesTheRingEmpty(void)
+{
+    TEST_FILE file;
+    TEST_REQUEST parked, take;
+    int tag;
+    Setup();
+    OpenFile(&file);
+    /* R3 direct completion: a parked request and an empty ring, so the ring stays empty. */
+    CHECK(Subscribe(&file, 1, &parked, 56) == STATUS_PENDING);
+    EmitTag(1, 1);
+    CHECK(Last()->Request == &parked.Core && ReadU32(parked.Buffer + 4) == 1);
+    CHECK(BatchFlags(&parked) == INVERTED_CALL_BATCH_FLAG_RING_EMPTY);
+    /* R2: a batch that leaves records behind is clear; the one that takes the rest is set. */
+    for (tag = 2; tag <= 4; tag++) EmitTag(1, (UINT8)tag);
+    CHECK(Subscribe(&file, 1, &take, 24 + 2 * 32) == STATUS_SUCCESS);
+    CHECK(ReadU32(take.Buffer + 4) == 2 && BatchFlags(&take) == 0);
+    CHECK(Subscribe(&file, 1, &take, 24 + 2 * 32) == STATUS_SUCCESS);
+    CHECK(ReadU32(take.Buffer + 4) == 1 && BatchFlags(&take) == INVERTED_CALL_BATCH_FLAG_RING_EMPTY);
+    CoreFileClose(&Core, &file.Core);
+    Teardown();
+}
+
+/*
+ * Trailing drops: with RING_EMPTY set, the drops no gap has shown are the sequences right after the
+ * batch's last record. Under drop-newest those are the burst's last events; under drop-oldest the
+ * evicted events were older than every record, so the gap before the batch shows them all.
+ */
+static void TestRingEmptyFlagAccountsForTrailingDrops(void)
+{
+    TEST_FILE file;
+    TEST_REQUEST request, take;
+    int tag;
+    Setup();
+    OpenFile(&file);
+    /* drop-oldest, capacity 4: six events with nothing parked, then a request. */
+    CHECK(Subscribe(&file, 1, &request, 56) == STATUS_PENDING);
+    CHECK(FrameworkCancel(&request) == 1);
+    for (tag = 0; tag < 6; tag++) EmitTag(1, (UINT8)tag);
+    CHECK(Subscribe(&file, 1, &take, 1024) == STATUS_SUCCESS);
+    CHECK(ReadU32(take.Buffer + 4) == 4 && ReadU64(take.Buffer + 16) == 2);
+    CHECK(BatchFlags(&take) == INVERTED_CALL_BATCH_FLAG_RING_EMPTY);
+    CHECK(ReadU64(take.Buffer + 24) == 2 && ReadU64(take.Buffer + 24 + 3 * 32) == 5); /* the gap 0-1 is both drops */
+    /* drop-newest, capacity 2: four events with nothing parked, then a request. */
+    CHECK(Subscribe(&file, 2, &request, 56) == STATUS_PENDING);
+    CHECK(FrameworkCancel(&request) == 1);
+    for (tag = 0; tag < 4; tag++) EmitTag(2, (UINT8)tag);
+    CHECK(Subscribe(&file, 2, &take, 128) == STATUS_SUCCESS);
+    CHECK(ReadU32(take.Buffer + 4) == 2 && ReadU64(take.Buffer + 16) == 2);
+    CHECK(BatchFlags(&take) == INVERTED_CALL_BATCH_FLAG_RING_EMPTY);
+    CHECK(ReadU64(take.Buffer + 24) == 0 && ReadU64(take.Buffer + 24 + 32) == 1); /* no gap: 2 and 3 trail */
+    CHECK(Subscribe(&file, 2, &request, 56) == STATUS_PENDING);
+    EmitTag(2, 9);
+    CHECK(Last()->Request == &request.Core && ReadU64(request.Buffer + 24) == 4); /* 2 and 3 were the drops */
+    CHECK(BatchFlags(&request) == INVERTED_CALL_BATCH_FLAG_RING_EMPTY && ReadU64(request.Buffer + 16) == 2);
+    CoreFileClose(&Core, &file.Core);
     Teardown();
 }
 
@@ -633,6 +698,8 @@ int main(void)
     TestR1TooSmallIsRefusedAndCreatesNothing();
     TestR2BatchLayoutAndPartialFill();
     TestR3FanOutAndOverflowPolicies();
+    TestRingEmptyFlagWhenTheBatchLeavesTheRingEmpty();
+    TestRingEmptyFlagAccountsForTrailingDrops();
     TestR4CancelledRequestGetsNoEvent();
     TestR5CloseCancelsInParkOrderAndFreesOnlyItsOwn();
     TestResourceFailures();

@@ -4,5 +4,5 @@
  * Windows only; elsewhere it throws and names the simulator.
  */
 export { createWin32Backend, type Win32BackendOptions } from './backend.js';
-export type { CompletionPacket, NativeBuffer, Win32Api, Win32Handle } from './win32-api.js';
-export { ERROR_IO_PENDING, ERROR_NOT_FOUND, OVERLAPPED_BYTES, readOverlapped } from './win32-api.js';
+export type { CompletionEntries, NativeBuffer, Win32Api, Win32Handle } from './win32-api.js';
+export { ERROR_IO_PENDING, ERROR_NOT_FOUND, OVERLAPPED_BYTES, OVERLAPPED_ENTRY_BYTES, ENTRY_OVERLAPPED_OFFSET, readOverlapped } from './win32-api.js';

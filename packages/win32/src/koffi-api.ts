@@ -3,7 +3,7 @@
  * only on Windows). Declarations follow TOOLCHAIN.md: handles as intptr_t, buffers and OVERLAPPED
  * from koffi.alloc (memory that does not move), matched back to their request by address.
  */
-import type { CompletionPacket, NativeBuffer, Win32Api, Win32Handle } from './win32-api.js';
+import type { CompletionEntries, NativeBuffer, Win32Api, Win32Handle } from './win32-api.js';
 
 /** What this module needs of koffi 3 (its types are loose: pointers are BigInt, blocks opaque). */
 interface Koffi {
@@ -18,7 +18,6 @@ type KoffiFunction = ((...args: unknown[]) => unknown) & { async(...args: unknow
 const INFINITE = 0xffffffff;
 
 const toHandle = (value: unknown): Win32Handle => (typeof value === 'bigint' ? value : BigInt(value as number));
-const toAddress = (value: unknown): bigint => (value === null || value === undefined ? 0n : typeof value === 'bigint' ? value : BigInt(value as number));
 
 class KoffiBuffer implements NativeBuffer {
   readonly address: bigint;
@@ -36,6 +35,12 @@ class KoffiBuffer implements NativeBuffer {
   }
 }
 
+/** ulNumEntriesRemoved, as GetQueuedCompletionStatusEx left it. */
+function removedCount(into: CompletionEntries): number {
+  const bytes = into.removed.bytes();
+  return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+}
+
 export async function loadKoffiWin32Api(): Promise<Win32Api> {
   const imported = (await import('koffi')) as unknown as { default?: Koffi } & Koffi;
   const koffi: Koffi = imported.default ?? imported;
@@ -43,7 +48,8 @@ export async function loadKoffiWin32Api(): Promise<Win32Api> {
   const CreateFileW = kernel32.func('intptr_t __stdcall CreateFileW(const char16_t *name, uint32_t access, uint32_t share, void *sa, uint32_t disposition, uint32_t flags, intptr_t templateFile)');
   const DeviceIoControl = kernel32.func('bool __stdcall DeviceIoControl(intptr_t handle, uint32_t code, void *input, uint32_t inputLength, void *output, uint32_t outputLength, void *bytesReturned, void *overlapped)');
   const CreateIoCompletionPort = kernel32.func('intptr_t __stdcall CreateIoCompletionPort(intptr_t file, intptr_t port, uintptr_t key, uint32_t threads)');
-  const GetQueuedCompletionStatus = kernel32.func('bool __stdcall GetQueuedCompletionStatus(intptr_t port, _Out_ uint32_t *bytes, _Out_ uintptr_t *key, _Out_ void **overlapped, uint32_t milliseconds)');
+  // BOOL is a 32-bit int: declared as such, so FALSE for fAlertable fills the whole argument.
+  const GetQueuedCompletionStatusEx = kernel32.func('int32_t __stdcall GetQueuedCompletionStatusEx(intptr_t port, void *entries, uint32_t count, void *removed, uint32_t milliseconds, int32_t alertable)');
   const PostQueuedCompletionStatus = kernel32.func('bool __stdcall PostQueuedCompletionStatus(intptr_t port, uint32_t bytes, uintptr_t key, void *overlapped)');
   const CancelIoEx = kernel32.func('bool __stdcall CancelIoEx(intptr_t handle, void *overlapped)');
   const CloseHandle = kernel32.func('bool __stdcall CloseHandle(intptr_t handle)');
@@ -57,16 +63,14 @@ export async function loadKoffiWin32Api(): Promise<Win32Api> {
     deviceIoControl: (handle, code, input, inputLength, output, outputLength, overlapped) =>
       DeviceIoControl(handle, code >>> 0, block(input), inputLength, block(output), outputLength, null, block(overlapped)) === true,
     createIoCompletionPort: (file, existing, key) => toHandle(CreateIoCompletionPort(file, existing, key, 1)),
-    waitForCompletion(port, done) {
-      const bytes = [0];
-      const key = [0];
-      const overlapped: unknown[] = [null];
+    waitForCompletions(port, into, count, done) {
       // One blocking wait on one libuv worker thread; koffi runs the callback on the main thread.
-      GetQueuedCompletionStatus.async(port, bytes, key, overlapped, INFINITE, (error: Error | null, ok: unknown) => {
-        const packet: CompletionPacket = { ok: ok === true, key: toAddress(key[0]), overlapped: toAddress(overlapped[0]) };
-        done(error, packet);
+      // Native memory only: nothing is marshalled back, the caller reads the entries in place.
+      GetQueuedCompletionStatusEx.async(port, block(into.entries), count, block(into.removed), INFINITE, 0, (error: Error | null, ok: unknown) => {
+        done(error, error === null && ok !== 0 ? removedCount(into) : 0);
       });
     },
+    pollCompletions: (port, into, count) => (GetQueuedCompletionStatusEx(port, block(into.entries), count, block(into.removed), 0, 0) !== 0 ? removedCount(into) : 0),
     postCompletion: (port, key) => PostQueuedCompletionStatus(port, 0, key, null) === true,
     cancelIoEx: (handle, overlapped) => CancelIoEx(handle, block(overlapped)) === true,
     closeHandle: (handle) => CloseHandle(handle) === true,

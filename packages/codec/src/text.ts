@@ -12,6 +12,21 @@
 const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
 
 /**
+ * A Buffer over each ArrayBuffer text was read from. A batch's records share one ArrayBuffer, and
+ * looking its Buffer up costs a third of making one per field; the entry goes when the ArrayBuffer does.
+ */
+const buffers = new WeakMap<ArrayBufferLike, Buffer>();
+
+function nodeBytes(view: DataView, Node: typeof Buffer): Buffer {
+  let bytes = buffers.get(view.buffer);
+  if (bytes === undefined) {
+    bytes = Node.from(view.buffer);
+    buffers.set(view.buffer, bytes);
+  }
+  return bytes;
+}
+
+/**
  * Up to this many bytes a field is decoded whole and cut at its first NUL: one native pass beats
  * finding the NUL in JavaScript first. The cut string shares the decoded field's memory, so longer
  * fields, which are mostly empty, find the NUL first, keeping work and memory in step with the text.
@@ -23,19 +38,19 @@ export function readUtf16(view: DataView, offset: number, length: number): strin
   // A field that does not lie wholly inside the view keeps the portable reader's behaviour.
   if (NodeBuffer === undefined || offset < 0 || offset + bytes > view.byteLength) return readUtf16Portable(view, offset, length);
   const start = view.byteOffset + offset;
-  if (bytes <= WHOLE_FIELD_BYTES) return untilNul(NodeBuffer.from(view.buffer, start, bytes).toString('utf16le'));
+  if (bytes <= WHOLE_FIELD_BYTES) return untilNul(nodeBytes(view, NodeBuffer).toString('utf16le', start, start + bytes));
   let end = 0;
   while (end < length && view.getUint16(offset + end * 2, true) !== 0) end++;
-  return NodeBuffer.from(view.buffer, start, end * 2).toString('utf16le');
+  return nodeBytes(view, NodeBuffer).toString('utf16le', start, start + end * 2);
 }
 
 export function readLatin1(view: DataView, offset: number, length: number): string {
   if (NodeBuffer === undefined || offset < 0 || offset + length > view.byteLength) return readLatin1Portable(view, offset, length);
   const start = view.byteOffset + offset;
-  if (length <= WHOLE_FIELD_BYTES) return untilNul(NodeBuffer.from(view.buffer, start, length).toString('latin1'));
+  if (length <= WHOLE_FIELD_BYTES) return untilNul(nodeBytes(view, NodeBuffer).toString('latin1', start, start + length));
   let end = 0;
   while (end < length && view.getUint8(offset + end) !== 0) end++;
-  return NodeBuffer.from(view.buffer, start, end).toString('latin1');
+  return nodeBytes(view, NodeBuffer).toString('latin1', start, start + end);
 }
 
 function untilNul(field: string): string {

@@ -42,6 +42,15 @@ describe('wchar[N] readers', () => {
     expect(readUtf16(view, 0, 8)).toBe('\uFEFFA\uD800B\uDC00');
   });
 
+  it('read the bytes as they are at each call, however often the buffer was read before', () => {
+    const view = viewAt(2, 8);
+    view.setUint16(0, 0x41, true);
+    expect(readUtf16(view, 0, 4)).toBe('A');
+    view.setUint16(2, 0x42, true);
+    expect(readUtf16(view, 0, 4)).toBe('AB');
+    expect(readUtf16(new DataView(view.buffer, 4, 4), 0, 2)).toBe('B');
+  });
+
   it('read a field that runs past the view up to its NUL, and throw a RangeError without one', () => {
     const view = viewAt(1, 6);
     [0x41, 0x42, 0].forEach((unit, index) => view.setUint16(index * 2, unit, true));

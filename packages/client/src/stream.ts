@@ -38,20 +38,29 @@ export class ChannelStream {
   /**
    * Checks one batch against the cursor and appends its items to `items`. Throws a ProtocolError
    * (and the stream stays broken) if the sequences or drop counts contradict each other; what was
-   * valid before that point has been appended.
+   * valid before that point has been appended. `consecutive` says the decoder found each record's
+   * sequence one more than the one before (see CheckedBatch): then only the first can leave a gap
+   * or go back, and the others need no check.
    */
-  accept(batch: DecodedBatch, items: StreamItem[]): void {
+  accept(batch: DecodedBatch, items: StreamItem[], consecutive = false): void {
     if (this.broken) throw this.broken;
     if (batch.droppedTotal < this.reportedDropped) {
       this.break(`the driver's drop count went back from ${this.reportedDropped} to ${batch.droppedTotal}`);
     }
-    for (const record of batch.records) {
+    const records = batch.records;
+    const checked = consecutive ? Math.min(1, records.length) : records.length;
+    for (let index = 0; index < checked; index++) {
+      const record = records[index]!;
       if (record.sequence < this.nextSequence) {
         this.break(`sequence ${record.sequence} repeats or goes back (next expected ${this.nextSequence})`);
       }
       if (record.sequence > this.nextSequence) items.push(this.lose(record.sequence - this.nextSequence));
       items.push(record);
       this.nextSequence = record.sequence + 1n;
+    }
+    if (checked < records.length) {
+      for (let index = checked; index < records.length; index++) items.push(records[index]!);
+      this.nextSequence = records[records.length - 1]!.sequence + 1n;
     }
     if (this.missing > batch.droppedTotal) {
       this.break(`${this.missing} events are missing but the driver reports ${batch.droppedTotal} dropped`);

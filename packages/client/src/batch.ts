@@ -69,9 +69,12 @@ export function decodeCheckedBatch(bytes: Uint8Array, channel: ChannelDescriptor
   }
   const records: DecodedRecord[] = [];
   let offset = BATCH_HEADER_BYTES;
-  // A batch mostly holds one kind of event: the kind is looked up again only when the id changes.
+  // A batch mostly holds one kind of event: the kind, its codec and the bytes its records take are
+  // looked up again only when the id changes.
   let kindId = -1;
   let kind!: EventKindDescriptorV1;
+  let codec!: EventKindDescriptorV1['codec'];
+  let stride = 0;
   let consecutive = true;
   let nextLow = 0;
   let nextHigh = 0;
@@ -85,18 +88,20 @@ export function decodeCheckedBatch(bytes: Uint8Array, channel: ChannelDescriptor
       if (!found) throw new ProtocolError(`${where}: record ${index} has unknown event kind ${id}`);
       kind = found;
       kindId = id;
+      codec = found.codec;
+      stride = recordBytes(codec.size);
     }
     const size = view.getUint32(offset + 12, true);
-    if (size !== kind.codec.size) {
-      throw new ProtocolError(`${where}: record ${index} (${kind.name}) is ${size} bytes, the schema says ${kind.codec.size}`);
+    if (size !== codec.size) {
+      throw new ProtocolError(`${where}: record ${index} (${kind.name}) is ${size} bytes, the schema says ${codec.size}`);
     }
-    const next = offset + recordBytes(size);
+    const next = offset + stride;
     if (next > bytesUsed) {
       throw new ProtocolError(`${where}: record ${index} (${kind.name}) runs past the ${bytesUsed} bytes used`);
     }
     let data: unknown;
     try {
-      data = kind.codec.decodeFrom(view, offset + RECORD_HEADER_BYTES, kind.codec.name);
+      data = codec.decodeFrom(view, offset + RECORD_HEADER_BYTES, codec.name);
     } catch (error) {
       if (error instanceof CodecError) throw new ProtocolError(`${where}: record ${index} (${kind.name}) does not decode: ${error.message}`, { cause: error });
       throw error;

@@ -48,19 +48,16 @@ export class ChannelStream {
       this.break(`the driver's drop count went back from ${this.reportedDropped} to ${batch.droppedTotal}`);
     }
     const records = batch.records;
-    const checked = consecutive ? Math.min(1, records.length) : records.length;
-    for (let index = 0; index < checked; index++) {
-      const record = records[index]!;
-      if (record.sequence < this.nextSequence) {
-        this.break(`sequence ${record.sequence} repeats or goes back (next expected ${this.nextSequence})`);
-      }
-      if (record.sequence > this.nextSequence) items.push(this.lose(record.sequence - this.nextSequence));
-      items.push(record);
-      this.nextSequence = record.sequence + 1n;
-    }
-    if (checked < records.length) {
-      for (let index = checked; index < records.length; index++) items.push(records[index]!);
+    if (consecutive && records.length > 0) {
+      this.check(records[0]!.sequence, items);
+      items.push(...records);
       this.nextSequence = records[records.length - 1]!.sequence + 1n;
+    } else {
+      for (const record of records) {
+        this.check(record.sequence, items);
+        items.push(record);
+        this.nextSequence = record.sequence + 1n;
+      }
     }
     if (this.missing > batch.droppedTotal) {
       this.break(`${this.missing} events are missing but the driver reports ${batch.droppedTotal} dropped`);
@@ -70,6 +67,12 @@ export class ChannelStream {
       items.push(this.lose(batch.droppedTotal - this.missing));
     }
     this.reportedDropped = batch.droppedTotal;
+  }
+
+  /** Compares a record's sequence with the cursor: a gap becomes a loss notice, going back breaks the stream. */
+  private check(sequence: bigint, items: StreamItem[]): void {
+    if (sequence < this.nextSequence) this.break(`sequence ${sequence} repeats or goes back (next expected ${this.nextSequence})`);
+    if (sequence > this.nextSequence) items.push(this.lose(sequence - this.nextSequence));
   }
 
   /** Marks the stream unreadable: a batch that could not be decoded leaves the cursor unknown. */

@@ -35,6 +35,8 @@ interface Chunk<Channel extends ChannelDescriptorV1> {
   taken: number;
   /** Events among the items not yet taken, so taking a whole chunk need not count them again. */
   events: number;
+  /** The next completion's chunk. */
+  next: Chunk<Channel> | undefined;
 }
 
 interface Waiter<Channel extends ChannelDescriptorV1> {
@@ -50,7 +52,12 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   private lease: StreamLease | undefined;
   /** Settles once the lease is taken or could not be had; stopping waits for it to hand it back. */
   private leased: Promise<StreamLease | undefined> = Promise.resolve(undefined);
-  private readonly chunks: Chunk<Channel>[] = [];
+  /**
+   * Buffered completions, oldest first, in a linked list: taking the front of an array moves the
+   * rest, which costs more per completion than handing its items over.
+   */
+  private oldest: Chunk<Channel> | undefined;
+  private newest: Chunk<Channel> | undefined;
   private bufferedItems = 0;
   private readonly inFlight = new Map<AbortController, Promise<void>>();
   /**
@@ -261,7 +268,10 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
         else this.counts.lost += item.count;
       }
     }
-    this.chunks.push({ items, taken: 0, events });
+    const chunk: Chunk<Channel> = { items, taken: 0, events, next: undefined };
+    if (this.newest) this.newest.next = chunk;
+    else this.oldest = chunk;
+    this.newest = chunk;
     this.bufferedItems += items.length;
   }
 
@@ -275,8 +285,8 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   }
 
   private discardBuffered(): void {
-    for (const chunk of this.chunks) this.counts.discarded += chunk.events;
-    this.chunks.length = 0;
+    for (let chunk = this.oldest; chunk; chunk = chunk.next) this.counts.discarded += chunk.events;
+    this.oldest = this.newest = undefined;
     this.bufferedItems = 0;
   }
 
@@ -297,9 +307,9 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
 
   /** The next buffered item; the caller checked there is one. */
   private takeItem(): Item<Channel> {
-    const chunk = this.chunks[0]!;
+    const chunk = this.oldest!;
     const item = chunk.items[chunk.taken++]!;
-    if (chunk.taken === chunk.items.length) this.chunks.shift();
+    if (chunk.taken === chunk.items.length) this.dropOldest();
     const events = item.type === 'event' ? 1 : 0;
     chunk.events -= events;
     this.afterTaking(events, 1);
@@ -308,10 +318,16 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
 
   /** What is left of the oldest completion; the caller checked there is one. */
   private takeChunk(): readonly Item<Channel>[] {
-    const chunk = this.chunks.shift()!;
+    const chunk = this.oldest!;
+    this.dropOldest();
     const items = chunk.taken === 0 ? chunk.items : chunk.items.slice(chunk.taken);
     this.afterTaking(chunk.events, items.length);
     return items;
+  }
+
+  private dropOldest(): void {
+    this.oldest = this.oldest!.next;
+    if (!this.oldest) this.newest = undefined;
   }
 
   private afterTaking(events: number, items: number): void {

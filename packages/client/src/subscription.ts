@@ -29,9 +29,11 @@ export interface StreamLease {
 
 type Item<Channel extends ChannelDescriptorV1> = SubscriptionItem<Channel>;
 
+const NO_ITEMS: never[] = [];
+
 /** The items of one completion, taken from the front. */
 interface Chunk<Channel extends ChannelDescriptorV1> {
-  readonly items: Item<Channel>[];
+  items: Item<Channel>[];
   taken: number;
   /** Events among the items not yet taken, so taking a whole chunk need not count them again. */
   events: number;
@@ -285,8 +287,10 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   }
 
   private discardBuffered(): void {
-    for (let chunk = this.oldest; chunk; chunk = chunk.next) this.counts.discarded += chunk.events;
-    this.oldest = this.newest = undefined;
+    while (this.oldest) {
+      this.counts.discarded += this.oldest.events;
+      this.dropOldest();
+    }
     this.bufferedItems = 0;
   }
 
@@ -309,9 +313,9 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   private takeItem(): Item<Channel> {
     const chunk = this.oldest!;
     const item = chunk.items[chunk.taken++]!;
-    if (chunk.taken === chunk.items.length) this.dropOldest();
     const events = item.type === 'event' ? 1 : 0;
     chunk.events -= events;
+    if (chunk.taken === chunk.items.length) this.dropOldest();
     this.afterTaking(events, 1);
     return item;
   }
@@ -319,15 +323,25 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   /** What is left of the oldest completion; the caller checked there is one. */
   private takeChunk(): readonly Item<Channel>[] {
     const chunk = this.oldest!;
-    this.dropOldest();
     const items = chunk.taken === 0 ? chunk.items : chunk.items.slice(chunk.taken);
-    this.afterTaking(chunk.events, items.length);
+    const events = chunk.events;
+    this.dropOldest();
+    this.afterTaking(events, items.length);
     return items;
   }
 
+  /**
+   * Unlinks the oldest chunk and empties it. A chunk that stayed buffered through a few garbage
+   * collections may have been moved to the old generation, where it is only freed by a full
+   * collection; until then, whatever it still points to (its items, the next chunks) would be kept
+   * alive and moved there too, which can make full collections run back to back.
+   */
   private dropOldest(): void {
-    this.oldest = this.oldest!.next;
+    const dropped = this.oldest!;
+    this.oldest = dropped.next;
     if (!this.oldest) this.newest = undefined;
+    dropped.next = undefined;
+    dropped.items = NO_ITEMS;
   }
 
   private afterTaking(events: number, items: number): void {

@@ -226,13 +226,15 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     // stop() is the only one to abort a controller, and it sets `stopping` first.
     if (!this.stopping) this.idleControllers.push(controller);
     this.counts.completions++;
-    const items: StreamItem[] = [];
+    // What the stream accepted before an error, or where it puts the items of a batch it adds notices to.
+    const accepted: StreamItem[] = [];
+    let items = accepted;
     // How many of the items are events, known once the whole batch is accepted.
     let events: number | undefined;
     let error: unknown;
     try {
       const { batch, consecutive } = decodeCheckedBatch(output, this.descriptor, this.kinds);
-      this.lease!.stream.accept(batch, items, consecutive);
+      items = this.lease!.stream.accept(batch, accepted, consecutive);
       events = batch.records.length;
     } catch (caught) {
       error = caught;

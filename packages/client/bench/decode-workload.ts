@@ -1,7 +1,7 @@
 // The workload of decode.bench.ts: pre-encoded batches of two event sizes, a backend that hands
 // them out as fast as the client asks, and the DataView loop one would write by hand over the same
-// bytes. Kept apart from the bench so the profiling script (bench/profile-decode.ts) drives exactly
-// the same work.
+// bytes. Kept apart from the bench so that decode-rounds.ts and profile-decode.ts drive exactly the
+// same work.
 import { DeviceError, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptions, type IoctlResult } from '@inverted-call/backend';
 import type { ChannelDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
 import { openDevice, type Device } from '../src/index.js';
@@ -26,10 +26,18 @@ export interface Workload {
   readonly device: DeviceDescriptorV1;
   readonly channel: ChannelDescriptorV1;
   readonly batches: readonly Uint8Array[];
+  readonly perBatch: number;
   readonly events: number;
   readonly batchBytes: number;
   /** Decodes one batch by hand into `items`. */
   decodeByHand(bytes: Uint8Array, items: HandItem[]): void;
+}
+
+export const PER_BATCH = 64;
+
+/** The benchmark's two workloads: about the same time per op for the hand-written loop. */
+export function decodeWorkloads(): Workload[] {
+  return [smallWorkload(4096, PER_BATCH), processCreatedWorkload(512, PER_BATCH)];
 }
 
 function buildBatches(channel: ChannelDescriptorV1, batchCount: number, perBatch: number, record: (index: number) => Omit<BatchRecord, 'sequence'>): Uint8Array[] {
@@ -74,6 +82,7 @@ export function smallWorkload(batchCount: number, perBatch: number): Workload {
     device: conformanceDevice,
     channel: EVENTS,
     batches,
+    perBatch,
     events: batchCount * perBatch,
     batchBytes: batches[0]!.byteLength,
     decodeByHand: decodeSmallByHand,
@@ -141,6 +150,7 @@ export function processCreatedWorkload(batchCount: number, perBatch: number): Wo
     device: processMonitorDevice,
     channel: PROCESS,
     batches,
+    perBatch,
     events: batchCount * perBatch,
     batchBytes: batches[0]!.byteLength,
     decodeByHand: decodeProcessCreatedByHand,

@@ -59,7 +59,7 @@ for (const [index, workload] of WORKLOADS.entries()) {
     const ratios = runs.map((run) => median(run[workload.title]![way].map((time, round) => time / run[workload.title]!.hand[round]!)));
     const rates = runs.map((run) => workload.events / (median(run[workload.title]![way]) / 1e6));
     const values: Record<string, number> = {
-      'events per CPU second': median(rates),
+      'events per CPU second': Math.round(median(rates)),
       '÷ hand loop, median': median(ratios),
       'lowest run': Math.min(...ratios),
       'highest run': Math.max(...ratios),
@@ -78,7 +78,8 @@ const report = {
     `divided by (c)'s time in the same round; a run is ${ROUNDS} rounds in a Node process of its own, running the client bundled as a program ships it. ` +
     `The table gives the median over ${RUNS} runs of each run's median ratio, with the lowest and highest run (1 means as fast as the hand loop), ` +
     'and the rate of each run\'s median round. Times are CPU time of the process, which the load of other processes on a shared machine disturbs less than wall time. ' +
-    "The vitest tables of the same file time each way in a single process, through vitest's module loader, which makes every imported name a lookup: their ratios run a little higher.",
+    "The vitest tables of the same file time each way in a single process, through vitest's module loader, which makes every imported name a lookup: their ratios run a little higher. " +
+    'To rerun only these: `pnpm --filter @inverted-call/client bench`, then `node scripts/bench-report.mjs`.',
   rowHeader: 'Records and way',
   columns: ['events per CPU second', '÷ hand loop, median', 'lowest run', 'highest run', 'goal: at most'],
   rows,

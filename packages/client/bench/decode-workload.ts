@@ -201,6 +201,7 @@ class ReplayHandle implements DeviceHandleV1 {
   ) {}
 
   ioctl(code: number, _input: Uint8Array | null, _outputLength: number, options: IoctlOptions = {}): Promise<IoctlResult> {
+    // The only other request the client makes here is openDevice's protocol-information call.
     if (code !== this.subscribeCode) return Promise.resolve({ output: this.protocolInfo, bytesReturned: this.protocolInfo.byteLength });
     const batch = this.batches[this.next];
     if (batch !== undefined) {

@@ -16,19 +16,22 @@
 // the table has a `lost` column, what it lost. Hand-written SVG, no dependencies, nothing that
 // changes between two runs over the same results.
 //
+// A package with no results in this checkout keeps its part of the current docs/benchmarks.md (its
+// sections, date of run and chart panels; see bench-carry-over.mjs), so a package's benchmarks can
+// be run and reported alone.
+//
 // Usage: node scripts/bench-report.mjs   (`npm run bench` runs it after the benchmarks)
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { carriedOver } from './bench-carry-over.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'docs', 'benchmarks.md');
 const chartOutput = join(root, 'docs', 'benchmarks.svg');
-/** Throughput comparisons for the chart, filled while the tables are written. */
-const charts = [];
-
 const reports = findReports();
+const carried = carriedOver(existsSync(output) ? readFileSync(output, 'utf8') : '', new Set(reports.map((report) => packageOf(report.path))));
 if (reports.length === 0) {
   console.error('bench-report: no packages/*/bench-results/*.json found; run `npm run bench` first');
   process.exit(1);
@@ -46,23 +49,32 @@ const lines = [
   'meaningful even on a noisy machine; absolute ops/s are not comparable between machines or runs.',
   'Tables of named numbers (such as events lost) are counts the benchmarks measured, not timings.',
   '',
-  ...machineSection(reports),
+  ...machineSection(reports, carried.dates),
 ];
 /** The chart goes at the top, right under the title. */
 const chartAt = 4;
 
+/** Each package's sections with their chart panels, fresh ones from results, others carried over. */
+const sections = [...carried.sections];
 for (const report of reports) {
+  const section = { name: packageOf(report.path), lines: [], charts: [] };
   if (Array.isArray(report.data.files)) {
     for (const file of report.data.files) {
-      lines.push(`## \`${displayPath(file.filepath)}\``, '');
-      for (const group of file.groups ?? []) lines.push(...groupSection(group, displayPath(file.filepath)));
+      section.lines.push(`## \`${displayPath(file.filepath)}\``, '');
+      for (const group of file.groups ?? []) section.lines.push(...groupSection(group, displayPath(file.filepath), section.charts));
     }
   } else {
     const named = namedNumbers(report.data);
-    if (named) lines.push(...namedNumbersSection(report, named));
+    if (named) section.lines.push(...namedNumbersSection(report, named, section.charts));
     else console.warn(`bench-report: ${relative(root, report.path)} is neither vitest bench output nor named numbers; skipped`);
   }
+  sections.push(section);
 }
+// In package order, as a full run writes them; sort is stable, so a package's sections keep theirs.
+sections.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+for (const section of sections) lines.push(...section.lines);
+/** Throughput comparisons for the chart, in the order of their tables. */
+const charts = sections.flatMap((section) => section.charts);
 
 mkdirSync(dirname(output), { recursive: true });
 if (charts.length > 0) {
@@ -76,7 +88,8 @@ if (charts.length > 0) {
   );
 }
 writeFileSync(output, `${lines.join('\n').trimEnd()}\n`);
-console.log(`bench-report: wrote ${relative(root, output)}${charts.length ? ` and ${relative(root, chartOutput)}` : ''} from ${reports.map((report) => relative(root, report.path)).join(', ')}`);
+const carriedNames = [...new Set(carried.sections.map((section) => section.name))];
+console.log(`bench-report: wrote ${relative(root, output)}${charts.length ? ` and ${relative(root, chartOutput)}` : ''} from ${reports.map((report) => relative(root, report.path)).join(', ')}${carriedNames.length ? `; carried over ${carriedNames.join(', ')}` : ''}`);
 
 function findReports() {
   const packages = join(root, 'packages');
@@ -92,17 +105,22 @@ function findReports() {
   return found;
 }
 
-function machineSection(found) {
+function packageOf(path) {
+  return relative(join(root, 'packages'), path).split(sep)[0];
+}
+
+function machineSection(found, carriedDates) {
   const cpu = cpus();
   // The JSON carries no machine data; the report is written on the machine that ran the
   // benchmarks (npm run bench does both), so this machine is described.
   // Packages may be benchmarked at different times: give each package's newest result its own date.
   const newest = new Map();
   for (const report of found) {
-    const name = relative(join(root, 'packages'), report.path).split(sep)[0];
+    const name = packageOf(report.path);
     if (!newest.has(name) || newest.get(name) < report.modified) newest.set(name, report.modified);
   }
-  const dates = [...newest].map(([name, date]) => `${date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} (${name})`);
+  const written = new Map([...newest].map(([name, date]) => [name, date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')]));
+  const dates = [...carriedDates, ...written].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, date]) => `${date} (${name})`);
   return [
     '| | |',
     '| --- | --- |',
@@ -116,7 +134,8 @@ function machineSection(found) {
   ];
 }
 
-function groupSection(group, source) {
+/** A vitest group's table; a throughput comparison also goes to `charts`. */
+function groupSection(group, source, charts) {
   const benchmarks = group.benchmarks ?? [];
   if (benchmarks.length === 0) return [];
   const fastest = benchmarks.reduce((best, entry) => (entry.hz > best.hz ? entry : best));
@@ -155,7 +174,8 @@ function namedNumbers(data) {
   return { title: text(data.title), description: text(data.description), rowHeader: 'Name', columns: ['value'], rows: Object.entries(values).map(([name, value]) => ({ name, values: { value } })) };
 }
 
-function namedNumbersSection(report, named) {
+/** A named-numbers table; a throughput comparison also goes to `charts`. */
+function namedNumbersSection(report, named, charts) {
   const source = displayPath(report.path);
   const out = [`## ${named.title ?? `\`${source}\``}`, ''];
   if (named.description) out.push(named.description, '');

@@ -5,11 +5,9 @@
  */
 import {
   BATCH_HEADER_BYTES,
-  BatchHeaderCodec,
   CodecError,
   PROTOCOL_VERSION,
   RECORD_HEADER_BYTES,
-  RecordHeaderCodec,
   recordBytes,
   toDataView,
   type ChannelDescriptorV1,
@@ -38,46 +36,87 @@ export function kindsById(channel: ChannelDescriptorV1): Map<number, EventKindDe
 }
 
 export function decodeBatch(bytes: Uint8Array, channel: ChannelDescriptorV1, kinds: ReadonlyMap<number, EventKindDescriptorV1>): DecodedBatch {
+  return decodeCheckedBatch(bytes, channel, kinds).batch;
+}
+
+/** A decoded batch, and whether each record's sequence is one more than the one before it. */
+export interface CheckedBatch {
+  batch: DecodedBatch;
+  /**
+   * True when no record's sequence skips or repeats within the batch, so a stream has to compare
+   * only the first with its cursor. Found on the bytes as two 32-bit halves per record: comparing
+   * the bigints instead would make a bigint per record, which costs as much as a small event's fields.
+   */
+  consecutive: boolean;
+}
+
+export function decodeCheckedBatch(bytes: Uint8Array, channel: ChannelDescriptorV1, kinds: ReadonlyMap<number, EventKindDescriptorV1>): CheckedBatch {
   const where = `subscribe ${channel.name}`;
   if (bytes.byteLength < BATCH_HEADER_BYTES) {
     throw new ProtocolError(`${where}: the driver returned ${bytes.byteLength} bytes, less than the ${BATCH_HEADER_BYTES}-byte batch header`);
   }
   const view = toDataView(bytes);
-  const header = BatchHeaderCodec.decodeFrom(view, 0);
-  if (header.version !== PROTOCOL_VERSION) {
-    throw new ProtocolError(`${where}: batch version ${header.version}, expected ${PROTOCOL_VERSION}`);
+  // Headers are read field by field, in place (the layouts of BatchHeaderCodec and RecordHeaderCodec):
+  // this loop runs once per event, and an object per record header would cost as much as a small event.
+  const version = view.getUint32(0, true);
+  const count = view.getUint32(4, true);
+  const bytesUsed = view.getUint32(8, true);
+  if (version !== PROTOCOL_VERSION) {
+    throw new ProtocolError(`${where}: batch version ${version}, expected ${PROTOCOL_VERSION}`);
   }
-  if (header.bytesUsed < BATCH_HEADER_BYTES || header.bytesUsed > bytes.byteLength) {
-    throw new ProtocolError(`${where}: batch claims ${header.bytesUsed} bytes used, but ${bytes.byteLength} were returned`);
+  if (bytesUsed < BATCH_HEADER_BYTES || bytesUsed > bytes.byteLength) {
+    throw new ProtocolError(`${where}: batch claims ${bytesUsed} bytes used, but ${bytes.byteLength} were returned`);
   }
   const records: DecodedRecord[] = [];
   let offset = BATCH_HEADER_BYTES;
-  for (let index = 0; index < header.count; index++) {
-    if (offset + RECORD_HEADER_BYTES > header.bytesUsed) {
-      throw new ProtocolError(`${where}: record ${index} of ${header.count} starts past the ${header.bytesUsed} bytes used`);
+  // A batch mostly holds one kind of event: the kind, its codec and the bytes its records take are
+  // looked up again only when the id changes.
+  let kindId = -1;
+  let kind!: EventKindDescriptorV1;
+  let codec!: EventKindDescriptorV1['codec'];
+  let stride = 0;
+  let consecutive = true;
+  let nextLow = 0;
+  let nextHigh = 0;
+  for (let index = 0; index < count; index++) {
+    if (offset + RECORD_HEADER_BYTES > bytesUsed) {
+      throw new ProtocolError(`${where}: record ${index} of ${count} starts past the ${bytesUsed} bytes used`);
     }
-    const record = RecordHeaderCodec.decodeFrom(view, offset);
-    const kind = kinds.get(record.kind);
-    if (!kind) throw new ProtocolError(`${where}: record ${index} has unknown event kind ${record.kind}`);
-    if (record.size !== kind.codec.size) {
-      throw new ProtocolError(`${where}: record ${index} (${kind.name}) is ${record.size} bytes, the schema says ${kind.codec.size}`);
+    const id = view.getUint16(offset + 8, true);
+    if (id !== kindId) {
+      const found = kinds.get(id);
+      if (!found) throw new ProtocolError(`${where}: record ${index} has unknown event kind ${id}`);
+      kind = found;
+      kindId = id;
+      codec = found.codec;
+      stride = recordBytes(codec.size);
     }
-    const next = offset + recordBytes(record.size);
-    if (next > header.bytesUsed) {
-      throw new ProtocolError(`${where}: record ${index} (${kind.name}) runs past the ${header.bytesUsed} bytes used`);
+    const size = view.getUint32(offset + 12, true);
+    if (size !== codec.size) {
+      throw new ProtocolError(`${where}: record ${index} (${kind.name}) is ${size} bytes, the schema says ${codec.size}`);
+    }
+    const next = offset + stride;
+    if (next > bytesUsed) {
+      throw new ProtocolError(`${where}: record ${index} (${kind.name}) runs past the ${bytesUsed} bytes used`);
     }
     let data: unknown;
     try {
-      data = kind.codec.decodeFrom(view, offset + RECORD_HEADER_BYTES, kind.codec.name);
+      data = codec.decodeFrom(view, offset + RECORD_HEADER_BYTES, codec.name);
     } catch (error) {
       if (error instanceof CodecError) throw new ProtocolError(`${where}: record ${index} (${kind.name}) does not decode: ${error.message}`, { cause: error });
       throw error;
     }
-    records.push({ type: 'event', kind: kind.name, data, sequence: record.sequence });
+    records.push({ type: 'event', kind: kind.name, data, sequence: view.getBigUint64(offset, true) });
+    const low = view.getUint32(offset, true);
+    const high = view.getUint32(offset + 4, true);
+    if (index > 0 && (low !== nextLow || high !== nextHigh)) consecutive = false;
+    // After 2^64 - 1 nextHigh is 2^32, which no record matches: nothing follows the last sequence.
+    nextLow = (low + 1) >>> 0;
+    nextHigh = nextLow === 0 ? high + 1 : high;
     offset = next;
   }
-  if (offset !== header.bytesUsed) {
-    throw new ProtocolError(`${where}: ${header.count} records end at byte ${offset}, but the batch claims ${header.bytesUsed} bytes used`);
+  if (offset !== bytesUsed) {
+    throw new ProtocolError(`${where}: ${count} records end at byte ${offset}, but the batch claims ${bytesUsed} bytes used`);
   }
-  return { droppedTotal: header.droppedTotal, flags: header.flags, records };
+  return { batch: { droppedTotal: view.getBigUint64(16, true), flags: view.getUint32(12, true), records }, consecutive };
 }

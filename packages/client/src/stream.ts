@@ -36,31 +36,49 @@ export class ChannelStream {
   }
 
   /**
-   * Checks one batch against the cursor and appends its items to `items`. Throws a ProtocolError
-   * (and the stream stays broken) if the sequences or drop counts contradict each other; what was
-   * valid before that point has been appended.
+   * Checks one batch against the cursor and returns its items: its records, with a loss notice
+   * before each gap and, after a batch that emptied the ring, one for the drops that follow. A batch
+   * that adds no notice (the usual one) returns `batch.records` itself, so nothing is copied; any
+   * other appends its items to `items` and returns that. Throws a ProtocolError (and the stream
+   * stays broken) if the sequences or drop counts contradict each other; what was valid before that
+   * point is then in `items`. `consecutive` says the decoder found each record's sequence one more
+   * than the one before (see CheckedBatch): then a first record that continues the cursor is all
+   * there is to check.
    */
-  accept(batch: DecodedBatch, items: StreamItem[]): void {
+  accept(batch: DecodedBatch, items: StreamItem[], consecutive = false): StreamItem[] {
     if (this.broken) throw this.broken;
     if (batch.droppedTotal < this.reportedDropped) {
       this.break(`the driver's drop count went back from ${this.reportedDropped} to ${batch.droppedTotal}`);
     }
-    for (const record of batch.records) {
-      if (record.sequence < this.nextSequence) {
-        this.break(`sequence ${record.sequence} repeats or goes back (next expected ${this.nextSequence})`);
+    const records = batch.records;
+    let asIs = consecutive && records.length > 0 && records[0]!.sequence === this.nextSequence;
+    if (asIs) {
+      this.nextSequence = records[records.length - 1]!.sequence + 1n;
+    } else {
+      for (const record of records) {
+        this.check(record.sequence, items);
+        items.push(record);
+        this.nextSequence = record.sequence + 1n;
       }
-      if (record.sequence > this.nextSequence) items.push(this.lose(record.sequence - this.nextSequence));
-      items.push(record);
-      this.nextSequence = record.sequence + 1n;
     }
+    // Only gaps in this batch can make this true: a batch taken as is adds nothing to `missing`.
     if (this.missing > batch.droppedTotal) {
       this.break(`${this.missing} events are missing but the driver reports ${batch.droppedTotal} dropped`);
     }
     // The ring was empty after this batch: drops no gap has shown are the sequences that follow.
     if ((batch.flags & BATCH_FLAG_RING_EMPTY) !== 0 && batch.droppedTotal > this.missing) {
+      if (asIs) items.push(...records);
+      asIs = false;
       items.push(this.lose(batch.droppedTotal - this.missing));
     }
     this.reportedDropped = batch.droppedTotal;
+    return asIs ? records : items;
+  }
+
+  /** Compares a record's sequence with the cursor: a gap becomes a loss notice, going back breaks the stream. */
+  private check(sequence: bigint, items: StreamItem[]): void {
+    if (sequence < this.nextSequence) this.break(`sequence ${sequence} repeats or goes back (next expected ${this.nextSequence})`);
+    if (sequence > this.nextSequence) items.push(this.lose(sequence - this.nextSequence));
   }
 
   /** Marks the stream unreadable: a batch that could not be decoded leaves the cursor unknown. */

@@ -7,7 +7,7 @@
  */
 import { DeviceError, type DeviceHandleV1 } from '@inverted-call/backend';
 import type { ChannelDescriptorV1, EventKindDescriptorV1 } from '@inverted-call/codec';
-import { decodeBatch, kindsById } from './batch.js';
+import { decodeCheckedBatch, kindsById } from './batch.js';
 import { ProtocolError } from './errors.js';
 import type { ChannelStream, StreamItem } from './stream.js';
 import type { Subscription, SubscriptionItem, SubscriptionStats } from './types.js';
@@ -29,10 +29,16 @@ export interface StreamLease {
 
 type Item<Channel extends ChannelDescriptorV1> = SubscriptionItem<Channel>;
 
+const NO_ITEMS: never[] = [];
+
 /** The items of one completion, taken from the front. */
 interface Chunk<Channel extends ChannelDescriptorV1> {
-  readonly items: Item<Channel>[];
+  items: Item<Channel>[];
   taken: number;
+  /** Events among the items not yet taken, so taking a whole chunk need not count them again. */
+  events: number;
+  /** The next completion's chunk. */
+  next: Chunk<Channel> | undefined;
 }
 
 interface Waiter<Channel extends ChannelDescriptorV1> {
@@ -48,9 +54,20 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   private lease: StreamLease | undefined;
   /** Settles once the lease is taken or could not be had; stopping waits for it to hand it back. */
   private leased: Promise<StreamLease | undefined> = Promise.resolve(undefined);
-  private readonly chunks: Chunk<Channel>[] = [];
+  /**
+   * Buffered completions, oldest first, in a linked list: taking the front of an array moves the
+   * rest, which costs more per completion than handing its items over.
+   */
+  private oldest: Chunk<Channel> | undefined;
+  private newest: Chunk<Channel> | undefined;
   private bufferedItems = 0;
   private readonly inFlight = new Map<AbortController, Promise<void>>();
+  /**
+   * Controllers of requests that completed without being cancelled, for the next requests: making
+   * one costs about as much as decoding a batch of small events. Only stop() aborts a controller,
+   * and nothing is posted after it, so a reused signal never cancels a later request by mistake.
+   */
+  private readonly idleControllers: AbortController[] = [];
   private sent = false;
   private stopping = false;
   private finished = false;
@@ -132,11 +149,16 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   }
 
   batches(): AsyncIterableIterator<readonly Item<Channel>[]> & AsyncDisposable {
-    const next = (): Promise<IteratorResult<readonly Item<Channel>[]>> =>
-      new Promise((resolve, reject) => {
+    const next = (): Promise<IteratorResult<readonly Item<Channel>[]>> => {
+      // As in next(): a completion already buffered and nobody ahead in line skips the waiter queue.
+      if (this.waiters.length === 0 && this.bufferedItems > 0) {
+        return Promise.resolve({ value: this.takeChunk(), done: false });
+      }
+      return new Promise((resolve, reject) => {
         this.waiters.push({ whole: true, resolve: resolve as Waiter<Channel>['resolve'], reject });
         this.wake();
       });
+    };
     const end = async (): Promise<IteratorResult<readonly Item<Channel>[]>> => {
       await this.close();
       return { done: true, value: undefined };
@@ -185,7 +207,7 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     const handle = this.lease?.handle;
     if (handle === undefined) return;
     while (!this.stopping && this.inFlight.size < this.options.depth && this.bufferedItems < this.options.highWaterMark) {
-      const controller = new AbortController();
+      const controller = this.idleControllers.pop() ?? new AbortController();
       const settled = handle.ioctl(this.descriptor.code, null, this.options.batchBytes, { signal: controller.signal }).then(
         (result) => this.onCompleted(controller, result.output),
         (error: unknown) => this.onFailed(controller, error),
@@ -201,11 +223,19 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
 
   private onCompleted(controller: AbortController, output: Uint8Array): void {
     this.inFlight.delete(controller);
+    // stop() is the only one to abort a controller, and it sets `stopping` first.
+    if (!this.stopping) this.idleControllers.push(controller);
     this.counts.completions++;
-    const items: StreamItem[] = [];
+    // What the stream accepted before an error, or where it puts the items of a batch it adds notices to.
+    const accepted: StreamItem[] = [];
+    let items = accepted;
+    // How many of the items are events, known once the whole batch is accepted.
+    let events: number | undefined;
     let error: unknown;
     try {
-      this.lease!.stream.accept(decodeBatch(output, this.descriptor, this.kinds), items);
+      const { batch, consecutive } = decodeCheckedBatch(output, this.descriptor, this.kinds);
+      items = this.lease!.stream.accept(batch, accepted, consecutive);
+      events = batch.records.length;
     } catch (caught) {
       error = caught;
       if (caught instanceof ProtocolError) this.lease!.stream.breakWith(caught);
@@ -220,7 +250,7 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     }
     // Re-post before delivering, so the driver has a request the moment the next event comes.
     if (error === undefined) this.fill();
-    if (items.length > 0) this.push(items as Item<Channel>[]);
+    if (items.length > 0) this.push(items as Item<Channel>[], events);
     if (error !== undefined) this.fail(error, false);
     this.wake();
   }
@@ -232,9 +262,20 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     if (!this.stopping) this.fail(error, false);
   }
 
-  private push(items: Item<Channel>[]): void {
-    for (const item of items) if (item.type === 'loss') this.counts.lost += item.count;
-    this.chunks.push({ items, taken: 0 });
+  /** Buffers the items of one completion; `events` is how many are events, if known. */
+  private push(items: Item<Channel>[], events: number | undefined): void {
+    // Items that are all events hold no loss notice to count: only other batches are gone through.
+    if (events !== items.length) {
+      events = 0;
+      for (const item of items) {
+        if (item.type === 'event') events++;
+        else this.counts.lost += item.count;
+      }
+    }
+    const chunk: Chunk<Channel> = { items, taken: 0, events, next: undefined };
+    if (this.newest) this.newest.next = chunk;
+    else this.oldest = chunk;
+    this.newest = chunk;
     this.bufferedItems += items.length;
   }
 
@@ -248,12 +289,10 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
   }
 
   private discardBuffered(): void {
-    for (const chunk of this.chunks) {
-      for (let index = chunk.taken; index < chunk.items.length; index++) {
-        if (chunk.items[index]!.type === 'event') this.counts.discarded++;
-      }
+    while (this.oldest) {
+      this.counts.discarded += this.oldest.events;
+      this.dropOldest();
     }
-    this.chunks.length = 0;
     this.bufferedItems = 0;
   }
 
@@ -274,21 +313,37 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
 
   /** The next buffered item; the caller checked there is one. */
   private takeItem(): Item<Channel> {
-    const chunk = this.chunks[0]!;
+    const chunk = this.oldest!;
     const item = chunk.items[chunk.taken++]!;
-    if (chunk.taken === chunk.items.length) this.chunks.shift();
-    this.afterTaking(item.type === 'event' ? 1 : 0, 1);
+    const events = item.type === 'event' ? 1 : 0;
+    chunk.events -= events;
+    if (chunk.taken === chunk.items.length) this.dropOldest();
+    this.afterTaking(events, 1);
     return item;
   }
 
   /** What is left of the oldest completion; the caller checked there is one. */
   private takeChunk(): readonly Item<Channel>[] {
-    const chunk = this.chunks.shift()!;
+    const chunk = this.oldest!;
     const items = chunk.taken === 0 ? chunk.items : chunk.items.slice(chunk.taken);
-    let events = 0;
-    for (const item of items) if (item.type === 'event') events++;
+    const events = chunk.events;
+    this.dropOldest();
     this.afterTaking(events, items.length);
     return items;
+  }
+
+  /**
+   * Unlinks the oldest chunk and empties it. A chunk that stayed buffered through a few garbage
+   * collections may have been moved to the old generation, where it is only freed by a full
+   * collection; until then, whatever it still points to (its items, the next chunks) would be kept
+   * alive and moved there too, which can make full collections run back to back.
+   */
+  private dropOldest(): void {
+    const dropped = this.oldest!;
+    this.oldest = dropped.next;
+    if (!this.oldest) this.newest = undefined;
+    dropped.next = undefined;
+    dropped.items = NO_ITEMS;
   }
 
   private afterTaking(events: number, items: number): void {

@@ -4,6 +4,8 @@
  */
 import { CodecError, describe, fieldPath } from './errors.js';
 
+export { readLatin1, readUtf16 } from './text.js';
+
 type IntegerName = 'u8' | 'u16' | 'u32' | 'i8' | 'i16' | 'i32';
 
 const INTEGER_RANGES: Record<IntegerName, readonly [number, number]> = {
@@ -85,21 +87,6 @@ export function writeUtf16(view: DataView, offset: number, length: number, value
   for (let index = value.length; index < length; index++) view.setUint16(offset + index * 2, 0, true);
 }
 
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-export function readUtf16(view: DataView, offset: number, length: number): string {
-  let end = 0;
-  while (end < length && view.getUint16(offset + end * 2, true) !== 0) end++;
-  const start = view.byteOffset + offset;
-  // Fast path: the code units can be viewed in place when the host is little-endian and aligned.
-  if (LITTLE_ENDIAN_HOST && start % 2 === 0) {
-    return String.fromCharCode.apply(null, new Uint16Array(view.buffer, start, end) as unknown as number[]);
-  }
-  const units = new Array<number>(end);
-  for (let index = 0; index < end; index++) units[index] = view.getUint16(offset + index * 2, true);
-  return String.fromCharCode.apply(null, units);
-}
-
 /** char[length]: one byte per character (Latin-1), NUL-terminated. */
 export function writeLatin1(view: DataView, offset: number, length: number, value: unknown, path: string, field: string): void {
   if (typeof value !== 'string') throw new CodecError(fieldPath(path, field), `expected a string, got ${describe(value)}`);
@@ -113,12 +100,6 @@ export function writeLatin1(view: DataView, offset: number, length: number, valu
     view.setUint8(offset + index, code);
   }
   for (let index = value.length; index < length; index++) view.setUint8(offset + index, 0);
-}
-
-export function readLatin1(view: DataView, offset: number, length: number): string {
-  let end = 0;
-  while (end < length && view.getUint8(offset + end) !== 0) end++;
-  return String.fromCharCode.apply(null, new Uint8Array(view.buffer, view.byteOffset + offset, end) as unknown as number[]);
 }
 
 const GUID_PATTERN = /^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$/;

@@ -226,6 +226,9 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     // stop() is the only one to abort a controller, and it sets `stopping` first.
     if (!this.stopping) this.idleControllers.push(controller);
     this.counts.completions++;
+    // Re-post before decoding and delivering, so the driver has a request the moment the next
+    // event comes (a batch that then fails to decode stops the subscription, cancelling it again).
+    this.fill();
     // What the stream accepted before an error, or where it puts the items of a batch it adds notices to.
     const accepted: StreamItem[] = [];
     let items = accepted;
@@ -248,8 +251,6 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
       }
       return;
     }
-    // Re-post before delivering, so the driver has a request the moment the next event comes.
-    if (error === undefined) this.fill();
     if (items.length > 0) this.push(items as Item<Channel>[], events);
     if (error !== undefined) this.fail(error, false);
     this.wake();

@@ -25,6 +25,9 @@
 #define INVERTED_CALL_RECORD_BYTES(payloadBytes) ((((UINT32)sizeof(INVERTED_CALL_RECORD_HEADER) + (UINT32)(payloadBytes)) + (8u - 1u)) & ~(8u - 1u))
 #define INVERTED_CALL_OVERFLOW_DROP_NEWEST 0u
 #define INVERTED_CALL_OVERFLOW_DROP_OLDEST 1u
+/* BATCH_HEADER.Flags: the ring held no event once the batch was filled, so the drops no gap has
+ * shown yet are the sequences right after its last record. A driver may leave it clear. */
+#define INVERTED_CALL_BATCH_FLAG_RING_EMPTY 0x1u
 
 #pragma pack(push, 8)
 /* Starts the output buffer of every completed subscribe request. */
@@ -32,7 +35,7 @@ typedef struct _INVERTED_CALL_BATCH_HEADER {
     UINT32 Version;      /* offset 0: Protocol version, 1. */
     UINT32 Count;        /* offset 4: Records that follow. */
     UINT32 BytesUsed;    /* offset 8: Bytes of the buffer used, this header included. */
-    UINT32 Flags;        /* offset 12: Reserved, zero. */
+    UINT32 Flags;        /* offset 12: Bit 0 RING_EMPTY: no event left in the ring once this batch was filled; other bits zero. */
     UINT64 DroppedTotal; /* offset 16: Events dropped for this subscription so far. */
 } INVERTED_CALL_BATCH_HEADER, *PINVERTED_CALL_BATCH_HEADER;
 #pragma pack(pop)

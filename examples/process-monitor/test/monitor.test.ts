@@ -1,6 +1,6 @@
 // runMonitor against the simulated driver: it counts every event as delivered or lost, through
 // loss notices and the driver's trailing drop count, with the driver stalled or the consumer slow.
-import { DeviceError } from '@inverted-call/client';
+import { DeviceError, type DeviceBackendV1 } from '@inverted-call/client';
 import { createSimulator } from '@inverted-call/simulator';
 import { describe, expect, it } from 'vitest';
 import { processMonitorDevice, type ProcessChannelEvent } from '../generated/process-monitor.js';
@@ -16,6 +16,31 @@ function smallDriver(capacity: number) {
   simulator.handle('GetVersion', () => ({ major: 1, minor: 0, patch: 0, flags: 0 }));
   simulator.setChannel('Process', { capacity });
   return simulator;
+}
+
+/**
+ * The same driver as an older protocol v1 driver that never sets RING_EMPTY in its batch headers
+ * (the flag is a compatible addition): subscribe outputs get their Flags word cleared.
+ */
+function withoutRingEmptyFlag(backend: DeviceBackendV1): DeviceBackendV1 {
+  const subscribeCode = processMonitorDevice.channels.Process.code;
+  return {
+    specificationVersion: 'v1',
+    name: `${backend.name} (no RING_EMPTY)`,
+    async open(path, options) {
+      const handle = await backend.open(path, options);
+      return {
+        path: handle.path,
+        access: handle.access,
+        close: () => handle.close(),
+        async ioctl(code, input, outputLength, ioctlOptions) {
+          const result = await handle.ioctl(code, input, outputLength, ioctlOptions);
+          if (code === subscribeCode) new DataView(result.output.buffer, result.output.byteOffset).setUint32(12, 0, true);
+          return result;
+        },
+      };
+    },
+  };
 }
 
 const ringOf = (simulator: ReturnType<typeof smallDriver>) => simulator.state().subscriptions.find((subscription) => subscription.channel === 'Process')!;
@@ -37,7 +62,7 @@ describe('runMonitor', () => {
     expect(summary).toMatchObject({ delivered: 20, lost: 0, lossNotices: 0, discarded: 0 });
   });
 
-  it('counts a burst past the ring as a loss notice once the next event shows the gap', async () => {
+  it('reports a burst past the ring as one loss notice as soon as the ring drains', async () => {
     const simulator = smallDriver(16);
     const controller = new AbortController();
     const losses: unknown[] = [];
@@ -50,8 +75,9 @@ describe('runMonitor', () => {
     expect(ringOf(simulator)).toMatchObject({ ringFill: 16, dropped: 84n, parked: 4 });
     simulator.release('Process');
     await simulator.settle();
-    // The batches carry the driver's drop count: the monitor knows before any gap shows.
-    expect(monitor.stats()).toMatchObject({ delivered: 16, lost: 84, lossNotices: 0 });
+    // The batch that drained the ring says so: the 84 drops after it are reported at once.
+    expect(monitor.stats()).toMatchObject({ delivered: 16, lost: 84, lossNotices: 1 });
+    expect(losses).toEqual([{ type: 'loss', count: 84, firstSequence: 16n, lastSequence: 99n }]);
     simulator.emit('Process', 'Exited', exited(100).data as never);
     await simulator.settle();
     controller.abort();
@@ -61,10 +87,10 @@ describe('runMonitor', () => {
     expect(summary.delivered + summary.lost).toBe(101);
   });
 
-  it('counts drops after the last event from the driver\'s drop count, without a notice', async () => {
+  it('with a driver that never sets RING_EMPTY, counts the drops after the last event from the driver\'s drop count, without a notice', async () => {
     const simulator = smallDriver(16);
     const controller = new AbortController();
-    const monitor = runMonitor({ backend: simulator.backend, depth: 4, signal: controller.signal });
+    const monitor = runMonitor({ backend: withoutRingEmptyFlag(simulator.backend), depth: 4, signal: controller.signal });
     await monitor.ready;
     simulator.stall('Process');
     simulator.emitBurstSummary('Process', Array.from({ length: 100 }, (_, index) => exited(index)));

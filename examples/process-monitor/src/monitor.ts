@@ -99,7 +99,10 @@ export function runMonitor(options: MonitorOptions = {}): Monitor {
   // A caller that only awaits `done` still hears about a failed open from there.
   ready.catch(() => {});
 
-  /** Loss notices handled, plus the drops the driver has reported that no notice covered yet (only a driver that never sets RING_EMPTY leaves such drops after the last event). */
+  /**
+   * Loss notices handled, plus the drops the driver has reported that no notice covered yet (only
+   * a driver that never sets RING_EMPTY leaves such drops after the last event).
+   */
   const lost = () => {
     const driverDropped = Number(subscription?.stats.driverDropped ?? 0n);
     return counts.lostInNotices + Math.max(0, driverDropped - counts.lostInNotices);

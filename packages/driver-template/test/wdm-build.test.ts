@@ -65,7 +65,10 @@ describe('the WDM driver passes the compile check', () => {
     expect(gcc).toHaveLength(2);
     expect(gcc[0]).not.toContain('INVERTED_CALL_TEST_BUILD');
     expect(gcc[1]).toContain('-DINVERTED_CALL_NO_WDMSEC -DINVERTED_CALL_TEST_BUILD');
-  });
+    // Two configurations through three tools. The process monitor's driver (Notify.c, the largest
+    // header) took 119 s with the whole suite beside it on 2 cores and 293 s with other builds
+    // loading the machine too: the shared 120 s limit is too tight here.
+  }, 600_000);
 });
 
 describe('the conformance device links into a kernel image', () => {

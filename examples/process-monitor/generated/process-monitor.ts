@@ -16,7 +16,7 @@ import {
   writeUtf16,
   type ChannelEvent,
   type StructCodec,
-} from '@inverted-call/codec';
+} from '@inverted-call/codec/codegen-v1';
 
 export const PROCESS_MONITOR_DEVICE_TYPE = 0x8337;
 export const IOCTL_PROCESS_MONITOR_PROTOCOL_INFO = 0x83373FFC;

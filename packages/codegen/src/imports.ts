@@ -1,3 +1,9 @@
+/**
+ * The runtime every generated module imports from: a versioned subpath of the codec package that
+ * exports exactly what generated code uses (see runtime-exports.test.ts).
+ */
+export const CODEC_RUNTIME_MODULE = '@inverted-call/codec/codegen-v1';
+
 /** Collects the names a generated module uses from one runtime module and prints one sorted import. */
 export class ImportTracker {
   private readonly values = new Set<string>();

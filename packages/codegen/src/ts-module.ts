@@ -1,7 +1,7 @@
 /**
  * The TypeScript module emitter: constants, enum tables, struct interfaces, straight-line
  * DataView codecs (no interpretation at run time) and the device descriptor the client runtime
- * consumes. Generated code imports only the `@inverted-call/codec` runtime.
+ * consumes. Generated code imports only the runtime subpath `@inverted-call/codec/codegen-v1`.
  */
 import {
   PRIMITIVES,
@@ -15,7 +15,7 @@ import {
   type TypeRef,
 } from '@inverted-call/schema';
 import { generatedBanner, type GeneratedFileInfo } from './banner.js';
-import { ImportTracker } from './imports.js';
+import { CODEC_RUNTIME_MODULE, ImportTracker } from './imports.js';
 
 const METHOD_TEXT = { 0: 'buffered', 1: 'in-direct', 2: 'out-direct' } as const;
 
@@ -39,7 +39,7 @@ const WRITERS: Record<PrimitiveName, string> = {
 };
 
 export function emitTsModule(model: DeviceModel, info: GeneratedFileInfo): string {
-  const imports = new ImportTracker('@inverted-call/codec');
+  const imports = new ImportTracker(CODEC_RUNTIME_MODULE);
   const body: string[] = [];
   const structs = new Map(model.structs.map((struct) => [struct.name, struct]));
   const enums = new Map(model.enums.map((entry) => [entry.name, entry.underlying]));

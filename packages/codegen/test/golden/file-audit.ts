@@ -19,7 +19,7 @@ import {
   writeUtf16,
   type ChannelEvent,
   type StructCodec,
-} from '@inverted-call/codec';
+} from '@inverted-call/codec/codegen-v1';
 
 export const FILE_AUDIT_DEVICE_TYPE = 0x0022;
 export const IOCTL_FILE_AUDIT_PROTOCOL_INFO = 0x00223FFC;

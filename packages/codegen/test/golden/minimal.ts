@@ -9,7 +9,7 @@ import {
   writeU32,
   writeU64,
   type StructCodec,
-} from '@inverted-call/codec';
+} from '@inverted-call/codec/codegen-v1';
 
 export const ECHO_DEVICE_TYPE = 0x8000;
 export const IOCTL_ECHO_PROTOCOL_INFO = 0x80003FFC;

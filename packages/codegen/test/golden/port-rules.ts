@@ -12,7 +12,7 @@ import {
   writeU16,
   writeU8,
   type StructCodec,
-} from '@inverted-call/codec';
+} from '@inverted-call/codec/codegen-v1';
 
 export const PORT_RULES_DEVICE_TYPE = 0x8123;
 export const IOCTL_PORT_RULES_PROTOCOL_INFO = 0x81233FFC;

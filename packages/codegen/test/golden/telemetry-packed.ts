@@ -24,7 +24,7 @@ import {
   writeU8,
   type ChannelEvent,
   type StructCodec,
-} from '@inverted-call/codec';
+} from '@inverted-call/codec/codegen-v1';
 
 export const SENSOR_HUB_DEVICE_TYPE = 0xA001;
 export const IOCTL_SENSOR_HUB_PROTOCOL_INFO = 0xA0013FFC;

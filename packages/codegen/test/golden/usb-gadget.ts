@@ -22,7 +22,7 @@ import {
   writeUtf16,
   type ChannelEvent,
   type StructCodec,
-} from '@inverted-call/codec';
+} from '@inverted-call/codec/codegen-v1';
 
 export const UGW_DEVICE_TYPE = 0xB00B;
 export const IOCTL_UGW_PROTOCOL_INFO = 0xB00B3FFC;

@@ -14,7 +14,7 @@ import {
   writeUtf16,
   type ChannelEvent,
   type StructCodec,
-} from '@inverted-call/codec';
+} from '@inverted-call/codec/codegen-v1';
 
 export const CONFORMANCE_DEVICE_DEVICE_TYPE = 0x9C00;
 export const IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO = 0x9C003FFC;

@@ -67,6 +67,16 @@ export const METHOD_NAMES: Record<MethodValue, string> = {
   2: 'METHOD_OUT_DIRECT',
 };
 
+/**
+ * The same methods as a device descriptor spells them (the codec's `TransferMethod`): what a
+ * generated TypeScript module tells the client, beside the C names above that its header uses.
+ */
+export const METHOD_TEXT = {
+  0: 'buffered',
+  1: 'in-direct',
+  2: 'out-direct',
+} as const satisfies Record<MethodValue, string>;
+
 export const ACCESS_NAMES: Record<AccessBits, string> = {
   0: 'FILE_ANY_ACCESS',
   1: 'FILE_READ_ACCESS',

@@ -26,6 +26,7 @@ import {
   type TypeRef,
 } from '@inverted-call/schema';
 import { generatedBanner, type GeneratedFileInfo } from './banner.js';
+import { sanitizeComment } from './comment-text.js';
 
 const ASSERT = `${PROTOCOL_C_PREFIX}_STATIC_ASSERT`;
 
@@ -212,10 +213,6 @@ function channelsSection(model: DeviceModel): string[] {
     out.push('');
   });
   return out;
-}
-
-function sanitizeComment(text: string): string {
-  return text.replace(/\*\//g, '* /').replace(/[\r\n]+/g, ' ');
 }
 
 function comment(text: string | undefined): string[] {

@@ -3,6 +3,7 @@
  * glue, whatever the schema calls things), DeviceTable.c (the core's device table and the typed
  * call thunks), Handlers.h (the prototypes the user implements) and the first Handlers.c.
  */
+import { sanitizeComment } from '@inverted-call/codegen';
 import type { CallModel, DeviceModel } from '@inverted-call/schema';
 import type { ProcessNotifyPlan } from './process-notify.js';
 
@@ -114,7 +115,7 @@ export function emitHandlersHeader(input: DeviceTableInput): string {
   ];
   if (model.calls.length === 0) out.push('/* The schema declares no calls. */', '');
   for (const call of model.calls) {
-    const description = call.description ? `${call.description} ` : '';
+    const description = call.description ? `${sanitizeComment(call.description)} ` : '';
     out.push(`/* ${call.name}: ${description}(${call.ioctl.cName}) */`, `NTSTATUS ${handlerName(call)}(${handlerParameters(model, call)});`, '');
   }
   out.push('#ifdef __cplusplus', '}', '#endif', '', '#endif /* DEVICE_HANDLERS_H */', '');

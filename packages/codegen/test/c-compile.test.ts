@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { goldenCases } from './golden-cases.mjs';
-import { DDK_INCLUDE, KERNEL_PRELUDE, MINGW_CXX_X64, MINGW_X64, MINGW_X86, USER_PRELUDE, compile } from './support/compilers.js';
+import { KERNEL_PRELUDE, MINGW_CXX_X64, MINGW_DDK_INCLUDE, MINGW_X64, MINGW_X86, USER_PRELUDE } from '../src/toolchain.js';
+import { compile } from './support/compilers.js';
 
 const MODES = [
-  { name: 'kernel', prelude: KERNEL_PRELUDE, flags: [`-I${DDK_INCLUDE}`] },
+  { name: 'kernel', prelude: KERNEL_PRELUDE, flags: [`-I${MINGW_DDK_INCLUDE}`] },
   { name: 'user', prelude: USER_PRELUDE, flags: [] },
 ];
 
@@ -59,9 +60,9 @@ describe('negative controls: the asserts do catch a wrong layout', () => {
       'FIELD_OFFSET(PROCESS_MONITOR_PROCESS_CREATED, ImageName) == 48',
     );
     expect(wrong).not.toBe(header);
-    const result = compile(target, `${KERNEL_PRELUDE}#include "wrong.h"\n`, { files: { 'wrong.h': wrong }, flags: [`-I${DDK_INCLUDE}`] });
+    const result = compile(target, `${KERNEL_PRELUDE}#include "wrong.h"\n`, { files: { 'wrong.h': wrong }, flags: [`-I${MINGW_DDK_INCLUDE}`] });
     expect(result.ok).toBe(false);
-    expect(result.output).toContain(`PROCESS_MONITOR_PROCESS_CREATED.ImageName: offset on ${target === MINGW_X64 ? 'x64' : 'x86'}`);
+    expect(result.output).toContain(`PROCESS_MONITOR_PROCESS_CREATED.ImageName: offset on ${target.arch}`);
   });
 
   it('a wrong size fails', () => {

@@ -6,11 +6,12 @@
 // are out of its reach.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DDK_INCLUDE, KERNEL_PRELUDE, MINGW_X64, MINGW_X86, compile } from './support/compilers.js';
+import { KERNEL_PRELUDE, MINGW_DDK_INCLUDE, MINGW_X64, MINGW_X86 } from '../src/toolchain.js';
+import { compile } from './support/compilers.js';
 
 const KMDF_INCLUDE = fileURLToPath(new URL('../../../templates/kmdf-driver/include', import.meta.url));
 const DEVICE_INCLUDE = fileURLToPath(new URL('../../conformance/src/device', import.meta.url));
-const FLAGS = [`-I${DDK_INCLUDE}`, `-I${KMDF_INCLUDE}`, `-I${DEVICE_INCLUDE}`];
+const FLAGS = [`-I${MINGW_DDK_INCLUDE}`, `-I${KMDF_INCLUDE}`, `-I${DEVICE_INCLUDE}`];
 
 /**
  * An inverted-call control device: create, manual queue, forward a request, retrieve and complete.

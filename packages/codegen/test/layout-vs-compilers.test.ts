@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { ARCHES, layoutStruct, validateDeviceSchema, type Arch, type DeviceModel, type StructModel } from '@inverted-call/schema';
 import { describe, expect, it } from 'vitest';
 import { emitCHeader } from '../src/index.js';
-import { CLANG_MSVC_X64, CLANG_MSVC_X86, FREESTANDING_PRELUDE, MINGW_X64, MINGW_X86, USER_PRELUDE, compile, type Target } from './support/compilers.js';
+import { CLANG_MSVC_X64, CLANG_MSVC_X86, MINGW_X64, MINGW_X86, USER_PRELUDE, type CompilerTarget } from '../src/toolchain.js';
+import { FREESTANDING_PRELUDE, compile } from './support/compilers.js';
 import { randomDeviceSchema } from './support/random-schema.js';
 
 const SCHEMA_COUNT = 500;
@@ -28,7 +29,7 @@ function firstErrors(output: string): string {
   return output.split('\n').filter((line) => line.includes('error')).slice(0, 10).join('\n');
 }
 
-const TARGETS: { name: string; target: Target; prelude: string }[] = [
+const TARGETS: { name: string; target: CompilerTarget; prelude: string }[] = [
   { name: CLANG_MSVC_X64.name, target: CLANG_MSVC_X64, prelude: FREESTANDING_PRELUDE },
   { name: CLANG_MSVC_X86.name, target: CLANG_MSVC_X86, prelude: FREESTANDING_PRELUDE },
   { name: MINGW_X64.name, target: MINGW_X64, prelude: USER_PRELUDE },

@@ -6,42 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MINGW_DDK_INCLUDE, STRICT_FLAGS, type CompilerTarget } from '../../src/toolchain.js';
 
-export const DDK_INCLUDE = '/usr/share/mingw-w64/include/ddk';
-export const STRICT_FLAGS = ['-DSTRICT', '-Wall', '-Wextra', '-Werror'];
-
-export interface Target {
-  /** Shown in test names and messages. */
-  name: string;
-  command: string;
-  args: string[];
-  /** Whether the Windows SDK/DDK headers of mingw-w64 are available to this target. */
-  hasWindowsHeaders: boolean;
-  language?: 'c' | 'c++';
-}
-
-export const MINGW_X64: Target = { name: 'mingw x64', command: 'x86_64-w64-mingw32-gcc', args: [], hasWindowsHeaders: true };
-export const MINGW_X86: Target = { name: 'mingw x86', command: 'i686-w64-mingw32-gcc', args: [], hasWindowsHeaders: true };
-/** User-mode clients are often C++: the header must work there too (static_assert path). */
-export const MINGW_CXX_X64: Target = { name: 'mingw C++ x64', command: 'x86_64-w64-mingw32-g++', args: [], hasWindowsHeaders: true, language: 'c++' };
-/** clang with MSVC's ABI and layout rules; no Windows headers, so sources bring a small prelude. */
-export const CLANG_MSVC_X64: Target = { name: 'clang msvc x64', command: 'clang', args: ['-target', 'x86_64-pc-windows-msvc'], hasWindowsHeaders: false };
-export const CLANG_MSVC_X86: Target = { name: 'clang msvc x86', command: 'clang', args: ['-target', 'i686-pc-windows-msvc'], hasWindowsHeaders: false };
-
-const INSTALL_HINT: Record<string, string> = {
-  'x86_64-w64-mingw32-gcc': 'apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev',
-  'i686-w64-mingw32-gcc': 'apt-get install gcc-mingw-w64-i686 mingw-w64-i686-dev',
-  'x86_64-w64-mingw32-g++': 'apt-get install g++-mingw-w64-x86-64',
-  clang: 'apt-get install clang',
-};
-
-export function requireTool(command: string): void {
+export function requireTool(target: CompilerTarget): void {
+  const { command } = target;
   const found = spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
   if (!found) {
-    throw new Error(`${command} is not installed. Run the tests with \`npm test\` from the repository root (it installs the toolchain), or: ${INSTALL_HINT[command] ?? `install ${command}`}`);
+    throw new Error(`${command} is not installed. Run the tests with \`npm test\` from the repository root (it installs the toolchain), or: ${target.installHint}`);
   }
-  if (command.includes('mingw32') && !existsSync(join(DDK_INCLUDE, 'ntddk.h'))) {
-    throw new Error(`the mingw-w64 DDK headers are missing (${DDK_INCLUDE}/ntddk.h): apt-get install mingw-w64-common`);
+  if (command.includes('mingw32') && !existsSync(join(MINGW_DDK_INCLUDE, 'ntddk.h'))) {
+    throw new Error(`the mingw-w64 DDK headers are missing (${MINGW_DDK_INCLUDE}/ntddk.h): apt-get install mingw-w64-common`);
   }
 }
 
@@ -51,8 +25,8 @@ export interface CompileResult {
 }
 
 /** Compiles one C translation unit to an object thrown away; `files` are written beside it. */
-export function compile(target: Target, source: string, options: { files?: Record<string, string>; flags?: string[] } = {}): CompileResult {
-  requireTool(target.command);
+export function compile(target: CompilerTarget, source: string, options: { files?: Record<string, string>; flags?: string[] } = {}): CompileResult {
+  requireTool(target);
   const directory = mkdtempSync(join(tmpdir(), 'inverted-call-cc-'));
   try {
     for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(directory, name), content);
@@ -67,10 +41,6 @@ export function compile(target: Target, source: string, options: { files?: Recor
     rmSync(directory, { recursive: true, force: true });
   }
 }
-
-/** Includes that make a generated header usable in kernel mode and in user mode. */
-export const KERNEL_PRELUDE = '#include <ntddk.h>\n';
-export const USER_PRELUDE = '#include <windows.h>\n#include <winioctl.h>\n';
 
 /**
  * For clang's MSVC targets, which have no Windows headers here: the few declarations a generated

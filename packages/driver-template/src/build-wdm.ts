@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE } from './check.js';
+import { KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE, MINGW_X64 } from '@inverted-call/codegen';
 
 export interface WdmBuildOptions {
   /** Defines INVERTED_CALL_TEST_BUILD: the state IOCTL of InvertedCallTest.h is compiled in. */
@@ -31,7 +31,7 @@ export interface WdmBuildResult {
   output: string;
 }
 
-export const MINGW_GCC = 'x86_64-w64-mingw32-gcc';
+export const MINGW_GCC = MINGW_X64.command;
 
 /** Link flags of a kernel image (TOOLCHAIN.md, "Wine 8.0 as a real end-to-end bed"). */
 export const WDM_LINK_FLAGS: readonly string[] = [
@@ -87,7 +87,7 @@ export function buildWdmDriverImage(directory: string, outputSys: string, option
   const result = spawnSync(MINGW_GCC, args, { cwd: directory, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing ? `${MINGW_GCC} is not installed (apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev)` : `${MINGW_GCC} could not run: ${result.error.message}`);
+    throw new Error(missing ? `${MINGW_GCC} is not installed (${MINGW_X64.installHint})` : `${MINGW_GCC} could not run: ${result.error.message}`);
   }
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
   if (result.status !== 0) throw new Error(`buildWdmDriverImage: ${MINGW_GCC} failed (exit ${result.status}) in ${directory}:\n${command}\n${output}`);

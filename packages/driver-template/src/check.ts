@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLANG_MINGW_X64, KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE, MINGW_INCLUDE, MINGW_X64 } from '@inverted-call/codegen';
 
 export type DriverCheckTool = 'gcc' | 'clang-analyze' | 'cppcheck';
 export const DRIVER_CHECK_TOOLS: readonly DriverCheckTool[] = ['gcc', 'clang-analyze', 'cppcheck'];
@@ -22,15 +23,6 @@ export interface DriverCheckResult {
   /** What the tool printed (diagnostics). */
   output: string;
 }
-
-/** Debian's mingw-w64 DDK headers (package mingw-w64-x86-64-dev / mingw-w64-common). */
-export const MINGW_DDK_INCLUDE = '/usr/share/mingw-w64/include/ddk';
-export const MINGW_INCLUDE = '/usr/share/mingw-w64/include';
-
-/** The target: Windows 10 x64 kernel mode. */
-export const KERNEL_TARGET_DEFINES: readonly string[] = ['-DSTRICT', '-D_WIN32_WINNT=0x0A00', '-DNTDDI_VERSION=0x0A000000'];
-/** The C dialect and warnings every kernel compile here uses: anything gcc warns about fails. */
-export const KERNEL_C_FLAGS: readonly string[] = ['-std=c11', '-Wall', '-Wextra', '-Werror'];
 
 /** KMDF glue is checked against the project's KMDF declarations (check/KmdfSubset.h); WDM glue ignores the define. */
 const DEFINES = [...KERNEL_TARGET_DEFINES, '-DINVERTED_CALL_KMDF_SUBSET'];
@@ -49,8 +41,8 @@ function configurationsOf(directory: string): string[][] {
 }
 
 const INSTALL_HINT: Record<DriverCheckTool, string> = {
-  gcc: 'apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev',
-  'clang-analyze': 'apt-get install clang',
+  gcc: MINGW_X64.installHint,
+  'clang-analyze': CLANG_MINGW_X64.installHint,
   cppcheck: 'apt-get install cppcheck',
 };
 
@@ -73,12 +65,12 @@ function checkWith(tool: DriverCheckTool, directory: string, sources: readonly s
   switch (tool) {
     case 'gcc':
       // -c -o /dev/null, not -fsyntax-only: gcc skips -Wunused-result without code generation.
-      command = 'x86_64-w64-mingw32-gcc';
-      args = [...KERNEL_C_FLAGS, ...defines, `-I${MINGW_DDK_INCLUDE}`, '-I.', '-c', '-o', '/dev/null'];
+      command = MINGW_X64.command;
+      args = [...MINGW_X64.args, ...KERNEL_C_FLAGS, ...defines, `-I${MINGW_DDK_INCLUDE}`, '-I.', '-c', '-o', '/dev/null'];
       break;
     case 'clang-analyze':
-      command = 'clang';
-      args = ['--analyze', '-target', 'x86_64-w64-mingw32', '-std=c11', ...defines, '-isystem', MINGW_DDK_INCLUDE, '-isystem', MINGW_INCLUDE, '-I.', '-Xanalyzer', '-analyzer-output=text', '-Werror', '-o', '/dev/null'];
+      command = CLANG_MINGW_X64.command;
+      args = ['--analyze', ...CLANG_MINGW_X64.args, '-std=c11', ...defines, '-isystem', MINGW_DDK_INCLUDE, '-isystem', MINGW_INCLUDE, '-I.', '-Xanalyzer', '-analyzer-output=text', '-Werror', '-o', '/dev/null'];
       break;
     case 'cppcheck':
       // cppcheck does not know mingw's predefined macros: name the target's. Findings inside the

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KERNEL_PRELUDE, MINGW_DDK_INCLUDE, MINGW_X64, MINGW_X86, STRICT_FLAGS, USER_PRELUDE } from '@inverted-call/codegen';
 import { hex, loadDeviceSchema } from '@inverted-call/schema';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,14 +40,14 @@ const work = mkdtempSync(join(tmpdir(), 'process-monitor-layouts-'));
 let failures = 0;
 try {
   const modes = {
-    kernel: { prelude: '#include <ntddk.h>\n', flags: ['-I/usr/share/mingw-w64/include/ddk'] },
-    user: { prelude: '#include <windows.h>\n#include <winioctl.h>\n', flags: [] },
+    kernel: { prelude: KERNEL_PRELUDE, flags: [`-I${MINGW_DDK_INCLUDE}`] },
+    user: { prelude: USER_PRELUDE, flags: [] },
   };
-  for (const [compiler, arch] of [['x86_64-w64-mingw32-gcc', 'x64'], ['i686-w64-mingw32-gcc', 'x86']]) {
+  for (const { command: compiler, args: targetArgs, arch } of [MINGW_X64, MINGW_X86]) {
     for (const [mode, { prelude, flags }] of Object.entries(modes)) {
       const unit = join(work, `${arch}-${mode}.c`);
       writeFileSync(unit, `${prelude}#include "${header}"\n`);
-      const result = spawnSync(compiler, ['-DSTRICT', '-Wall', '-Wextra', '-Werror', ...flags, '-c', '-o', '/dev/null', unit], { encoding: 'utf8' });
+      const result = spawnSync(compiler, [...targetArgs, ...STRICT_FLAGS, ...flags, '-c', '-o', '/dev/null', unit], { encoding: 'utf8' });
       const ok = result.status === 0;
       if (!ok) failures++;
       console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${arch} ${mode.padEnd(6)} ${compiler}${result.error ? `: ${result.error.message}` : ''}`);

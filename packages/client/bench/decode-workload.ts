@@ -6,7 +6,7 @@ import { DeviceError, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptio
 import type { ChannelDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
 import { openDevice, type Device } from '../src/index.js';
 import { processMonitorDevice, type ProcessCreated } from '../../../examples/process-monitor/generated/process-monitor.js';
-import { conformanceDevice, type Small } from '../../conformance/src/device/conformance-device.js';
+import { conformanceDevice, type Small } from '@inverted-call/conformance-device';
 import { encodeBatch, encodeProtocolInfo, type BatchRecord } from '../src/testing.js';
 
 const BATCH_HEADER_BYTES = 24;

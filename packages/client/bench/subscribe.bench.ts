@@ -9,8 +9,8 @@
 // Compare ratios within one run: absolute numbers move with the machine and its load.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { bench, describe } from 'vitest';
-import { conformanceDevice as device } from '../../conformance/src/device/conformance-device.js';
-import { createSimulator } from '../../simulator/src/index.js';
+import { conformanceDevice as device } from '@inverted-call/conformance-device';
+import { createSimulator } from '@inverted-call/simulator';
 import { openDevice, type SubscribeOptions } from '../src/index.js';
 
 const EVENTS = device.channels.Events;

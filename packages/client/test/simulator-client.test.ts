@@ -5,7 +5,7 @@
  * before delivering, cancellation of one call, close and process death, and a stale schema.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '../../simulator/src/index.js';
+import { createSimulator, type Simulator } from '@inverted-call/simulator';
 import { DeviceError, ProtocolMismatchError, openDevice, type Subscription, type SubscriptionItem } from '../src/index.js';
 import { EVENTS, device } from './support.js';
 

@@ -5,7 +5,7 @@
  * driver has the stream; `batches()` yields whole completions from the same buffer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '../../simulator/src/index.js';
+import { createSimulator, type Simulator } from '@inverted-call/simulator';
 import { openDevice, type Subscription, type SubscriptionItem } from '../src/index.js';
 import { EVENTS, device } from './support.js';
 

@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSimulator } from '../../simulator/src/index.js';
+import { createSimulator } from '@inverted-call/simulator';
 import { openDevice, type Device, type DeviceBackendV1, type SubscribeOptions } from '../src/index.js';
 import { CHANNELS, Model, StreamLedger, checkClosedStream, checkStream, driverCountsAtClose, type AnySubscription, type ChannelName, type DriverCounts, type Item, type KindName, type Reader } from './subscription-model-oracle.js';
 import { device as conformance } from './support.js';

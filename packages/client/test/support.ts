@@ -1,4 +1,4 @@
-import { conformanceDevice } from '../../conformance/src/device/conformance-device.js';
+import { conformanceDevice } from '@inverted-call/conformance-device';
 
 export const device = conformanceDevice;
 export const EVENTS = conformanceDevice.channels.Events;

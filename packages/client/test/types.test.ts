@@ -3,7 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { CodecError as CodecErrorOfCodec } from '@inverted-call/codec';
 import type { CodecError, Device, LossNotice, SubscriptionItem } from '../src/index.js';
-import type { conformanceDevice } from '../../conformance/src/device/conformance-device.js';
+import type { conformanceDevice } from '@inverted-call/conformance-device';
 
 type TestDevice = Device<typeof conformanceDevice>;
 

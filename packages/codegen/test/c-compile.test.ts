@@ -51,32 +51,30 @@ describe('generated headers compile with -Wall -Wextra -Werror', () => {
 });
 
 describe('negative controls: the asserts do catch a wrong layout', () => {
-  const testCase = goldenCases.find((candidate) => candidate.name === 'process-monitor (example)')!;
+  const testCase = goldenCases.find((candidate) => candidate.name === 'file-audit')!;
   const header = readFileSync(testCase.header, 'utf8');
 
   it.each([MINGW_X64, MINGW_X86])('a wrong offset fails on $name', (target) => {
-    const wrong = header.replaceAll(
-      'FIELD_OFFSET(PROCESS_MONITOR_PROCESS_CREATED, ImageName) == 44',
-      'FIELD_OFFSET(PROCESS_MONITOR_PROCESS_CREATED, ImageName) == 48',
-    );
+    const wrong = header.replaceAll('FIELD_OFFSET(FILE_AUDIT_FILE_EVENT, Path) == 24', 'FIELD_OFFSET(FILE_AUDIT_FILE_EVENT, Path) == 32');
     expect(wrong).not.toBe(header);
     const result = compile(target, `${KERNEL_PRELUDE}#include "wrong.h"\n`, { files: { 'wrong.h': wrong }, flags: [`-I${MINGW_DDK_INCLUDE}`] });
     expect(result.ok).toBe(false);
-    expect(result.output).toContain(`PROCESS_MONITOR_PROCESS_CREATED.ImageName: offset on ${target.arch}`);
+    expect(result.output).toContain(`FILE_AUDIT_FILE_EVENT.Path: offset on ${target.arch}`);
   });
 
   it('a wrong size fails', () => {
-    const wrong = header.replaceAll('sizeof(PROCESS_MONITOR_PROCESS_CREATED) == 568', 'sizeof(PROCESS_MONITOR_PROCESS_CREATED) == 560');
-    const result = compile(MINGW_X64, `${USER_PRELUDE}#include "wrong.h"\n`, { files: { 'wrong.h': wrong } });
-    expect(result.ok).toBe(false);
-    expect(result.output).toContain('PROCESS_MONITOR_PROCESS_CREATED: size on x64');
-  });
-
-  it('a wrong IOCTL code fails', () => {
-    const wrong = header.replaceAll('IOCTL_PROCESS_MONITOR_GET_VERSION == 0x83376000u', 'IOCTL_PROCESS_MONITOR_GET_VERSION == 0x83372000u');
+    const wrong = header.replaceAll('sizeof(FILE_AUDIT_FILE_EVENT) == 1048', 'sizeof(FILE_AUDIT_FILE_EVENT) == 1040');
     expect(wrong).not.toBe(header);
     const result = compile(MINGW_X64, `${USER_PRELUDE}#include "wrong.h"\n`, { files: { 'wrong.h': wrong } });
     expect(result.ok).toBe(false);
-    expect(result.output).toContain('IOCTL_PROCESS_MONITOR_GET_VERSION is');
+    expect(result.output).toContain('FILE_AUDIT_FILE_EVENT: size on x64');
+  });
+
+  it('a wrong IOCTL code fails', () => {
+    const wrong = header.replaceAll('IOCTL_FILE_AUDIT_SET_POLICY == 0x0022A801u', 'IOCTL_FILE_AUDIT_SET_POLICY == 0x0022A805u');
+    expect(wrong).not.toBe(header);
+    const result = compile(MINGW_X64, `${USER_PRELUDE}#include "wrong.h"\n`, { files: { 'wrong.h': wrong } });
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain('IOCTL_FILE_AUDIT_SET_POLICY is');
   });
 });

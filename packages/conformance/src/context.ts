@@ -4,7 +4,7 @@
  */
 import type { AccessMode, DeviceBackendV1, DeviceHandleV1 } from '@inverted-call/backend';
 import { openDevice, type Device, type OpenDeviceOptions } from '@inverted-call/client';
-import { conformanceDevice } from './device/conformance-device.js';
+import { conformanceDevice } from '@inverted-call/conformance-device';
 import type { ConformanceChannel, ConformanceDriverState, ConformanceTarget } from './target.js';
 
 export type ConformanceDevice = Device<typeof conformanceDevice>;

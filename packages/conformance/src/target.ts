@@ -4,7 +4,7 @@
  * process kills. Each method's rule is what both must do.
  */
 import type { DeviceBackendV1 } from '@inverted-call/backend';
-import type { conformanceDevice } from './device/conformance-device.js';
+import type { conformanceDevice } from '@inverted-call/conformance-device';
 
 export type ConformanceChannel = keyof typeof conformanceDevice.channels & string;
 

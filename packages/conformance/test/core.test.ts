@@ -1,7 +1,7 @@
 /**
  * The runner-agnostic core on its own: the scenario list, how runConformance maps it onto a runner,
  * known differences as data, and the assertions. The scenarios themselves run against the
- * simulator in @inverted-call/simulator's tests.
+ * simulator in simulator.test.ts and failures.test.ts (and through node:test in test-node/).
  */
 import { describe, expect, it } from 'vitest';
 import { ConformanceFailure, deviceError, equal, within } from '../src/assert.js';

@@ -29,7 +29,7 @@ export const SNIPPET_LANGS = new Set(['ts', 'typescript', 'mts']);
  */
 export const GENERATED_MODULES: Record<string, string> = {
   'process-monitor.ts': 'examples/process-monitor/generated/process-monitor.ts',
-  'conformance-device.ts': 'packages/conformance/src/device/conformance-device.ts',
+  'conformance-device.ts': 'packages/conformance-device/device/conformance-device.ts',
 };
 
 export type SnippetMode = 'check' | 'run' | 'skip';

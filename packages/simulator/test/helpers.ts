@@ -10,10 +10,10 @@ import {
   SmallCodec,
   conformanceDevice,
   type Small,
-} from '../../conformance/src/device/conformance-device.js';
+} from '@inverted-call/conformance-device';
 
 export { conformanceDevice as device };
-export * from '../../conformance/src/device/conformance-device.js';
+export * from '@inverted-call/conformance-device';
 
 export const READ = 1;
 export const WRITE = 2;

@@ -6,7 +6,7 @@
  * subscription; the test compares those predictions with what the simulator's clients receive.
  */
 import type { Win32ErrorName } from '@inverted-call/backend';
-import { conformanceDevice as device } from '../../conformance/src/device/conformance-device.js';
+import { conformanceDevice as device } from '@inverted-call/conformance-device';
 
 export type ChannelName = 'Events' | 'Latest';
 export type KindName = 'Small' | 'Large';

@@ -5,6 +5,7 @@
  * (mingw-w64, the link TOOLCHAIN.md measured to load in Wine).
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWdmDriverImage, renderWdmDriver, writeRenderedDriver } from '@inverted-call/driver-template';
@@ -16,12 +17,14 @@ import { ensureWine } from './wine.js';
 
 // From src/ or dist/ of packages/wine-bed.
 const CONFORMANCE = fileURLToPath(new URL('../../conformance/', import.meta.url));
-export const CONFORMANCE_SCHEMA = join(CONFORMANCE, 'src', 'device', 'conformance.device.json');
+const resolveFile = createRequire(import.meta.url).resolve;
+/** The conformance device's schema, as its package publishes it. */
+export const CONFORMANCE_SCHEMA = resolveFile('@inverted-call/conformance-device/conformance.device.json');
 export const CONFORMANCE_HANDLERS = join(CONFORMANCE, 'driver', 'Handlers.c');
 /** The service name the conformance driver is installed under. */
 export const CONFORMANCE_SERVICE = 'ConformanceDevice';
-/** The conformance device's generated header (conformance-device.h). */
-export const CONFORMANCE_DEVICE_HEADER = join(CONFORMANCE, 'src', 'device', 'conformance-device.h');
+/** The conformance device's generated header (conformance-device.h), as its package publishes it. */
+export const CONFORMANCE_DEVICE_HEADER = resolveFile('@inverted-call/conformance-device/conformance-device.h');
 
 /** Renders and builds the conformance WDM driver (test build) under workDir; returns the .sys path. */
 export function buildConformanceDriver(workDir: string): { sysPath: string; command: string } {

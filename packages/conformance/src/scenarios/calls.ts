@@ -1,6 +1,6 @@
 /** R6: calls validate lengths, unknown codes are refused, and the I/O manager enforces the access bits of each code. */
 import { check, equal, within } from '../assert.js';
-import { CounterCodec, EchoDataCodec, EmitRequestCodec } from '../device/conformance-device.js';
+import { CounterCodec, EchoDataCodec, EmitRequestCodec } from '@inverted-call/conformance-device';
 import { scenario } from '../scenario.js';
 import { calls, eventsIn, expectDeviceError, expectEvents, range, readBatch, subscribeRaw, subscriptionsOf, takeItems, watch } from './support.js';
 

@@ -2,7 +2,7 @@
 import { openDevice } from '@inverted-call/client';
 import { check, equal, rejects } from '../assert.js';
 import type { ScenarioContext } from '../context.js';
-import { conformanceDevice } from '../device/conformance-device.js';
+import { conformanceDevice } from '@inverted-call/conformance-device';
 import { scenario } from '../scenario.js';
 import { expectDeviceError } from './support.js';
 

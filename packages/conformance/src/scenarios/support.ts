@@ -7,7 +7,7 @@ import type { DeviceHandleV1, IoctlResult } from '@inverted-call/backend';
 import { decodeBatch, kindsById, type LossNotice } from '@inverted-call/client';
 import { check, deviceError, equal, rejects, within } from '../assert.js';
 import type { ScenarioContext } from '../context.js';
-import { conformanceDevice } from '../device/conformance-device.js';
+import { conformanceDevice } from '@inverted-call/conformance-device';
 import { eventData, type ConformanceChannel, type ConformanceDriverState, type SubscriptionState } from '../target.js';
 
 export const channels = conformanceDevice.channels;

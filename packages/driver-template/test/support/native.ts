@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,8 @@ import { renderKmdfDriver } from '../../src/index.js';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CORE_DIR = join(REPO, 'templates/kmdf-driver/core');
-export const CONFORMANCE_SCHEMA = join(REPO, 'packages/conformance/src/device/conformance.device.json');
+/** The conformance device's schema, as its package publishes it. */
+export const CONFORMANCE_SCHEMA = createRequire(import.meta.url).resolve('@inverted-call/conformance-device/conformance.device.json');
 export const CONFORMANCE_HANDLERS = join(REPO, 'packages/conformance/driver/Handlers.c');
 const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g'];
 

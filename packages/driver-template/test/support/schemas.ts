@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDeviceSchema, type DeviceModel } from '@inverted-call/schema';
 import { renderKmdfDriver, renderWdmDriver, writeRenderedDriver, type KmdfRenderOptions, type RenderedFile } from '../../src/index.js';
-import { REPO } from './native.js';
+import { CONFORMANCE_SCHEMA, REPO } from './native.js';
 
 export const SCHEMAS = {
   processMonitor: join(REPO, 'examples/process-monitor/schema/process-monitor.device.json'),
-  conformance: join(REPO, 'packages/conformance/src/device/conformance.device.json'),
+  conformance: CONFORMANCE_SCHEMA,
   fileAudit: join(REPO, 'packages/codegen/test/fixtures/file-audit.device.yaml'),
   minimal: join(REPO, 'packages/codegen/test/fixtures/minimal.device.json'),
 } as const;

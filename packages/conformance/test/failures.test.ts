@@ -5,7 +5,7 @@
 import { DeviceError, type DeviceBackendV1, type DeviceHandleV1 } from '@inverted-call/backend';
 import { ConformanceFailure, conformanceDevice, runScenario, scenarios, type ConformanceTarget, type Scenario } from '@inverted-call/conformance';
 import { describe, expect, it } from 'vitest';
-import { createSimulatorTarget } from './support/conformance-target.js';
+import { createSimulatorTarget } from './support/simulator-target.js';
 
 function scenarioNamed(name: string): Scenario {
   const found = scenarios.find((entry) => entry.name === name);

@@ -3,7 +3,7 @@
  * driver's calls, events sent through `simulator.emit`, and state, crash and settle through the
  * simulator's controls.
  *
- * It imports the built packages by name (the simulator package refers to itself), so that this one
+ * It imports the built packages by name (the conformance package refers to itself), so that this one
  * file serves the vitest run as it is and the node:test run once compiled to plain JavaScript.
  */
 import { DeviceError, type DeviceBackendV1 } from '@inverted-call/backend';

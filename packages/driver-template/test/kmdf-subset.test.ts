@@ -4,13 +4,16 @@
 // negative controls prove the check catches handle mismatches, ignored NTSTATUS and misspellings.
 // This is "compiles against documented signatures", not a WDK build: request lifetime and IRQL
 // are out of its reach.
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KERNEL_PRELUDE, MINGW_DDK_INCLUDE, MINGW_X64, MINGW_X86 } from '../src/toolchain.js';
-import { compile } from './support/compilers.js';
+import { REPO } from './support/native.js';
+import { KERNEL_PRELUDE, MINGW_DDK_INCLUDE, MINGW_X64, MINGW_X86 } from '@inverted-call/codegen';
+import { compile } from './support/mingw.js';
 
-const KMDF_INCLUDE = fileURLToPath(new URL('../../../templates/kmdf-driver/include', import.meta.url));
-const DEVICE_INCLUDE = fileURLToPath(new URL('../../conformance/src/device', import.meta.url));
+const KMDF_INCLUDE = join(REPO, 'templates/kmdf-driver/include');
+/** The folder of the conformance device's header, as its package publishes it. */
+const DEVICE_INCLUDE = dirname(createRequire(import.meta.url).resolve('@inverted-call/conformance-device/conformance-device.h'));
 const FLAGS = [`-I${MINGW_DDK_INCLUDE}`, `-I${KMDF_INCLUDE}`, `-I${DEVICE_INCLUDE}`];
 
 /**

@@ -1,0 +1,5 @@
+import type { GeneratedFile } from '@inverted-call/codegen';
+
+export declare const DEVICE_DIR: string;
+export declare function renderGolden(dir?: string): GeneratedFile[];
+export declare function staleGolden(dir?: string): string[];

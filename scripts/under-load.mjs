@@ -99,16 +99,28 @@ export function runChild(command, options = {}) {
     });
     child.once('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
   });
-  /** Sends `signal` to the command's whole process group. */
-  const stop = (signal) => {
+  const signalGroup = (signal) => {
     try {
       process.kill(-child.pid, signal);
     } catch {
       // Already gone.
     }
   };
+  /**
+   * Sends `signal` to the command's whole process group, then SIGKILL if it is still there after
+   * `graceMs`: a command may ignore the signal (a shell that receives SIGINT before it has started
+   * its command waits for that command instead of exiting).
+   */
+  const stop = (signal, graceMs = STOP_GRACE_MS) => {
+    signalGroup(signal);
+    const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    status.then(() => clearTimeout(timer));
+  };
   return { child, status, stop };
 }
+
+/** How long a stopped command has to end on its own signal before it is killed. */
+export const STOP_GRACE_MS = 5000;
 
 /** "12.3 s", or "2 min 03.4 s" from a minute on. */
 export function formatSeconds(seconds) {

@@ -1,10 +1,10 @@
 // test-under-load.mjs with stand-in commands (never the real suite): its options, the busy
 // processes it starts, and that none of them outlives it, whether the run passes, fails or is
-// interrupted.
+// interrupted. The hogs run a few seconds in all: the suite runs these tests too.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, USAGE, UsageError, formatSeconds, parseUnderLoadArguments, startHogs, stopHogs } from '../under-load.mjs';
+import { DEFAULTS, STOP_GRACE_MS, USAGE, UsageError, formatSeconds, parseUnderLoadArguments, startHogs, stopHogs } from '../under-load.mjs';
 
 const SCRIPT = fileURLToPath(new URL('../test-under-load.mjs', import.meta.url));
 const UNDER_LOAD = new URL('../under-load.mjs', import.meta.url).href;
@@ -114,7 +114,7 @@ describe('test-under-load.mjs', () => {
   });
 
   it('stops at the first failing run and exits with its status', async () => {
-    const run = script('--runs', '3', '--command', 'exit 3');
+    const run = script('--runs', '3', '--hogs', '1', '--command', 'exit 3');
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(/^test-under-load: run 1\/3: FAILED \(exit 3\) in /m);
     expect(run.stdout).not.toContain('run 2/3');
@@ -123,7 +123,7 @@ describe('test-under-load.mjs', () => {
   });
 
   it('on Ctrl+C stops the hogs and the suite, and exits 130', async () => {
-    const child = spawn(process.execPath, [SCRIPT, '--command', `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SCRIPT, '--hogs', '1', '--command', `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (data) => (output += data));
     await new Promise((resolve) => child.stdout.on('data', () => output.includes(': run: ') && resolve()));
@@ -131,8 +131,24 @@ describe('test-under-load.mjs', () => {
     child.kill('SIGINT');
     const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     expect(status).toBe(130);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(STOP_GRACE_MS + 10_000);
     expect(output).toContain('SIGINT: stopping');
+    expect(await survivors(hogPids(output))).toEqual([]);
+  });
+
+  it('on Ctrl+C kills a command that ignores SIGINT once the grace period is over', async () => {
+    const child = spawn(process.execPath, [SCRIPT, '--hogs', '1', '--command', "trap '' INT; sleep 60; echo not killed"], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (data) => (output += data));
+    await new Promise((resolve) => child.stdout.on('data', () => output.includes(': run: ') && resolve()));
+    const started = Date.now();
+    child.kill('SIGINT');
+    const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    expect(status).toBe(130);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(STOP_GRACE_MS - 100);
+    expect(elapsed).toBeLessThan(STOP_GRACE_MS + 10_000);
+    expect(output).not.toMatch(/^not killed$/m);
     expect(await survivors(hogPids(output))).toEqual([]);
   });
 

@@ -28,7 +28,8 @@ if (options.help) {
 const command = options.command ?? [process.execPath, join(root, 'scripts', 'bootstrap.mjs'), 'test'];
 const commandText = typeof command === 'string' ? command : 'node scripts/bootstrap.mjs test';
 const hogs = startHogs(options.hogs);
-say(`${hogs.length} busy process${hogs.length === 1 ? '' : 'es'} started (pid${hogs.length === 1 ? '' : 's'} ${hogs.map((hog) => hog.pid).join(', ') || 'none'})`);
+if (hogs.length === 0) say('no busy processes (--hogs 0)');
+else say(`${hogs.length} busy process${hogs.length === 1 ? '' : 'es'} started (pid${hogs.length === 1 ? '' : 's'} ${hogs.map((hog) => hog.pid).join(', ')})`);
 
 let suite; // the run in progress
 // The suite runs in a process group of its own, so Ctrl+C reaches only us: pass it on (SIGTERM

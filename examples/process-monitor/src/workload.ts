@@ -34,6 +34,11 @@ export const PHASES: readonly { readonly name: PhaseName; readonly title: string
   },
 ];
 
+/** The seed of the generated activity when none is given: the demo's fixed 11,000 events come from it. */
+export const DEFAULT_SEED = 1125;
+/** Events of the burst when not given: more than the ring (4,096) and the client's buffer together. */
+export const DEFAULT_BURST_EVENTS = 10_000;
+
 export interface WorkloadOptions {
   /** Seed of the generated activity. Default 1125. */
   seed?: number;
@@ -101,12 +106,12 @@ const PACING: Record<'live' | 'fast', { steady: Pace; burst: Pace; stallMs: numb
 
 export function createWorkload(options: WorkloadOptions = {}): Workload {
   const pacing = PACING[options.pace ?? 'live'];
-  const sizes = { steady: options.steadyEvents ?? 600, burst: options.burstEvents ?? 10_000, recovery: options.recoveryEvents ?? 400 };
+  const sizes = { steady: options.steadyEvents ?? 600, burst: options.burstEvents ?? DEFAULT_BURST_EVENTS, recovery: options.recoveryEvents ?? 400 };
   const simulator = createSimulator(processMonitorDevice);
   // What the real driver's Handlers.c answers.
   simulator.handle('GetVersion', () => ({ major: 1, minor: 0, patch: 0, flags: 0 }));
 
-  const machine = new ProcessActivity(options.seed ?? 1125);
+  const machine = new ProcessActivity(options.seed ?? DEFAULT_SEED);
   let phase: WorkloadSnapshot['phase'] = 'idle';
   let emitted = 0;
   let peakRingFill = 0;

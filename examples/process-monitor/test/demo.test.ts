@@ -1,5 +1,6 @@
-// The demo as CI runs it: no terminal (stdio pipes), --fast. It must exit 0 with a summary in
-// which delivered + lost = emitted, and the burst must really have cost events (lost > 0).
+// The built demo (dist/src/demo/main.js) as CI runs it: no terminal (stdio pipes), --fast. It
+// must exit 0 with a summary in which delivered + lost = emitted, and the burst must really have
+// cost events (lost > 0).
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function demo(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'scripts', 'demo.mjs'), ...args], {
+  const result = spawnSync(process.execPath, [join(root, 'dist', 'src', 'demo', 'main.js'), ...args], {
     cwd: root,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,12 +2,12 @@
  * Device descriptor v1: what a generated module tells the client runtime about a device. Versioned
  * so a later runtime can accept v1 descriptors beside newer ones.
  */
+import type { OverflowPolicy } from './overflow-policy.js';
 import type { StructCodec } from './struct.js';
 
 /** FILE_ANY_ACCESS 0, FILE_READ_ACCESS 1, FILE_WRITE_ACCESS 2, both 3: the bits of the IOCTL code. */
 export type RequiredAccess = 0 | 1 | 2 | 3;
 export type TransferMethod = 'buffered' | 'in-direct' | 'out-direct';
-export type OverflowPolicy = 'drop-newest' | 'drop-oldest';
 
 export interface CallDescriptorV1<Input = unknown, Output = unknown> {
   readonly name: string;

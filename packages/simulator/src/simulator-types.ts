@@ -7,7 +7,7 @@ import type { AccessMode, DeviceBackendV1, Win32ErrorName } from '@inverted-call
 import type { CallInput, CallOutput, ChannelEvent, DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
 import type { CallContext } from './call-runner.js';
 import type { Latency } from './delivery-queue.js';
-import type { ChannelState, ModelTotals, SubscriptionState } from './model-types.js';
+import type { ChannelState, ModelTotals, ModelSubscriptionState } from './model-types.js';
 import type { SimulatedBackend } from './simulated-backend.js';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
@@ -74,7 +74,7 @@ export interface SimulatorHandleState {
 }
 
 /** The model's subscription state, with the process that owns the handle. */
-export interface SimulatorSubscriptionState extends SubscriptionState {
+export interface SimulatorSubscriptionState extends ModelSubscriptionState {
   readonly processName: string;
 }
 

@@ -4,7 +4,7 @@
  * each record is checked against the schema here, so a garbled buffer becomes a ProtocolError,
  * never an out-of-range read, a hang, or a wrong event.
  */
-import { BatchReader, CodecError, WireFormatError, type ChannelDescriptorV1, type EventKindDescriptorV1 } from '@inverted-call/codec';
+import { BatchReader, CodecError, WireFormatError, recordBytes, type ChannelDescriptorV1, type EventKindDescriptorV1 } from '@inverted-call/codec';
 import { ProtocolError } from './errors.js';
 
 /** One record, already shaped as the subscription item it becomes, so nothing is copied twice. */
@@ -54,44 +54,50 @@ export function decodeCheckedBatch(bytes: Uint8Array, channel: ChannelDescriptor
 
 /** The records of a batch whose framing the reader checks; their kinds and sizes are checked against the schema here. */
 function decodeRecords(reader: BatchReader, where: string, kinds: ReadonlyMap<number, EventKindDescriptorV1>): CheckedBatch {
-  const { view } = reader;
+  const { view, header, count } = reader;
   const records: DecodedRecord[] = [];
-  // A batch mostly holds one kind of event: the kind and its codec are looked up again only when the id changes.
+  // A batch mostly holds one kind of event: the kind, its codec and the bytes its records take are
+  // looked up again only when the id changes.
   let kindId = -1;
   let kind!: EventKindDescriptorV1;
   let codec!: EventKindDescriptorV1['codec'];
+  let stride = 0;
   let consecutive = true;
   let nextLow = 0;
   let nextHigh = 0;
-  for (let index = 0; reader.nextRecord(); index++) {
-    const id = reader.kind;
+  let offset = reader.firstRecordOffset;
+  for (let index = 0; index < count; index++) {
+    reader.checkRecordStart(index, offset);
+    const id = reader.kindAt(offset);
     if (id !== kindId) {
       const found = kinds.get(id);
       if (!found) throw new ProtocolError(`${where}: record ${index} has unknown event kind ${id}`);
       kind = found;
       kindId = id;
       codec = found.codec;
+      stride = recordBytes(codec.size);
     }
-    const size = reader.size;
+    const size = reader.sizeAt(offset);
     if (size !== codec.size) {
       throw new ProtocolError(`${where}: record ${index} (${kind.name}) is ${size} bytes, the schema says ${codec.size}`);
     }
-    reader.checkRecordEnd(kind.name);
+    const next = reader.checkRecordEnd(index, offset, kind.name, stride);
     let data: unknown;
     try {
-      data = codec.decodeFrom(view, reader.payloadOffset, codec.name);
+      data = codec.decodeFrom(view, reader.payloadAt(offset), codec.name);
     } catch (error) {
       if (error instanceof CodecError) throw new ProtocolError(`${where}: record ${index} (${kind.name}) does not decode: ${error.message}`, { cause: error });
       throw error;
     }
-    records.push({ type: 'event', kind: kind.name, data, sequence: reader.sequence });
-    const low = reader.sequenceLow;
-    const high = reader.sequenceHigh;
+    records.push({ type: 'event', kind: kind.name, data, sequence: reader.sequenceAt(offset) });
+    const low = reader.sequenceLowAt(offset);
+    const high = reader.sequenceHighAt(offset);
     if (index > 0 && (low !== nextLow || high !== nextHigh)) consecutive = false;
     // After 2^64 - 1 nextHigh is 2^32, which no record matches: nothing follows the last sequence.
     nextLow = (low + 1) >>> 0;
     nextHigh = nextLow === 0 ? high + 1 : high;
+    offset = next;
   }
-  const { droppedTotal, flags } = reader.header;
-  return { batch: { droppedTotal, flags, records }, consecutive };
+  reader.checkRecordsEnd(offset);
+  return { batch: { droppedTotal: header.droppedTotal, flags: header.flags, records }, consecutive };
 }

@@ -10,7 +10,7 @@ import {
   BatchHeaderCodec,
   PROTOCOL_VERSION,
   RECORD_HEADER_BYTES,
-  RECORD_HEADER_FIELD_OFFSETS,
+  RecordHeaderField,
   RecordHeaderCodec,
   recordBytes,
   type BatchHeader,
@@ -49,31 +49,37 @@ export function writeBatch(records: readonly WireRecord[], droppedTotal: bigint,
   return bytes;
 }
 
-const { sequence: SEQUENCE, sequenceHigh: SEQUENCE_HIGH, kind: KIND, size: SIZE } = RECORD_HEADER_FIELD_OFFSETS;
-
 /**
- * Walks a batch's records in place, checking the framing against the bytes actually returned: the
- * header's version and bytes used, each record header inside the bytes used, each record's extent,
- * and that the records fill the bytes used exactly. A broken frame throws `WireFormatError`, never
- * an out-of-range read or a hang. What a record's kind and size should be is the reader's schema,
- * not the wire's, so it is left to the caller.
+ * Reads a batch in place, checking its framing against the bytes actually returned: the header's
+ * version and bytes used, each record header inside the bytes used, each record's extent, and that
+ * the records fill the bytes used exactly. A broken frame throws `WireFormatError`, never an
+ * out-of-range read or a hang. What a record's kind and size should be is the caller's schema, not
+ * the wire's, so it is left to the caller.
  *
- * Record headers are read field by field rather than through RecordHeaderCodec: this runs once per
- * event, and an object per record header would cost as much as decoding a small event.
+ * This runs once per event, so it is built to cost little next to decoding a small event: the
+ * caller keeps the cursor (a record's offset) in a local and passes it in, record header fields
+ * are read one by one rather than as a RecordHeaderCodec object, and a caller that already knows
+ * the record's size passes the bytes it takes (`recordBytes(size)`, worked out once per kind).
  *
  *     const reader = new BatchReader(bytes);
- *     for (let index = 0; reader.nextRecord(); index++) {
- *       // check reader.kind and reader.size, then reader.checkRecordEnd(name)
- *       // decode the payload at reader.payloadOffset
+ *     let offset = reader.firstRecordOffset;
+ *     for (let index = 0; index < reader.count; index++) {
+ *       reader.checkRecordStart(index, offset);
+ *       // check reader.kindAt(offset) and reader.sizeAt(offset) against the schema
+ *       const end = reader.checkRecordEnd(index, offset, name);
+ *       // decode the payload at reader.payloadAt(offset)
+ *       offset = end;
  *     }
+ *     reader.checkRecordsEnd(offset);
  */
 export class BatchReader {
   readonly view: DataView;
   readonly header: BatchHeader;
-  /** Where the current record's header starts. */
-  private offset = BATCH_HEADER_BYTES;
-  /** The current record; -1 before the first `nextRecord`. */
-  private index = -1;
+  /** Where the first record's header starts, right after the batch header. */
+  readonly firstRecordOffset = BATCH_HEADER_BYTES;
+  /** The header's count and bytes used, kept as plain fields too: the checks read them once per record. */
+  readonly count: number;
+  readonly bytesUsed: number;
 
   constructor(bytes: Uint8Array) {
     if (bytes.byteLength < BATCH_HEADER_BYTES) {
@@ -81,70 +87,75 @@ export class BatchReader {
     }
     this.view = toDataView(bytes);
     this.header = BatchHeaderCodec.decodeFrom(this.view, 0);
-    const { version, bytesUsed } = this.header;
+    const { version, count, bytesUsed } = this.header;
+    this.count = count;
+    this.bytesUsed = bytesUsed;
     if (version !== PROTOCOL_VERSION) throw new WireFormatError(`batch version ${version}, expected ${PROTOCOL_VERSION}`);
     if (bytesUsed < BATCH_HEADER_BYTES || bytesUsed > bytes.byteLength) {
       throw new WireFormatError(`batch claims ${bytesUsed} bytes used, but ${bytes.byteLength} were returned`);
     }
   }
 
-  /**
-   * Moves past the current record (checking its extent) to the next one. Returns false once all
-   * the header's records were read, after checking they end exactly at the bytes used.
-   */
-  nextRecord(): boolean {
-    const { count, bytesUsed } = this.header;
-    if (this.index >= 0) this.offset = this.checkRecordEnd();
-    this.index++;
-    if (this.index >= count) {
-      if (this.offset !== bytesUsed) {
-        throw new WireFormatError(`${count} records end at byte ${this.offset}, but the batch claims ${bytesUsed} bytes used`);
-      }
-      return false;
-    }
-    if (this.offset + RECORD_HEADER_BYTES > bytesUsed) {
-      throw new WireFormatError(`record ${this.index} of ${count} starts past the ${bytesUsed} bytes used`);
-    }
-    return true;
+  /** Checks that record `index`'s header, at `offset`, lies within the bytes used. */
+  checkRecordStart(index: number, offset: number): void {
+    if (offset + RECORD_HEADER_BYTES > this.bytesUsed) throw recordStartsPast(index, this.count, this.bytesUsed);
   }
 
-  /** RecordHeader.Kind of the current record: its event id. */
-  get kind(): number {
-    return this.view.getUint16(this.offset + KIND, true);
+  /** RecordHeader.Kind of the record at `offset`: its event id. */
+  kindAt(offset: number): number {
+    return this.view.getUint16(offset + RecordHeaderField.Kind, true);
   }
 
-  /** RecordHeader.Size of the current record: its payload's bytes, without padding. */
-  get size(): number {
-    return this.view.getUint32(this.offset + SIZE, true);
+  /** RecordHeader.Size of the record at `offset`: its payload's bytes, without padding. */
+  sizeAt(offset: number): number {
+    return this.view.getUint32(offset + RecordHeaderField.Size, true);
   }
 
-  get sequence(): bigint {
-    return this.view.getBigUint64(this.offset + SEQUENCE, true);
+  sequenceAt(offset: number): bigint {
+    return this.view.getBigUint64(offset + RecordHeaderField.Sequence, true);
   }
 
   /** The sequence's low 32 bits: comparing halves makes no bigint, for a caller that only compares. */
-  get sequenceLow(): number {
-    return this.view.getUint32(this.offset + SEQUENCE, true);
+  sequenceLowAt(offset: number): number {
+    return this.view.getUint32(offset + RecordHeaderField.Sequence, true);
   }
 
-  get sequenceHigh(): number {
-    return this.view.getUint32(this.offset + SEQUENCE_HIGH, true);
+  sequenceHighAt(offset: number): number {
+    return this.view.getUint32(offset + RecordHeaderField.SequenceHigh, true);
   }
 
-  /** Where the current record's payload starts in `view`. */
-  get payloadOffset(): number {
-    return this.offset + RECORD_HEADER_BYTES;
+  /** Where the payload of the record at `offset` starts in `view`. */
+  payloadAt(offset: number): number {
+    return offset + RECORD_HEADER_BYTES;
   }
 
   /**
-   * Checks that the current record, header, payload and padding, lies within the bytes used and
-   * returns where it ends. `name` (e.g. the event kind's) goes into the error.
+   * Checks that record `index`, at `offset` (header, payload and padding), lies within the bytes
+   * used, and returns where it ends: where the next record starts. `name` (e.g. the event kind's)
+   * goes into the error. `stride`, when given, must be `recordBytes(sizeAt(offset))`.
    */
-  checkRecordEnd(name?: string): number {
-    const end = this.offset + recordBytes(this.size);
-    if (end > this.header.bytesUsed) {
-      throw new WireFormatError(`record ${this.index}${name === undefined ? '' : ` (${name})`} runs past the ${this.header.bytesUsed} bytes used`);
-    }
+  checkRecordEnd(index: number, offset: number, name?: string, stride = recordBytes(this.sizeAt(offset))): number {
+    const end = offset + stride;
+    if (end > this.bytesUsed) throw recordRunsPast(index, name, this.bytesUsed);
     return end;
   }
+
+  /** Checks that the records, which ended at `offset`, fill the bytes used exactly. */
+  checkRecordsEnd(offset: number): void {
+    if (offset !== this.bytesUsed) throw recordsEndEarly(this.count, offset, this.bytesUsed);
+  }
+}
+
+// The errors are built out of line: the methods above run once per record, and V8 inlines a method
+// into the caller's loop only while its bytecode stays small.
+function recordsEndEarly(count: number, end: number, bytesUsed: number): WireFormatError {
+  return new WireFormatError(`${count} records end at byte ${end}, but the batch claims ${bytesUsed} bytes used`);
+}
+
+function recordStartsPast(index: number, count: number, bytesUsed: number): WireFormatError {
+  return new WireFormatError(`record ${index} of ${count} starts past the ${bytesUsed} bytes used`);
+}
+
+function recordRunsPast(index: number, name: string | undefined, bytesUsed: number): WireFormatError {
+  return new WireFormatError(`record ${index}${name === undefined ? '' : ` (${name})`} runs past the ${bytesUsed} bytes used`);
 }

@@ -31,10 +31,20 @@ export const SCHEMA_HASH_BYTES = 32;
  */
 export const BATCH_FLAG_RING_EMPTY = 0x1;
 
-/** Byte offsets of BatchHeader's fields; the batch reader reads some of them in place. */
-export const BATCH_HEADER_FIELD_OFFSETS = { version: 0, count: 4, bytesUsed: 8, flags: 12, droppedTotal: 16 } as const;
-/** Byte offsets of RecordHeader's fields; the batch reader reads them in place, once per record. */
-export const RECORD_HEADER_FIELD_OFFSETS = { sequence: 0, sequenceHigh: 4, kind: 8, reserved: 10, size: 12 } as const;
+/** Byte offsets of BatchHeader's fields. */
+const BATCH_HEADER_FIELD_OFFSETS = { version: 0, count: 4, bytesUsed: 8, flags: 12, droppedTotal: 16 } as const;
+/**
+ * Byte offsets of RecordHeader's fields. A const enum: the batch reader reads these once per record,
+ * and the bundler writes a const enum's members as numbers, where an object's would be loaded.
+ */
+export const enum RecordHeaderField {
+  Sequence = 0,
+  /** The high half of the little-endian Sequence. */
+  SequenceHigh = 4,
+  Kind = 8,
+  Reserved = 10,
+  Size = 12,
+}
 const PROTOCOL_INFO_FIELD_OFFSETS = { version: 0, channelCount: 4, schemaHash: 8 } as const;
 const CHANNEL_INFO_FIELD_OFFSETS = { capacity: 0, overflow: 4, batchBytes: 8, maxRecordBytes: 12 } as const;
 
@@ -98,19 +108,17 @@ export const RecordHeaderCodec = defineStruct<RecordHeader>({
   size: RECORD_HEADER_BYTES,
   alignment: 8,
   encodeInto(view, offset, value) {
-    const at = RECORD_HEADER_FIELD_OFFSETS;
-    view.setBigUint64(offset + at.sequence, value.sequence, true);
-    view.setUint16(offset + at.kind, value.kind, true);
-    view.setUint16(offset + at.reserved, value.reserved, true);
-    view.setUint32(offset + at.size, value.size, true);
+    view.setBigUint64(offset + RecordHeaderField.Sequence, value.sequence, true);
+    view.setUint16(offset + RecordHeaderField.Kind, value.kind, true);
+    view.setUint16(offset + RecordHeaderField.Reserved, value.reserved, true);
+    view.setUint32(offset + RecordHeaderField.Size, value.size, true);
   },
   decodeFrom(view, offset) {
-    const at = RECORD_HEADER_FIELD_OFFSETS;
     return {
-      sequence: view.getBigUint64(offset + at.sequence, true),
-      kind: view.getUint16(offset + at.kind, true),
-      reserved: view.getUint16(offset + at.reserved, true),
-      size: view.getUint32(offset + at.size, true),
+      sequence: view.getBigUint64(offset + RecordHeaderField.Sequence, true),
+      kind: view.getUint16(offset + RecordHeaderField.Kind, true),
+      reserved: view.getUint16(offset + RecordHeaderField.Reserved, true),
+      size: view.getUint32(offset + RecordHeaderField.Size, true),
     };
   },
 });

@@ -11,16 +11,20 @@ const records: WireRecord[] = [
 function walk(bytes: Uint8Array) {
   const reader = new BatchReader(bytes);
   const seen: { kind: number; size: number; sequence: bigint; halves: [number, number]; payload: number[] }[] = [];
-  while (reader.nextRecord()) {
-    reader.checkRecordEnd();
+  let offset = reader.firstRecordOffset;
+  for (let index = 0; index < reader.count; index++) {
+    reader.checkRecordStart(index, offset);
+    const end = reader.checkRecordEnd(index, offset);
     seen.push({
-      kind: reader.kind,
-      size: reader.size,
-      sequence: reader.sequence,
-      halves: [reader.sequenceLow, reader.sequenceHigh],
-      payload: [...bytes.subarray(reader.payloadOffset, reader.payloadOffset + reader.size)],
+      kind: reader.kindAt(offset),
+      size: reader.sizeAt(offset),
+      sequence: reader.sequenceAt(offset),
+      halves: [reader.sequenceLowAt(offset), reader.sequenceHighAt(offset)],
+      payload: [...bytes.subarray(reader.payloadAt(offset), reader.payloadAt(offset) + reader.sizeAt(offset))],
     });
+    offset = end;
   }
+  reader.checkRecordsEnd(offset);
   return { header: reader.header, seen };
 }
 
@@ -76,11 +80,11 @@ describe('BatchReader refuses a broken frame', () => {
     it(what, () => expect(wireErrorOf(() => walk(bytes())).message).toContain(message));
   }
 
-  it('names the record by what the caller calls it', () => {
+  it('names the record by what the caller calls it, and takes the stride the caller knows', () => {
     const bytes = mutate((view) => view.setUint32(24 + 12, 200, true));
     const reader = new BatchReader(bytes);
-    reader.nextRecord();
-    expect(wireErrorOf(() => reader.checkRecordEnd('Large')).message).toBe(`record 0 (Large) runs past the ${bytes.byteLength} bytes used`);
+    expect(wireErrorOf(() => reader.checkRecordEnd(0, 24, 'Large')).message).toBe(`record 0 (Large) runs past the ${bytes.byteLength} bytes used`);
+    expect(reader.checkRecordEnd(0, 24, 'Small', recordBytes(3))).toBe(24 + recordBytes(3));
   });
 
   it('reads the header where BatchHeaderCodec writes it', () => {

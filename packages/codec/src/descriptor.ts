@@ -71,5 +71,7 @@ export type ChannelEvent<Channel extends ChannelDescriptorV1> = {
   };
 }[keyof Channel['events'] & string];
 
-export type CallInput<Call> = Call extends CallDescriptorV1<infer Input, any> ? (Call['input'] extends null ? void : Input) : never;
-export type CallOutput<Call> = Call extends CallDescriptorV1<any, infer Output> ? (Call['output'] extends null ? void : Output) : never;
+/** The value a call takes: what its input struct decodes to, or void for a call without input. */
+export type CallInputValue<Call> = Call extends CallDescriptorV1<infer Input, any> ? (Call['input'] extends null ? void : Input) : never;
+/** The value a call returns: what its output struct decodes to, or void for a call without output. */
+export type CallOutputValue<Call> = Call extends CallDescriptorV1<any, infer Output> ? (Call['output'] extends null ? void : Output) : never;

@@ -4,7 +4,7 @@
  * (channel names, kind names and the event struct) just like the client's calls are.
  */
 import type { AccessMode, DeviceBackendV1, Win32ErrorName } from '@inverted-call/backend';
-import type { CallInput, CallOutput, ChannelEvent, DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
+import type { CallInputValue, CallOutputValue, ChannelEvent, DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
 import type { CallContext } from './call-runner.js';
 import type { Latency } from './delivery-queue.js';
 import type { ChannelState, ModelTotals, ModelSubscriptionState } from './model-types.js';
@@ -24,7 +24,7 @@ export type EventData<Device extends DeviceDescriptorV1, Channel extends Channel
  * completes with STATUS_UNSUCCESSFUL (ERROR_GEN_FAILURE). `context.signal` aborts when the request
  * is cancelled, after which the result is ignored.
  */
-export type CallHandler<Call> = (input: CallInput<Call>, context: CallContext) => CallOutput<Call> | Promise<CallOutput<Call>>;
+export type CallHandler<Call> = (input: CallInputValue<Call>, context: CallContext) => CallOutputValue<Call> | Promise<CallOutputValue<Call>>;
 
 export interface SimulatorOptions {
   /**

@@ -5,7 +5,7 @@ export * from './model.js';
 export { SchemaError, type SchemaIssue } from './errors.js';
 export { validateDeviceSchema, type ValidateOptions } from './validate.js';
 export { loadDeviceSchema, describeSchemaLoadError } from './load.js';
-export { layoutStruct } from './layout.js';
+export { layoutStruct, typeLayout, type LayoutLookup } from './layout.js';
 export { hex, ACCESS_NAMES, METHOD_NAMES, METHOD_TEXT, VENDOR_DEVICE_TYPE_MIN, VENDOR_DEVICE_TYPE_MAX } from './ioctl.js';
 export { PRIMITIVES, type PrimitiveInfo } from './types.js';
 export { kebabCase } from './names.js';

@@ -3,15 +3,23 @@
  * another schema is refused with every difference named, before any event is misread.
  */
 import { DeviceError, type DeviceHandleV1 } from '@inverted-call/backend';
-import { CHANNEL_INFO_BYTES, PROTOCOL_INFO_BYTES, PROTOCOL_VERSION, SCHEMA_HASH_BYTES, type DeviceDescriptorV1, type OverflowPolicy } from '@inverted-call/codec';
+import {
+  ChannelInfoCodec,
+  CodecError,
+  PROTOCOL_INFO_BYTES,
+  PROTOCOL_VERSION,
+  ProtocolInfoCodec,
+  channelInfoOffset,
+  protocolInfoByteLength,
+  schemaHashHex,
+  type DeviceDescriptorV1,
+  type ChannelInfo,
+} from '@inverted-call/codec';
 import { ProtocolError, ProtocolMismatchError } from './errors.js';
 
-export interface DriverChannelInfo {
+/** A channel's CHANNEL_INFO as the driver reported it, with the channel's name from the descriptor. */
+export interface DriverChannelInfo extends ChannelInfo {
   name: string;
-  capacity: number;
-  overflow: OverflowPolicy;
-  batchBytes: number;
-  maxRecordBytes: number;
 }
 
 export interface DriverProtocolInfo {
@@ -20,11 +28,9 @@ export interface DriverProtocolInfo {
   channels: DriverChannelInfo[];
 }
 
-const OVERFLOW_BY_CODE: Record<number, OverflowPolicy> = { 0: 'drop-newest', 1: 'drop-oldest' };
-
 export async function readProtocolInfo(handle: DeviceHandleV1, descriptor: DeviceDescriptorV1): Promise<DriverProtocolInfo> {
   const channels = Object.values(descriptor.channels);
-  const expectedBytes = PROTOCOL_INFO_BYTES + channels.length * CHANNEL_INFO_BYTES;
+  const expectedBytes = protocolInfoByteLength(channels.length);
   let output: Uint8Array;
   try {
     ({ output } = await handle.ioctl(descriptor.protocolInfoCode, null, expectedBytes));
@@ -40,10 +46,9 @@ export async function readProtocolInfo(handle: DeviceHandleV1, descriptor: Devic
   if (output.byteLength < PROTOCOL_INFO_BYTES) {
     throw new ProtocolError(`${descriptor.name}: the protocol-information call returned ${output.byteLength} bytes, at least ${PROTOCOL_INFO_BYTES} expected`);
   }
-  const view = new DataView(output.buffer, output.byteOffset, output.byteLength);
-  const version = view.getUint32(0, true);
-  const channelCount = view.getUint32(4, true);
-  const schemaHash = Array.from(output.subarray(8, 8 + SCHEMA_HASH_BYTES), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const header = ProtocolInfoCodec.decode(output);
+  const { version, channelCount } = header;
+  const schemaHash = schemaHashHex(header.schemaHash);
 
   const differences: string[] = [];
   if (version !== PROTOCOL_VERSION) differences.push(`protocol version: driver ${version}, client ${PROTOCOL_VERSION}`);
@@ -60,10 +65,12 @@ export async function readProtocolInfo(handle: DeviceHandleV1, descriptor: Devic
     version,
     schemaHash,
     channels: channels.map((channel, index) => {
-      const at = PROTOCOL_INFO_BYTES + index * CHANNEL_INFO_BYTES;
-      const overflow = OVERFLOW_BY_CODE[view.getUint32(at + 4, true)];
-      if (!overflow) throw new ProtocolError(`${descriptor.name}: channel ${channel.name} reports unknown overflow policy ${view.getUint32(at + 4, true)}`);
-      return { name: channel.name, capacity: view.getUint32(at, true), overflow, batchBytes: view.getUint32(at + 8, true), maxRecordBytes: view.getUint32(at + 12, true) };
+      try {
+        return { name: channel.name, ...ChannelInfoCodec.decode(output, channelInfoOffset(index)) };
+      } catch (error) {
+        if (error instanceof CodecError) throw new ProtocolError(`${descriptor.name}: channel ${channel.name} reports ${error.reason}`, { cause: error });
+        throw error;
+      }
     }),
   };
 }

@@ -1,5 +1,5 @@
 /** The typed surface of an open device, derived from its generated descriptor. */
-import type { CallInput, CallOutput, ChannelDescriptorV1, ChannelEvent, DeviceDescriptorV1 } from '@inverted-call/codec';
+import type { CallInputValue, CallOutputValue, ChannelDescriptorV1, ChannelEvent, DeviceDescriptorV1 } from '@inverted-call/codec';
 
 export interface CallOptions {
   /** Aborting cancels exactly this request; the promise rejects with a DeviceError whose `canceled` is true. */
@@ -12,9 +12,9 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export type CallFunction<Call> = CallInput<Call> extends void
-  ? (input?: void, options?: CallOptions) => Promise<CallOutput<Call>>
-  : (input: CallInput<Call>, options?: CallOptions) => Promise<CallOutput<Call>>;
+export type CallFunction<Call> = CallInputValue<Call> extends void
+  ? (input?: void, options?: CallOptions) => Promise<CallOutputValue<Call>>
+  : (input: CallInputValue<Call>, options?: CallOptions) => Promise<CallOutputValue<Call>>;
 
 export type CallMap<Descriptor extends DeviceDescriptorV1> = {
   readonly [Name in keyof Descriptor['calls']]: CallFunction<Descriptor['calls'][Name]>;

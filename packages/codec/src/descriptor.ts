@@ -2,12 +2,12 @@
  * Device descriptor v1: what a generated module tells the client runtime about a device. Versioned
  * so a later runtime can accept v1 descriptors beside newer ones.
  */
+import type { OverflowPolicy } from './overflow-policy.js';
 import type { StructCodec } from './struct.js';
 
 /** FILE_ANY_ACCESS 0, FILE_READ_ACCESS 1, FILE_WRITE_ACCESS 2, both 3: the bits of the IOCTL code. */
 export type RequiredAccess = 0 | 1 | 2 | 3;
 export type TransferMethod = 'buffered' | 'in-direct' | 'out-direct';
-export type OverflowPolicy = 'drop-newest' | 'drop-oldest';
 
 export interface CallDescriptorV1<Input = unknown, Output = unknown> {
   readonly name: string;
@@ -71,5 +71,7 @@ export type ChannelEvent<Channel extends ChannelDescriptorV1> = {
   };
 }[keyof Channel['events'] & string];
 
-export type CallInput<Call> = Call extends CallDescriptorV1<infer Input, any> ? (Call['input'] extends null ? void : Input) : never;
-export type CallOutput<Call> = Call extends CallDescriptorV1<any, infer Output> ? (Call['output'] extends null ? void : Output) : never;
+/** The value a call takes: what its input struct decodes to, or void for a call without input. */
+export type CallInputValue<Call> = Call extends CallDescriptorV1<infer Input, any> ? (Call['input'] extends null ? void : Input) : never;
+/** The value a call returns: what its output struct decodes to, or void for a call without output. */
+export type CallOutputValue<Call> = Call extends CallDescriptorV1<any, infer Output> ? (Call['output'] extends null ? void : Output) : never;

@@ -1,4 +1,4 @@
-export { CodecError } from './errors.js';
+export { CodecError, WireFormatError } from './errors.js';
 export * from './scalars.js';
 export { checkFields, defineStruct, toDataView, type StructCodec, type StructCodecParts, type CodecValue } from './struct.js';
 export * from './descriptor.js';
@@ -10,12 +10,26 @@ export {
   PROTOCOL_INFO_BYTES,
   CHANNEL_INFO_BYTES,
   SCHEMA_HASH_BYTES,
-  OVERFLOW_POLICY_CODES,
   BATCH_FLAG_RING_EMPTY,
   BatchHeaderCodec,
   RecordHeaderCodec,
+  ProtocolInfoCodec,
+  ChannelInfoCodec,
   recordBytes,
   type BatchHeader,
   type RecordHeader,
+  type ProtocolInfo,
+  type ChannelInfo,
 } from './protocol.js';
-export { batchByteLength, schemaHashBytes, writeBatch, writeProtocolInfo, type WireChannelInfo, type WireRecord } from './wire.js';
+export {
+  OVERFLOW_POLICY_CODES,
+  OVERFLOW_POLICIES,
+  isOverflowPolicy,
+  describeOverflowPolicies,
+  encodeOverflowPolicy,
+  decodeOverflowPolicy,
+  type OverflowPolicy,
+} from './overflow-policy.js';
+export { CTL_CODE_PARTS, ctlCode, splitCtlCode, requiredAccessOfCode, type CtlCodeParts } from './ctl-code.js';
+export { BatchReader, batchByteLength, writeBatch, type WireRecord } from './batch.js';
+export { channelInfoOffset, protocolInfoByteLength, schemaHashBytes, schemaHashHex, writeProtocolInfo } from './protocol-info.js';

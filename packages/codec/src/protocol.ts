@@ -1,7 +1,10 @@
 /**
- * Inverted-call protocol v1 on the wire (DESIGN.md section 4). The schema package declares the
- * same structs for the C header; a test checks that both agree, byte for byte.
+ * Inverted-call protocol v1 on the wire (DESIGN.md section 4): its constants and the structs a
+ * driver returns, each with a codec that reads and writes it. The schema package declares the same
+ * structs for the C header; a test checks that both agree, byte for byte.
  */
+import { CodecError } from './errors.js';
+import { decodeOverflowPolicy, encodeOverflowPolicy, type OverflowPolicy } from './overflow-policy.js';
 import { defineStruct } from './struct.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -11,7 +14,6 @@ export const RECORD_HEADER_BYTES = 16;
 export const PROTOCOL_INFO_BYTES = 40;
 export const CHANNEL_INFO_BYTES = 16;
 export const SCHEMA_HASH_BYTES = 32;
-export const OVERFLOW_POLICY_CODES = { 'drop-newest': 0, 'drop-oldest': 1 } as const;
 
 /**
  * `BatchHeader.Flags` bit 0, RING_EMPTY: set when the subscription's ring holds no event once this
@@ -29,6 +31,23 @@ export const OVERFLOW_POLICY_CODES = { 'drop-newest': 0, 'drop-oldest': 1 } as c
  */
 export const BATCH_FLAG_RING_EMPTY = 0x1;
 
+/** Byte offsets of BatchHeader's fields. */
+const BATCH_HEADER_FIELD_OFFSETS = { version: 0, count: 4, bytesUsed: 8, flags: 12, droppedTotal: 16 } as const;
+/**
+ * Byte offsets of RecordHeader's fields. A const enum: the batch reader reads these once per record,
+ * and the bundler writes a const enum's members as numbers, where an object's would be loaded.
+ */
+export const enum RecordHeaderField {
+  Sequence = 0,
+  /** The high half of the little-endian Sequence. */
+  SequenceHigh = 4,
+  Kind = 8,
+  Reserved = 10,
+  Size = 12,
+}
+const PROTOCOL_INFO_FIELD_OFFSETS = { version: 0, channelCount: 4, schemaHash: 8 } as const;
+const CHANNEL_INFO_FIELD_OFFSETS = { capacity: 0, overflow: 4, batchBytes: 8, maxRecordBytes: 12 } as const;
+
 export interface BatchHeader {
   version: number;
   count: number;
@@ -44,24 +63,42 @@ export interface RecordHeader {
   size: number;
 }
 
+/** PROTOCOL_INFO: what the protocol-information call returns first. */
+export interface ProtocolInfo {
+  version: number;
+  channelCount: number;
+  /** The SHA-256 of the driver's schema, SCHEMA_HASH_BYTES bytes. */
+  schemaHash: Uint8Array;
+}
+
+/** CHANNEL_INFO: one per channel, in descriptor order, after PROTOCOL_INFO. */
+export interface ChannelInfo {
+  capacity: number;
+  overflow: OverflowPolicy;
+  batchBytes: number;
+  maxRecordBytes: number;
+}
+
 export const BatchHeaderCodec = defineStruct<BatchHeader>({
   name: 'BatchHeader',
   size: BATCH_HEADER_BYTES,
   alignment: 8,
   encodeInto(view, offset, value) {
-    view.setUint32(offset, value.version, true);
-    view.setUint32(offset + 4, value.count, true);
-    view.setUint32(offset + 8, value.bytesUsed, true);
-    view.setUint32(offset + 12, value.flags, true);
-    view.setBigUint64(offset + 16, value.droppedTotal, true);
+    const at = BATCH_HEADER_FIELD_OFFSETS;
+    view.setUint32(offset + at.version, value.version, true);
+    view.setUint32(offset + at.count, value.count, true);
+    view.setUint32(offset + at.bytesUsed, value.bytesUsed, true);
+    view.setUint32(offset + at.flags, value.flags, true);
+    view.setBigUint64(offset + at.droppedTotal, value.droppedTotal, true);
   },
   decodeFrom(view, offset) {
+    const at = BATCH_HEADER_FIELD_OFFSETS;
     return {
-      version: view.getUint32(offset, true),
-      count: view.getUint32(offset + 4, true),
-      bytesUsed: view.getUint32(offset + 8, true),
-      flags: view.getUint32(offset + 12, true),
-      droppedTotal: view.getBigUint64(offset + 16, true),
+      version: view.getUint32(offset + at.version, true),
+      count: view.getUint32(offset + at.count, true),
+      bytesUsed: view.getUint32(offset + at.bytesUsed, true),
+      flags: view.getUint32(offset + at.flags, true),
+      droppedTotal: view.getBigUint64(offset + at.droppedTotal, true),
     };
   },
 });
@@ -71,17 +108,62 @@ export const RecordHeaderCodec = defineStruct<RecordHeader>({
   size: RECORD_HEADER_BYTES,
   alignment: 8,
   encodeInto(view, offset, value) {
-    view.setBigUint64(offset, value.sequence, true);
-    view.setUint16(offset + 8, value.kind, true);
-    view.setUint16(offset + 10, value.reserved, true);
-    view.setUint32(offset + 12, value.size, true);
+    view.setBigUint64(offset + RecordHeaderField.Sequence, value.sequence, true);
+    view.setUint16(offset + RecordHeaderField.Kind, value.kind, true);
+    view.setUint16(offset + RecordHeaderField.Reserved, value.reserved, true);
+    view.setUint32(offset + RecordHeaderField.Size, value.size, true);
   },
   decodeFrom(view, offset) {
     return {
-      sequence: view.getBigUint64(offset, true),
-      kind: view.getUint16(offset + 8, true),
-      reserved: view.getUint16(offset + 10, true),
-      size: view.getUint32(offset + 12, true),
+      sequence: view.getBigUint64(offset + RecordHeaderField.Sequence, true),
+      kind: view.getUint16(offset + RecordHeaderField.Kind, true),
+      reserved: view.getUint16(offset + RecordHeaderField.Reserved, true),
+      size: view.getUint32(offset + RecordHeaderField.Size, true),
+    };
+  },
+});
+
+export const ProtocolInfoCodec = defineStruct<ProtocolInfo>({
+  name: 'ProtocolInfo',
+  size: PROTOCOL_INFO_BYTES,
+  alignment: 4,
+  encodeInto(view, offset, value, path = 'ProtocolInfo') {
+    const at = PROTOCOL_INFO_FIELD_OFFSETS;
+    if (!(value.schemaHash instanceof Uint8Array) || value.schemaHash.byteLength !== SCHEMA_HASH_BYTES) {
+      throw new CodecError(`${path}.schemaHash`, `must be ${SCHEMA_HASH_BYTES} bytes (a SHA-256)`);
+    }
+    view.setUint32(offset + at.version, value.version, true);
+    view.setUint32(offset + at.channelCount, value.channelCount, true);
+    new Uint8Array(view.buffer, view.byteOffset + offset + at.schemaHash, SCHEMA_HASH_BYTES).set(value.schemaHash);
+  },
+  decodeFrom(view, offset) {
+    const at = PROTOCOL_INFO_FIELD_OFFSETS;
+    return {
+      version: view.getUint32(offset + at.version, true),
+      channelCount: view.getUint32(offset + at.channelCount, true),
+      schemaHash: new Uint8Array(view.buffer, view.byteOffset + offset + at.schemaHash, SCHEMA_HASH_BYTES).slice(),
+    };
+  },
+});
+
+export const ChannelInfoCodec = defineStruct<ChannelInfo>({
+  name: 'ChannelInfo',
+  size: CHANNEL_INFO_BYTES,
+  alignment: 4,
+  encodeInto(view, offset, value, path = 'ChannelInfo') {
+    const at = CHANNEL_INFO_FIELD_OFFSETS;
+    view.setUint32(offset + at.capacity, value.capacity, true);
+    view.setUint32(offset + at.overflow, encodeOverflowPolicy(value.overflow, `${path}.overflow`), true);
+    view.setUint32(offset + at.batchBytes, value.batchBytes, true);
+    view.setUint32(offset + at.maxRecordBytes, value.maxRecordBytes, true);
+  },
+  decodeFrom(view, offset, path = 'ChannelInfo') {
+    const at = CHANNEL_INFO_FIELD_OFFSETS;
+    return {
+      capacity: view.getUint32(offset + at.capacity, true),
+      overflow: decodeOverflowPolicy(view.getUint32(offset + at.overflow, true), `${path}.overflow`),
+      batchBytes: view.getUint32(offset + at.batchBytes, true),
+      maxRecordBytes: view.getUint32(offset + at.maxRecordBytes, true),
     };
   },
 });
@@ -90,4 +172,3 @@ export const RecordHeaderCodec = defineStruct<RecordHeader>({
 export function recordBytes(payloadBytes: number): number {
   return Math.ceil((RECORD_HEADER_BYTES + payloadBytes) / RECORD_ALIGNMENT) * RECORD_ALIGNMENT;
 }
-

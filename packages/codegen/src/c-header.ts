@@ -4,15 +4,12 @@
  * followed by static asserts of its size and every field offset, separately for 64-bit and 32-bit
  * targets, with the numbers the layout engine computed: the compiler checks the engine.
  */
+import { BATCH_FLAG_RING_EMPTY, OVERFLOW_POLICY_CODES, PROTOCOL_VERSION, RECORD_ALIGNMENT } from '@inverted-call/codec';
 import {
   ACCESS_NAMES,
-  BATCH_FLAG_RING_EMPTY,
   METHOD_NAMES,
-  OVERFLOW_POLICY_CODES,
   PRIMITIVES,
   PROTOCOL_C_PREFIX,
-  PROTOCOL_VERSION,
-  RECORD_ALIGNMENT,
   channelMacro,
   deviceMacro,
   hex,

@@ -8,7 +8,7 @@ import type { conformanceDevice } from '@inverted-call/conformance-device';
 
 export type ConformanceChannel = keyof typeof conformanceDevice.channels & string;
 
-export interface SubscriptionState {
+export interface ConformanceSubscriptionState {
   /**
    * The client process holding it, by the name it was given in `ConformanceTarget.process(name)`.
    * A process name, not a handle index: the simulator knows its processes by these names, and a
@@ -31,7 +31,7 @@ export interface SubscriptionState {
 export interface ConformanceDriverState {
   /** Every handle the driver holds, the target's own control handle included: compare counts, not absolutes. */
   openHandles: number;
-  subscriptions: SubscriptionState[];
+  subscriptions: ConformanceSubscriptionState[];
 }
 
 export interface ConformanceTarget {

@@ -5,8 +5,8 @@
  * client and driver compatible while any layout change makes the protocol call refuse the pair.
  */
 import { createHash } from 'node:crypto';
+import { PROTOCOL_VERSION } from '@inverted-call/codec';
 import type { DeviceModel, StructModel, TypeRef } from './model.js';
-import { PROTOCOL_VERSION } from './protocol.js';
 
 export function schemaHash(model: DeviceModel): string {
   const structs = new Map(model.structs.map((struct) => [struct.name, struct]));

@@ -2,6 +2,7 @@
  * The device schema as a user writes it (JSON, YAML, or TypeScript through `defineDeviceSchema`).
  * Everything here is checked by `validateDeviceSchema`, which turns it into a `DeviceModel`.
  */
+import type { OverflowPolicy } from '@inverted-call/codec';
 
 /** A number, or a string holding a decimal or `0x` hexadecimal number (JSON has no hex literals). */
 export type NumberLike = number | string;
@@ -15,8 +16,6 @@ export type AccessName =
   | 'FILE_READ_ACCESS | FILE_WRITE_ACCESS';
 
 export type MethodName = 'METHOD_BUFFERED' | 'METHOD_IN_DIRECT' | 'METHOD_OUT_DIRECT';
-
-export type OverflowPolicy = 'drop-newest' | 'drop-oldest';
 
 export interface DeviceSchemaInput {
   /** Editors use this to find the JSON Schema; ignored by the tools. */

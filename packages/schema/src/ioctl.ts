@@ -1,23 +1,9 @@
 /**
- * IOCTL codes: CTL_CODE(DeviceType, Function, Method, Access), and the rules for each part.
- * Values are those of winioctl.h / wdm.h.
+ * The rules for each part of an IOCTL code, CTL_CODE(DeviceType, Function, Method, Access), and
+ * the names of its values. Values are those of winioctl.h / wdm.h; the bit layout that packs the
+ * parts into a code is codec's (`ctlCode`), which the simulator and the driver tests read back.
  */
 import type { AccessBits, MethodValue } from './model.js';
-
-/** CTL_CODE as winioctl.h defines it, as an unsigned 32-bit number. */
-export function ctlCode(deviceType: number, functionCode: number, method: number, access: number): number {
-  return ((deviceType << 16) | (access << 14) | (functionCode << 2) | method) >>> 0;
-}
-
-/** The four parts of an IOCTL code. */
-export function splitCtlCode(code: number): { deviceType: number; function: number; method: number; access: number } {
-  return {
-    deviceType: (code >>> 16) & 0xffff,
-    access: (code >>> 14) & 0x3,
-    function: (code >>> 2) & 0xfff,
-    method: code & 0x3,
-  };
-}
 
 export const VENDOR_DEVICE_TYPE_MIN = 0x8000;
 export const VENDOR_DEVICE_TYPE_MAX = 0xffff;

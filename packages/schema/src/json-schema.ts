@@ -3,6 +3,7 @@
  * squiggles). The validator in this package is the authority and gives the better messages;
  * a test keeps the two in agreement over every fixture and many invalid inputs.
  */
+import { OVERFLOW_POLICIES } from '@inverted-call/codec';
 import { NAMED_DEVICE_TYPES } from './ioctl.js';
 import { DEFAULT_SDDL } from './sddl.js';
 
@@ -134,7 +135,7 @@ export const deviceJsonSchema = {
           method: { enum: ['METHOD_BUFFERED', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
           access,
           capacity: { type: 'integer', minimum: 1, maximum: 1048576, description: 'Ring capacity per subscriber, in events. Default 1024.' },
-          overflow: { enum: ['drop-newest', 'drop-oldest'], description: 'What a full ring drops. Default drop-newest.' },
+          overflow: { enum: [...OVERFLOW_POLICIES], description: 'What a full ring drops. Default drop-newest.' },
           batchBytes: { type: 'integer', minimum: 40, maximum: 1048576, multipleOf: 8, description: 'Output buffer of one subscribe request. Default 4096.' },
           events: {
             type: 'object',

@@ -2,7 +2,8 @@
  * The validated device model: what every generator consumes. Names are resolved, numbers are
  * numbers, structs are in dependency order and every struct carries its layout for each target.
  */
-import type { OverflowPolicy, PackValue } from './input.js';
+import type { OverflowPolicy } from '@inverted-call/codec';
+import type { PackValue } from './input.js';
 
 export type Arch = 'x64' | 'x86';
 export const ARCHES: readonly Arch[] = ['x64', 'x86'];

@@ -4,20 +4,11 @@
  * structs so that the same layout engine, the same C emitter and the same static asserts cover
  * them as cover a device's own structs.
  */
+import { OVERFLOW_POLICIES, OVERFLOW_POLICY_CODES, SCHEMA_HASH_BYTES } from '@inverted-call/codec';
 import type { StructInput } from './input.js';
 
-export {
-  PROTOCOL_VERSION,
-  RECORD_ALIGNMENT,
-  BATCH_HEADER_BYTES,
-  RECORD_HEADER_BYTES,
-  PROTOCOL_INFO_BYTES,
-  CHANNEL_INFO_BYTES,
-  SCHEMA_HASH_BYTES,
-  OVERFLOW_POLICY_CODES,
-  BATCH_FLAG_RING_EMPTY,
-  recordBytes,
-} from '@inverted-call/codec';
+/** `0 drop-newest, 1 drop-oldest.`: the codes as codec defines them, for the C header's comment. */
+const OVERFLOW_CODES_TEXT = `${OVERFLOW_POLICIES.map((policy) => `${OVERFLOW_POLICY_CODES[policy]} ${policy}`).join(', ')}.`;
 
 /** Prefix of the protocol's C identifiers; shared by every generated header, so guarded once. */
 export const PROTOCOL_C_PREFIX = 'INVERTED_CALL';
@@ -47,14 +38,14 @@ export const PROTOCOL_STRUCTS: Record<string, StructInput> = {
     fields: [
       { name: 'ProtocolVersion', type: 'u32' },
       { name: 'ChannelCount', type: 'u32' },
-      { name: 'SchemaHash', type: 'u8[32]', description: 'SHA-256 of the wire-relevant schema.' },
+      { name: 'SchemaHash', type: `u8[${SCHEMA_HASH_BYTES}]`, description: 'SHA-256 of the wire-relevant schema.' },
     ],
   },
   ChannelInfo: {
     description: 'Capacities of one channel, in schema order.',
     fields: [
       { name: 'Capacity', type: 'u32' },
-      { name: 'OverflowPolicy', type: 'u32', description: '0 drop-newest, 1 drop-oldest.' },
+      { name: 'OverflowPolicy', type: 'u32', description: OVERFLOW_CODES_TEXT },
       { name: 'BatchBytes', type: 'u32' },
       { name: 'MaxRecordBytes', type: 'u32' },
     ],

@@ -1,17 +1,17 @@
 /** Validates `calls` and `channels`: IOCTL codes, access, methods, event kinds and batch sizes. */
+import { BATCH_HEADER_BYTES, RECORD_ALIGNMENT, ctlCode, isOverflowPolicy, recordBytes } from '@inverted-call/codec';
 import { IssueList, closest, joinPath } from './errors.js';
 import {
   METHODS,
   PROTOCOL_INFO_FUNCTION,
   VENDOR_FUNCTION_MIN,
-  ctlCode,
   hex,
   parseAccess,
   parseNumberLike,
 } from './ioctl.js';
+import { alignUp } from './layout.js';
 import type { AccessBits, CallModel, ChannelModel, EventModel, IoctlModel, MethodValue, StructModel } from './model.js';
 import { PASCAL_NAME, upperSnake } from './names.js';
-import { BATCH_HEADER_BYTES, recordBytes } from './protocol.js';
 import { describeValue, isObject, readInteger, readNamedMap, readObject, readOptionalDescription, readString, type JsonObject } from './validate-helpers.js';
 
 export const DEFAULT_CAPACITY = 1024;
@@ -149,7 +149,7 @@ export function validateChannels(issues: IssueList, value: unknown, context: Con
       ? DEFAULT_CAPACITY
       : readInteger(issues, entry.capacity, joinPath(path, 'capacity'), 'ring capacity', { min: 1, max: MAX_CAPACITY });
     let overflow: ChannelModel['overflow'] | undefined = 'drop-newest';
-    if (entry.overflow !== undefined && entry.overflow !== 'drop-newest' && entry.overflow !== 'drop-oldest') {
+    if (entry.overflow !== undefined && !isOverflowPolicy(entry.overflow)) {
       issues.add(joinPath(path, 'overflow'), `overflow policy ${describeValue(entry.overflow)} is unknown`, 'use "drop-newest" (keep what is queued) or "drop-oldest" (keep the latest)');
       overflow = undefined;
     } else if (entry.overflow !== undefined) {
@@ -157,9 +157,13 @@ export function validateChannels(issues: IssueList, value: unknown, context: Con
     }
     let batchBytes = entry.batchBytes === undefined
       ? DEFAULT_BATCH_BYTES
-      : readInteger(issues, entry.batchBytes, joinPath(path, 'batchBytes'), 'batchBytes', { min: BATCH_HEADER_BYTES + 16, max: MAX_BATCH_BYTES });
-    if (batchBytes !== undefined && batchBytes % 8 !== 0) {
-      issues.add(joinPath(path, 'batchBytes'), `batchBytes ${batchBytes} is not a multiple of 8 (records are 8-byte aligned)`, `use ${Math.ceil(batchBytes / 8) * 8}`);
+      : readInteger(issues, entry.batchBytes, joinPath(path, 'batchBytes'), 'batchBytes', { min: BATCH_HEADER_BYTES + recordBytes(0), max: MAX_BATCH_BYTES });
+    if (batchBytes !== undefined && batchBytes % RECORD_ALIGNMENT !== 0) {
+      issues.add(
+        joinPath(path, 'batchBytes'),
+        `batchBytes ${batchBytes} is not a multiple of ${RECORD_ALIGNMENT} (records are ${RECORD_ALIGNMENT}-byte aligned)`,
+        `use ${alignUp(batchBytes, RECORD_ALIGNMENT)}`,
+      );
       batchBytes = undefined;
     }
     const events = validateEvents(issues, entry.events, joinPath(path, 'events'), channelCName, context);
@@ -169,7 +173,7 @@ export function validateChannels(issues: IssueList, value: unknown, context: Con
     let fits = true;
     for (const event of events) {
       if (BATCH_HEADER_BYTES + event.recordBytes > batchBytes) {
-        const needed = Math.ceil((BATCH_HEADER_BYTES + event.recordBytes) / 8) * 8;
+        const needed = alignUp(BATCH_HEADER_BYTES + event.recordBytes, RECORD_ALIGNMENT);
         issues.add(
           joinPath(joinPath(joinPath(path, 'events'), event.name), 'struct'),
           `event ${event.name} (struct ${event.struct}, ${event.recordBytes}-byte record) does not fit a ${batchBytes}-byte batch buffer with its ${BATCH_HEADER_BYTES}-byte header`,

@@ -2,10 +2,11 @@
  * `validateDeviceSchema`: the one entry from a parsed schema to a `DeviceModel`. Every problem is
  * collected with its exact path and a fix, then thrown together as a `SchemaError`.
  */
+import { ctlCode } from '@inverted-call/codec';
 import { IssueList, closest } from './errors.js';
 import { schemaHash } from './hash.js';
 import type { PackValue } from './input.js';
-import { NAMED_DEVICE_TYPES, PROTOCOL_INFO_FUNCTION, VENDOR_DEVICE_TYPE_MAX, VENDOR_DEVICE_TYPE_MIN, ctlCode, hex, parseNumberLike } from './ioctl.js';
+import { NAMED_DEVICE_TYPES, PROTOCOL_INFO_FUNCTION, VENDOR_DEVICE_TYPE_MAX, VENDOR_DEVICE_TYPE_MIN, hex, parseNumberLike } from './ioctl.js';
 import type { DeviceModel, StructModel } from './model.js';
 import { C_PREFIX, PASCAL_NAME, SYMBOLIC_LINK, upperSnake } from './names.js';
 import { PROTOCOL_C_PREFIX } from './protocol.js';

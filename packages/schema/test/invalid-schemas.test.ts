@@ -1,7 +1,8 @@
 // Every invalid schema must be refused with one issue at the exact path of the mistake and a fix
 // that names the way out, because the path and fix are all a schema author sees.
 import { describe, expect, it } from 'vitest';
-import { parseSchemaText, validateDeviceSchema } from '../src/index.js';
+import { parseSchemaText } from '../src/load.js';
+import { validateDeviceSchema } from '../src/validate.js';
 import { catchSchemaError } from './support/catch.js';
 import { invalidCases, type InvalidCase } from './support/invalid-cases.js';
 import { baseSchema } from './support/schemas.js';

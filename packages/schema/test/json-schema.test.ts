@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 // Named import: under NodeNext the default import of this CommonJS package types as the module, not the class.
 import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { deviceJsonSchema, validateDeviceSchema } from '../src/index.js';
+import { deviceJsonSchema } from '../src/json-schema.js';
+import { validateDeviceSchema } from '../src/validate.js';
 import { invalidCases } from './support/invalid-cases.js';
 import { baseSchema, validSchemaFiles } from './support/schemas.js';
 

@@ -1,26 +1,12 @@
-// The MSVC layout engine, IOCTL codes and name conversions against values worked out by hand from
-// the MSVC rules and winioctl.h, so a regression shows as a wrong number rather than a changed one.
+// The MSVC layout engine and name conversions against values worked out by hand from the MSVC
+// rules, so a regression shows as a wrong number rather than a changed one. (IOCTL codes are
+// codec's, tested there.)
 import { describe, expect, it } from 'vitest';
-import {
-  ARCHES,
-  PRIMITIVES,
-  VALID_PACKS,
-  cFieldName,
-  formatType,
-  ctlCode,
-  kebabCase,
-  layoutStruct,
-  splitCtlCode,
-  tsFieldName,
-  typeLayout,
-  upperSnake,
-  type Arch,
-  type Layout,
-  type LayoutLookup,
-  type PackValue,
-  type PrimitiveName,
-  type TypeRef,
-} from '../src/index.js';
+import type { PackValue } from '../src/input.js';
+import { VALID_PACKS, layoutStruct, typeLayout, type LayoutLookup } from '../src/layout.js';
+import { ARCHES, type Arch, type Layout, type PrimitiveName, type TypeRef } from '../src/model.js';
+import { cFieldName, kebabCase, tsFieldName, upperSnake } from '../src/names.js';
+import { PRIMITIVES, formatType } from '../src/types.js';
 
 /** The types an array may hold (anything but strings and arrays). */
 type ElementRef = Extract<TypeRef, { kind: 'array' }>['element'];
@@ -168,43 +154,6 @@ describe('x86 and x64 agree for every type the schema allows', () => {
 
   it('covers both targets', () => {
     expect([...ARCHES].sort()).toEqual(['x64', 'x86']);
-  });
-});
-
-describe('ctlCode and splitCtlCode', () => {
-  // CTL_CODE(DeviceType, Function, Method, Access) = (DeviceType << 16) | (Access << 14) | (Function << 2) | Method.
-  const known: { name: string; parts: [number, number, number, number]; code: number }[] = [
-    { name: 'CTL_CODE(FILE_DEVICE_UNKNOWN, 0x800, METHOD_BUFFERED, FILE_ANY_ACCESS)', parts: [0x22, 0x800, 0, 0], code: 0x222000 },
-    { name: 'IOCTL_DISK_GET_DRIVE_GEOMETRY', parts: [0x07, 0x000, 0, 0], code: 0x70000 },
-    { name: 'IOCTL_DISK_SET_DRIVE_LAYOUT', parts: [0x07, 0x004, 0, 3], code: 0x7c010 },
-    { name: 'IOCTL_STORAGE_QUERY_PROPERTY', parts: [0x2d, 0x500, 0, 0], code: 0x2d1400 },
-    { name: 'FSCTL_GET_RETRIEVAL_POINTERS', parts: [0x09, 28, 3, 0], code: 0x90073 },
-  ];
-
-  for (const { name, parts, code } of known) {
-    it(`${name} = 0x${code.toString(16)}`, () => {
-      expect(ctlCode(...parts)).toBe(code);
-      const [deviceType, functionCode, method, access] = parts;
-      expect(splitCtlCode(code)).toEqual({ deviceType, function: functionCode, method, access });
-    });
-  }
-
-  it('stays an unsigned 32-bit number for vendor device types with the top bit set', () => {
-    expect(ctlCode(0x8000, 0x800, 0, 0)).toBe(0x80002000);
-    expect(ctlCode(0xffff, 0xfff, 3, 3)).toBe(0xffffffff);
-    expect(splitCtlCode(0xffffffff)).toEqual({ deviceType: 0xffff, function: 0xfff, method: 3, access: 3 });
-  });
-
-  it('round-trips every part independently', () => {
-    for (const deviceType of [0x22, 0x8000, 0x8337, 0xffff]) {
-      for (const functionCode of [0x800, 0x801, 0xa5a, 0xffe]) {
-        for (const method of [0, 1, 2, 3]) {
-          for (const access of [0, 1, 2, 3]) {
-            expect(splitCtlCode(ctlCode(deviceType, functionCode, method, access))).toEqual({ deviceType, function: functionCode, method, access });
-          }
-        }
-      }
-    }
   });
 });
 

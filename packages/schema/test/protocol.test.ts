@@ -1,19 +1,22 @@
 // The protocol structs are laid out by the schema's engine for the C header, while the codec and
 // the constants are written by hand; all three must describe DESIGN.md section 4 exactly.
-import { BatchHeaderCodec, RecordHeaderCodec } from '@inverted-call/codec';
-import { describe, expect, it } from 'vitest';
 import {
   BATCH_HEADER_BYTES,
+  BatchHeaderCodec,
   CHANNEL_INFO_BYTES,
+  ChannelInfoCodec,
   PROTOCOL_INFO_BYTES,
+  ProtocolInfoCodec,
   RECORD_ALIGNMENT,
   RECORD_HEADER_BYTES,
+  RecordHeaderCodec,
   SCHEMA_HASH_BYTES,
-  formatType,
-  protocolModel,
   recordBytes,
-  type StructModel,
-} from '../src/index.js';
+} from '@inverted-call/codec';
+import { describe, expect, it } from 'vitest';
+import type { StructModel } from '../src/model.js';
+import { protocolModel } from '../src/protocol-model.js';
+import { formatType } from '../src/types.js';
 
 /** Field name, type and offset of each field, as DESIGN.md section 4 and the protocol call define them. */
 const expected: Record<string, { size: number; alignment: number; fields: [string, string, number][] }> = {
@@ -56,6 +59,7 @@ function readFields(struct: StructModel, bytes: Uint8Array): unknown[] {
       case 'u16': return view.getUint16(offset, true);
       case 'u32': return view.getUint32(offset, true);
       case 'u64': return view.getBigUint64(offset, true);
+      case `u8[${SCHEMA_HASH_BYTES}]`: return [...bytes.subarray(offset, offset + SCHEMA_HASH_BYTES)];
       default: throw new Error(`no reader for ${struct.name}.${field.name}`);
     }
   });
@@ -88,6 +92,18 @@ describe('protocol structs', () => {
     const record = RecordHeaderCodec.encode({ sequence: 6n, kind: 7, reserved: 8, size: 9 });
     expect(record.length).toBe(structNamed('RecordHeader').layout.x64.size);
     expect(readFields(structNamed('RecordHeader'), record)).toEqual([6n, 7, 8, 9]);
+    const hash = Uint8Array.from({ length: SCHEMA_HASH_BYTES }, (_, index) => index + 1);
+    const info = ProtocolInfoCodec.encode({ version: 1, channelCount: 2, schemaHash: hash });
+    expect(info.length).toBe(structNamed('ProtocolInfo').layout.x64.size);
+    expect(readFields(structNamed('ProtocolInfo'), info)).toEqual([1, 2, [...hash]]);
+    const channel = ChannelInfoCodec.encode({ capacity: 3, overflow: 'drop-oldest', batchBytes: 4, maxRecordBytes: 5 });
+    expect(channel.length).toBe(structNamed('ChannelInfo').layout.x64.size);
+    expect(readFields(structNamed('ChannelInfo'), channel)).toEqual([3, 1, 4, 5]);
+  });
+
+  it('describe the overflow policy codes as codec defines them', () => {
+    const policy = structNamed('ChannelInfo').fields.find((field) => field.name === 'OverflowPolicy');
+    expect(policy?.description).toBe('0 drop-newest, 1 drop-oldest.');
   });
 
   it('record sizes round the header plus payload up to 8 bytes', () => {

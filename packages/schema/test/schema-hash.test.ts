@@ -2,7 +2,7 @@
 // the wire (names, descriptions), so harmless edits keep a client and driver paired, and must change
 // with anything that does, so a mismatched pair is refused instead of misreading bytes.
 import { describe, expect, it } from 'vitest';
-import { validateDeviceSchema } from '../src/index.js';
+import { validateDeviceSchema } from '../src/validate.js';
 import { baseSchema, type Doc } from './support/schemas.js';
 
 const baseHash = validateDeviceSchema(baseSchema()).schemaHash;

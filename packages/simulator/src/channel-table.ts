@@ -4,7 +4,7 @@
  * the rules only. Settings start as the descriptor's and a test may override them; an override
  * applies to subscriptions created afterwards, like a driver rebuilt with other constants.
  */
-import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1, OverflowPolicy, WireChannelInfo } from '@inverted-call/codec';
+import { describeOverflowPolicies, isOverflowPolicy, type CallDescriptorV1, type ChannelDescriptorV1, type ChannelInfo, type DeviceDescriptorV1, type OverflowPolicy } from '@inverted-call/codec';
 
 export interface ChannelSettings {
   readonly capacity?: number;
@@ -59,15 +59,15 @@ export class ChannelTable {
     if (capacity !== undefined && (!Number.isInteger(capacity) || capacity < 1 || capacity > 0xffffffff)) {
       throw new RangeError(`capacity of channel ${name} must be an integer from 1 to 4294967295, got ${capacity}`);
     }
-    if (overflow !== undefined && overflow !== 'drop-newest' && overflow !== 'drop-oldest') {
-      throw new RangeError(`overflow of channel ${name} must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(overflow)}`);
+    if (overflow !== undefined && !isOverflowPolicy(overflow)) {
+      throw new RangeError(`overflow of channel ${name} must be ${describeOverflowPolicies()}, got ${JSON.stringify(overflow)}`);
     }
     if (capacity !== undefined) current.capacity = capacity;
     if (overflow !== undefined) current.overflow = overflow;
   }
 
   /** Current settings of every channel in descriptor order, as the protocol-information call reports them. */
-  configurations(): (WireChannelInfo & { name: string })[] {
+  configurations(): (ChannelInfo & { name: string })[] {
     return Object.values(this.descriptor.channels).map((channel) => ({
       name: channel.name,
       ...this.settings.get(channel.name)!,

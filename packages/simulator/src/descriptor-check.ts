@@ -3,19 +3,21 @@
  * these catch hand-written or stale ones whose numbers disagree with each other, which would make
  * the simulator behave unlike the driver built from the same schema.
  */
-import { BATCH_HEADER_BYTES, recordBytes, type DeviceDescriptorV1 } from '@inverted-call/codec';
+import {
+  BATCH_HEADER_BYTES,
+  describeOverflowPolicies,
+  isOverflowPolicy,
+  recordBytes,
+  requiredAccessOfCode,
+  schemaHashBytes,
+  type DeviceDescriptorV1,
+} from '@inverted-call/codec';
 import { hex32 } from './ntstatus.js';
-import { schemaHashBytes } from '@inverted-call/codec';
 
 const REGENERATE = 'regenerate the device module with @inverted-call/codegen';
 
 function fail(path: string, message: string): never {
   throw new TypeError(`descriptor ${path}: ${message}; ${REGENERATE}`);
-}
-
-/** The FILE_*_ACCESS bits the I/O manager reads from an IOCTL code (bits 14-15). */
-export function requiredAccessOfCode(code: number): number {
-  return (code >>> 14) & 3;
 }
 
 export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
@@ -51,7 +53,7 @@ export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
       fail(`${path}.requiredAccess`, `is ${channel.requiredAccess} but code 0x${hex32(channel.code)} carries access bits ${requiredAccessOfCode(channel.code)}`);
     }
     if (!Number.isInteger(channel.capacity) || channel.capacity < 1) fail(`${path}.capacity`, `must be an integer >= 1, got ${channel.capacity}`);
-    if (channel.overflow !== 'drop-newest' && channel.overflow !== 'drop-oldest') fail(`${path}.overflow`, `must be 'drop-newest' or 'drop-oldest', got ${JSON.stringify(channel.overflow)}`);
+    if (!isOverflowPolicy(channel.overflow)) fail(`${path}.overflow`, `must be ${describeOverflowPolicies()}, got ${JSON.stringify(channel.overflow)}`);
     // R1 promises that an accepted request can hold any one record; a smaller minimum breaks that.
     if (channel.minimumOutputBytes < BATCH_HEADER_BYTES + channel.maxRecordBytes) {
       fail(`${path}.minimumOutputBytes`, `${channel.minimumOutputBytes} cannot hold a batch header and the largest record (${BATCH_HEADER_BYTES + channel.maxRecordBytes})`);

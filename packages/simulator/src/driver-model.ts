@@ -7,10 +7,10 @@
  * It also plays the I/O manager's part that a driver relies on: the access check on the IOCTL
  * code happens here, before the driver logic, as it does on Windows.
  */
-import type { ChannelDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
+import { protocolInfoByteLength, requiredAccessOfCode, schemaHashBytes, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
 import { ChannelTable, type ChannelSettings } from './channel-table.js';
-import { checkDescriptor, requiredAccessOfCode } from './descriptor-check.js';
-import type { ChannelState, DriverModelOptions, DriverRequest, EmitOutcome, HandleState, ModelState, ModelTotals, SubmitResult, SubscriptionState } from './model-types.js';
+import { checkDescriptor } from './descriptor-check.js';
+import type { ChannelState, DriverModelOptions, DriverRequest, ModelEmitOutcome, HandleState, ModelState, ModelTotals, SubmitResult, ModelSubscriptionState } from './model-types.js';
 import {
   STATUS_ACCESS_DENIED,
   STATUS_BUFFER_TOO_SMALL,
@@ -20,11 +20,10 @@ import {
   STATUS_SUCCESS,
   isNtSuccess,
 } from './ntstatus.js';
-import { CHANNEL_INFO_BYTES, PROTOCOL_INFO_BYTES, schemaHashBytes, writeProtocolInfo } from '@inverted-call/codec';
 import { Subscription } from './subscription.js';
 import type { TraceEntry } from './trace.js';
 
-interface HandleRecord {
+interface ModelHandleRecord {
   readonly id: number;
   readonly access: number;
   readonly owner: string;
@@ -41,7 +40,7 @@ export class DriverModel {
   readonly descriptor: DeviceDescriptorV1;
   private readonly schemaHash: Uint8Array;
   private readonly channels: ChannelTable;
-  private readonly handles = new Map<number, HandleRecord>();
+  private readonly handles = new Map<number, ModelHandleRecord>();
   /** Per channel, every live subscription in creation order: the fan-out order of R3. */
   private readonly subscriptionsByChannel = new Map<string, Subscription[]>();
   /** Insertion order is submission order, which is the order a handle close cancels in. */
@@ -86,7 +85,7 @@ export class DriverModel {
     if (code === this.descriptor.protocolInfoCode >>> 0) {
       // R7: a call without input; the whole answer or STATUS_BUFFER_TOO_SMALL.
       if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
-      if (request.outputLength < PROTOCOL_INFO_BYTES + CHANNEL_INFO_BYTES * this.channels.names.length) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
+      if (request.outputLength < protocolInfoByteLength(this.channels.names.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
       return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations()));
     }
 
@@ -163,7 +162,7 @@ export class DriverModel {
   }
 
   /** R3: offers one event to every subscription of the channel, in creation order. */
-  emit(channelName: string, kindId: number, payload: Uint8Array): EmitOutcome[] {
+  emit(channelName: string, kindId: number, payload: Uint8Array): ModelEmitOutcome[] {
     const channel = this.channels.channel(channelName);
     const kind = Object.values(channel.events).find((candidate) => candidate.id === kindId);
     if (!kind) throw new RangeError(`DriverModel.emit: channel ${channelName} has no event kind with id ${kindId}`);
@@ -171,7 +170,7 @@ export class DriverModel {
     const ownPayload = payload.slice(); // the caller may reuse its buffer; the rings keep this copy
     const hold = this.channels.isStalled(channel.name);
     this.totals.eventsEmitted++;
-    const outcomes: EmitOutcome[] = [];
+    const outcomes: ModelEmitOutcome[] = [];
     for (const subscription of [...this.subscriptionsByChannel.get(channel.name)!]) {
       const result = subscription.offer(kindId, ownPayload, hold);
       this.totals.eventsOffered++;
@@ -237,7 +236,7 @@ export class DriverModel {
 
   state(): ModelState {
     const handles: HandleState[] = [...this.handles.values()].map((handle) => ({ handleId: handle.id, access: handle.access, owner: handle.owner }));
-    const subscriptions: SubscriptionState[] = [];
+    const subscriptions: ModelSubscriptionState[] = [];
     for (const name of this.channels.names) {
       for (const subscription of this.subscriptionsByChannel.get(name)!) {
         subscriptions.push({
@@ -257,7 +256,7 @@ export class DriverModel {
     return { handles, subscriptions, channels, totals: { ...this.totals } };
   }
 
-  private createSubscription(handle: HandleRecord, channel: ChannelDescriptorV1): Subscription {
+  private createSubscription(handle: ModelHandleRecord, channel: ChannelDescriptorV1): Subscription {
     const { capacity, overflow } = this.channels.settingsOf(channel.name);
     const subscription = new Subscription(this.nextSubscriptionId++, handle.id, channel, capacity, overflow);
     handle.subscriptions.set(channel.name, subscription);

@@ -34,12 +34,12 @@ export type {
   ChannelState,
   DriverModelOptions,
   DriverRequest,
-  EmitOutcome as ModelEmitOutcome,
+  ModelEmitOutcome,
   HandleState,
   ModelState,
   ModelTotals,
+  ModelSubscriptionState,
   SubmitResult,
-  SubscriptionState,
 } from './model-types.js';
 export type { OfferOutcome } from './subscription.js';
 export { formatTrace, type TraceEntry } from './trace.js';

@@ -25,7 +25,7 @@ export type SubmitResult =
   | { readonly disposition: 'dispatched'; readonly call: CallDescriptorV1 };
 
 /** What one emitted event did at one subscription (see `OfferOutcome`). */
-export interface EmitOutcome {
+export interface ModelEmitOutcome {
   readonly subscriptionId: number;
   readonly handleId: number;
   readonly outcome: OfferOutcome;
@@ -48,7 +48,7 @@ export interface HandleState {
   readonly owner: string;
 }
 
-export interface SubscriptionState {
+export interface ModelSubscriptionState {
   readonly subscriptionId: number;
   readonly handleId: number;
   readonly channel: string;
@@ -90,7 +90,7 @@ export interface ModelState {
   /** In the order they were opened. */
   readonly handles: readonly HandleState[];
   /** Channel by channel in descriptor order, then in creation order (the fan-out order). */
-  readonly subscriptions: readonly SubscriptionState[];
+  readonly subscriptions: readonly ModelSubscriptionState[];
   readonly channels: readonly ChannelState[];
   readonly totals: Readonly<ModelTotals>;
 }

@@ -4,10 +4,10 @@
  * (channel names, kind names and the event struct) just like the client's calls are.
  */
 import type { AccessMode, DeviceBackendV1, Win32ErrorName } from '@inverted-call/backend';
-import type { CallInput, CallOutput, ChannelEvent, DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
+import type { CallInputValue, CallOutputValue, ChannelEvent, DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
 import type { CallContext } from './call-runner.js';
 import type { Latency } from './delivery-queue.js';
-import type { ChannelState, ModelTotals, SubscriptionState } from './model-types.js';
+import type { ChannelState, ModelTotals, ModelSubscriptionState } from './model-types.js';
 import type { SimulatedBackend } from './simulated-backend.js';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
@@ -24,7 +24,7 @@ export type EventData<Device extends DeviceDescriptorV1, Channel extends Channel
  * completes with STATUS_UNSUCCESSFUL (ERROR_GEN_FAILURE). `context.signal` aborts when the request
  * is cancelled, after which the result is ignored.
  */
-export type CallHandler<Call> = (input: CallInput<Call>, context: CallContext) => CallOutput<Call> | Promise<CallOutput<Call>>;
+export type CallHandler<Call> = (input: CallInputValue<Call>, context: CallContext) => CallOutputValue<Call> | Promise<CallOutputValue<Call>>;
 
 export interface SimulatorOptions {
   /**
@@ -74,7 +74,7 @@ export interface SimulatorHandleState {
 }
 
 /** The model's subscription state, with the process that owns the handle. */
-export interface SimulatorSubscriptionState extends SubscriptionState {
+export interface SimulatorSubscriptionState extends ModelSubscriptionState {
   readonly processName: string;
 }
 

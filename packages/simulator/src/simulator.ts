@@ -8,7 +8,7 @@ import type { DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '
 import type { UntypedCallHandler } from './call-runner.js';
 import { createSimulatedBackend, processOf, type SimulatedBackend } from './simulated-backend.js';
 import { SimulatorRuntime } from './simulator-runtime.js';
-import type { EmitOutcome as ModelEmitOutcome } from './model-types.js';
+import type { ModelEmitOutcome } from './model-types.js';
 import type { EmitBurstSummary, EmitOutcome, Simulator, SimulatorOptions, SimulatorState } from './simulator-types.js';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';

@@ -1,4 +1,5 @@
 /** R6: calls validate lengths, unknown codes are refused, and the I/O manager enforces the access bits of each code. */
+import { ctlCode } from '@inverted-call/codec';
 import { check, equal, within } from '../assert.js';
 import { CounterCodec, EchoDataCodec, EmitRequestCodec } from '@inverted-call/conformance-device';
 import { scenario } from '../scenario.js';
@@ -6,7 +7,8 @@ import { calls, eventsIn, expectDeviceError, expectEvents, range, readBatch, sub
 
 const DEVICE_TYPE = 0x9c00;
 /** CTL_CODE(deviceType, function, METHOD_BUFFERED, access) */
-const controlCode = (deviceType: number, functionNumber: number, access: number) => ((deviceType << 16) | (access << 14) | (functionNumber << 2)) >>> 0;
+const METHOD_BUFFERED = 0;
+const controlCode = (deviceType: number, functionNumber: number, access: number) => ctlCode(deviceType, functionNumber, METHOD_BUFFERED, access);
 const echoBytes = (value: number, text: string) => EchoDataCodec.encode({ value, text });
 
 export const callScenarios = [

@@ -1,14 +1,13 @@
 /** R7: the built-in protocol-information call, and the client refusing a driver built from another schema. */
 import { openDevice } from '@inverted-call/client';
+import { ChannelInfoCodec, PROTOCOL_INFO_BYTES, ProtocolInfoCodec, channelInfoOffset, protocolInfoByteLength, schemaHashHex } from '@inverted-call/codec';
 import { check, equal, rejects } from '../assert.js';
 import type { ScenarioContext } from '../context.js';
 import { conformanceDevice } from '@inverted-call/conformance-device';
 import { scenario } from '../scenario.js';
 import { expectDeviceError } from './support.js';
 
-const INFO_BYTES = 40 + 16 * 3; // PROTOCOL_INFO, then one CHANNEL_INFO per channel
-const OVERFLOW_CODES = { 'drop-newest': 0, 'drop-oldest': 1 } as const;
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+const INFO_BYTES = protocolInfoByteLength(Object.keys(conformanceDevice.channels).length);
 
 /** What a client built from `descriptor` gets when it opens the conformance device. */
 async function openRejection(context: ScenarioContext, descriptor: object, process: string) {
@@ -23,18 +22,22 @@ export const protocolScenarios = [
     const handle = await context.raw();
     const result = await handle.ioctl(conformanceDevice.protocolInfoCode, null, 200);
     equal(result.bytesReturned, INFO_BYTES, 'bytes returned into a 200-byte buffer');
-    const view = new DataView(result.output.buffer, result.output.byteOffset, result.output.byteLength);
-    equal({ version: view.getUint32(0, true), channelCount: view.getUint32(4, true) }, { version: 1, channelCount: 3 }, 'PROTOCOL_INFO');
-    equal(hex(result.output.subarray(8, 40)), conformanceDevice.schemaHash, 'schema hash');
-    const reported = [0, 1, 2].map((index) => [0, 4, 8, 12].map((field) => view.getUint32(40 + index * 16 + field, true)));
-    equal(reported, [[8, 0, 512, 264], [4, 1, 256, 32], [16, 0, 128, 32]], 'CHANNEL_INFO of Events, Latest, Audit');
-    const fromDescriptor = Object.values(conformanceDevice.channels).map((channel) => [channel.capacity, OVERFLOW_CODES[channel.overflow], channel.batchBytes, channel.maxRecordBytes]);
+    const { version, channelCount, schemaHash } = ProtocolInfoCodec.decode(result.output);
+    equal({ version, channelCount }, { version: 1, channelCount: 3 }, 'PROTOCOL_INFO');
+    equal(schemaHashHex(schemaHash), conformanceDevice.schemaHash, 'schema hash');
+    const reported = [0, 1, 2].map((index) => ChannelInfoCodec.decode(result.output, channelInfoOffset(index)));
+    equal(reported, [
+      { capacity: 8, overflow: 'drop-newest', batchBytes: 512, maxRecordBytes: 264 },
+      { capacity: 4, overflow: 'drop-oldest', batchBytes: 256, maxRecordBytes: 32 },
+      { capacity: 16, overflow: 'drop-newest', batchBytes: 128, maxRecordBytes: 32 },
+    ], 'CHANNEL_INFO of Events, Latest, Audit');
+    const fromDescriptor = Object.values(conformanceDevice.channels).map(({ capacity, overflow, batchBytes, maxRecordBytes }) => ({ capacity, overflow, batchBytes, maxRecordBytes }));
     equal(reported, fromDescriptor, 'CHANNEL_INFO against the descriptor');
   }),
 
   scenario('R7', 'protocol information into a buffer too small fails with ERROR_INSUFFICIENT_BUFFER', async (context) => {
     const handle = await context.raw();
-    for (const outputLength of [0, 40, INFO_BYTES - 1]) {
+    for (const outputLength of [0, PROTOCOL_INFO_BYTES, INFO_BYTES - 1]) {
       await expectDeviceError(handle.ioctl(conformanceDevice.protocolInfoCode, null, outputLength), 'ERROR_INSUFFICIENT_BUFFER', `protocol information into ${outputLength} bytes`);
     }
   }),

@@ -1,12 +1,12 @@
 /** R1 (a subscribe buffer too small is refused at once) and R2 (queued events complete a request at once). */
-import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
+import { BATCH_FLAG_RING_EMPTY, BATCH_HEADER_BYTES, RECORD_ALIGNMENT, RecordHeaderCodec } from '@inverted-call/codec';
 import { check, equal, within } from '../assert.js';
 import { scenario } from '../scenario.js';
 import { channels, expectDeviceError, expectEvents, parkedOf, primeSubscription, range, readBatch, sequencesOf, subscribeRaw, subscriptionOf, tagsOf, watch } from './support.js';
 
 const EVENTS_MINIMUM = channels.Events.minimumOutputBytes; // header + the 264-byte Large record
 const SMALL_RECORD = channels.Events.events.Small.recordBytes;
-const HEADER = 24;
+const HEADER = BATCH_HEADER_BYTES;
 
 export const subscribeScenarios = [
   scenario('R1', 'a subscribe buffer one byte short of header plus largest record fails with ERROR_INSUFFICIENT_BUFFER and is never parked', async (context) => {
@@ -123,13 +123,9 @@ export const subscribeScenarios = [
     // The batch takes the whole ring, so its only flag is RING_EMPTY.
     equal({ version: batch.version, count: batch.count, bytesUsed: batch.bytesUsed, flags: batch.flags, droppedTotal: batch.droppedTotal }, { version: 1, count: 3, bytesUsed: expectedBytes, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 0n }, 'batch header');
     equal(result.bytesReturned, expectedBytes, 'bytes returned');
-    const view = new DataView(result.output.buffer, result.output.byteOffset, result.output.byteLength);
     const headers = [HEADER, HEADER + SMALL_RECORD, HEADER + 2 * SMALL_RECORD].map((offset) => ({
-      aligned: offset % 8 === 0,
-      sequence: view.getBigUint64(offset, true),
-      kind: view.getUint16(offset + 8, true),
-      reserved: view.getUint16(offset + 10, true),
-      size: view.getUint32(offset + 12, true),
+      aligned: offset % RECORD_ALIGNMENT === 0,
+      ...RecordHeaderCodec.decode(result.output, offset),
     }));
     equal(headers, [
       { aligned: true, sequence: 1n, kind: 1, reserved: 0, size: 16 },

@@ -5,10 +5,11 @@
  */
 import type { DeviceHandleV1, IoctlResult } from '@inverted-call/backend';
 import { decodeBatch, kindsById, type LossNotice } from '@inverted-call/client';
+import { BATCH_HEADER_BYTES, BatchHeaderCodec, type BatchHeader } from '@inverted-call/codec';
 import { check, deviceError, equal, rejects, within } from '../assert.js';
 import type { ScenarioContext } from '../context.js';
 import { conformanceDevice } from '@inverted-call/conformance-device';
-import { eventData, type ConformanceChannel, type ConformanceDriverState, type SubscriptionState } from '../target.js';
+import { eventData, type ConformanceChannel, type ConformanceDriverState, type ConformanceSubscriptionState } from '../target.js';
 
 export const channels = conformanceDevice.channels;
 export const calls = conformanceDevice.calls;
@@ -25,29 +26,19 @@ export interface BatchRecord {
   data: Record<string, unknown>;
 }
 
-export interface Batch {
-  version: number;
-  count: number;
-  bytesUsed: number;
-  flags: number;
-  droppedTotal: bigint;
+export interface Batch extends BatchHeader {
   bytesReturned: number;
   records: BatchRecord[];
 }
 
-/** One completed subscribe request: the header read field by field, the records through the client's strict decoder. */
+/** One completed subscribe request: the header through the codec, the records through the client's strict decoder. */
 export function readBatch(result: IoctlResult, channel: ConformanceChannel): Batch {
   const { output } = result;
   equal(result.bytesReturned, output.byteLength, `subscribe ${channel}: bytesReturned against the output's length`);
-  check(output.byteLength >= 24, `subscribe ${channel}: ${output.byteLength} bytes cannot hold a batch header`);
-  const view = new DataView(output.buffer, output.byteOffset, output.byteLength);
+  check(output.byteLength >= BATCH_HEADER_BYTES, `subscribe ${channel}: ${output.byteLength} bytes cannot hold a batch header`);
   const decoded = decodeBatch(output, channels[channel], kindsById(channels[channel]));
   return {
-    version: view.getUint32(0, true),
-    count: view.getUint32(4, true),
-    bytesUsed: view.getUint32(8, true),
-    flags: view.getUint32(12, true),
-    droppedTotal: view.getBigUint64(16, true),
+    ...BatchHeaderCodec.decode(output),
     bytesReturned: result.bytesReturned,
     records: decoded.records as BatchRecord[],
   };
@@ -91,12 +82,12 @@ export async function expectDeviceError(promise: Promise<unknown>, code: string,
   return error as { code: string; errno: number; canceled: boolean };
 }
 
-export function subscriptionsOf(state: ConformanceDriverState, process: string, channel?: ConformanceChannel): SubscriptionState[] {
+export function subscriptionsOf(state: ConformanceDriverState, process: string, channel?: ConformanceChannel): ConformanceSubscriptionState[] {
   return state.subscriptions.filter((entry) => entry.process === process && (channel === undefined || entry.channel === channel));
 }
 
 /** The one subscription of `process` on `channel`; fails if there is none or more than one. */
-export function subscriptionOf(state: ConformanceDriverState, process: string, channel: ConformanceChannel): SubscriptionState {
+export function subscriptionOf(state: ConformanceDriverState, process: string, channel: ConformanceChannel): ConformanceSubscriptionState {
   const found = subscriptionsOf(state, process, channel);
   equal(found.length, 1, `subscriptions of ${process} on ${channel}`);
   return found[0]!;

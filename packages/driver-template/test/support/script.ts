@@ -3,6 +3,7 @@
  * harness (the harness's line format) and the TypeScript DriverModel (replayed op by op). The
  * conformance device's calls are answered on the model side as its C Handlers.c answers them.
  */
+import { requiredAccessOfCode } from '@inverted-call/codec';
 import { CounterCodec, EchoDataCodec, EmitRequestCodec, LargeCodec, SmallCodec, conformanceDevice as device, eventData } from '@inverted-call/conformance';
 import { DriverModel, STATUS_INVALID_PARAMETER, STATUS_SUCCESS } from '@inverted-call/simulator';
 import { hex32 } from './native.js';
@@ -30,8 +31,8 @@ export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** Access bits a code needs (CTL_CODE bits 14-15); the I/O manager refuses a handle without them. */
-export const requiredAccess = (code: number): number => (code >>> 14) & 3;
+/** Access bits a code needs; the I/O manager refuses a handle without them. Read as codec lays out a CTL_CODE. */
+export const requiredAccess = requiredAccessOfCode;
 
 export function scriptOf(ops: readonly Op[]): string {
   const access = new Map<number, number>();

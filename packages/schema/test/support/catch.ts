@@ -1,4 +1,4 @@
-import { SchemaError } from '../../src/index.js';
+import { SchemaError } from '../../src/errors.js';
 
 /** Runs `action` and returns the SchemaError it throws; fails the test if it throws nothing or something else. */
 export function catchSchemaError(action: () => unknown): SchemaError {

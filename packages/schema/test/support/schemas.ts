@@ -2,7 +2,7 @@
 // mutates) and every codegen fixture, so the tests exercise the same documents users see.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseSchemaText } from '../../src/index.js';
+import { parseSchemaText } from '../../src/load.js';
 
 /** A parsed schema document, loose on purpose: invalid cases write values no input type allows. */
 export type Doc = Record<string, any>;

@@ -2,13 +2,16 @@
  * Device backend contract, version 1. The simulator, the Win32 backend and any test double
  * implement it; the conformance suite checks the rules written here. A client never needs more.
  */
+import { FILE_READ_ACCESS, FILE_WRITE_ACCESS } from '@inverted-call/codec';
 
 /** How the handle is opened: CreateFileW's GENERIC_READ, GENERIC_WRITE, or both. */
 export type AccessMode = 'read' | 'write' | 'read-write';
 
 /** The FILE_*_ACCESS bits an IOCTL code carries (bits 14-15) that a handle of this mode satisfies. */
 export function accessBitsOf(mode: AccessMode): number {
-  return mode === 'read' ? 1 : mode === 'write' ? 2 : 3;
+  if (mode === 'read') return FILE_READ_ACCESS;
+  if (mode === 'write') return FILE_WRITE_ACCESS;
+  return FILE_READ_ACCESS | FILE_WRITE_ACCESS;
 }
 
 export interface OpenOptions {

@@ -12,6 +12,13 @@ export const CTL_CODE_PARTS = {
   method: { shift: 0, mask: 0x3 },
 } as const;
 
+/** The access bits of an IOCTL code (winioctl.h's FILE_*_ACCESS): what a handle must have been opened with. */
+export const FILE_ANY_ACCESS = 0;
+export const FILE_READ_ACCESS = 1;
+export const FILE_WRITE_ACCESS = 2;
+/** The transfer method whose buffers the I/O manager copies through one system buffer (METHOD_BUFFERED). */
+export const METHOD_BUFFERED = 0;
+
 export interface CtlCodeParts {
   deviceType: number;
   function: number;

@@ -30,6 +30,16 @@ export {
   decodeOverflowPolicy,
   type OverflowPolicy,
 } from './overflow-policy.js';
-export { CTL_CODE_PARTS, ctlCode, splitCtlCode, requiredAccessOfCode, type CtlCodeParts } from './ctl-code.js';
+export {
+  CTL_CODE_PARTS,
+  FILE_ANY_ACCESS,
+  FILE_READ_ACCESS,
+  FILE_WRITE_ACCESS,
+  METHOD_BUFFERED,
+  ctlCode,
+  splitCtlCode,
+  requiredAccessOfCode,
+  type CtlCodeParts,
+} from './ctl-code.js';
 export { BatchReader, batchByteLength, writeBatch, type WireRecord } from './batch.js';
 export { channelInfoOffset, protocolInfoByteLength, schemaHashBytes, schemaHashHex, writeProtocolInfo } from './protocol-info.js';

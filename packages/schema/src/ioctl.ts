@@ -3,6 +3,7 @@
  * the names of its values. Values are those of winioctl.h / wdm.h; the bit layout that packs the
  * parts into a code is codec's (`ctlCode`), which the simulator and the driver tests read back.
  */
+import { FILE_ANY_ACCESS, FILE_READ_ACCESS, FILE_WRITE_ACCESS } from '@inverted-call/codec';
 import type { AccessBits, MethodValue } from './model.js';
 
 export const VENDOR_DEVICE_TYPE_MIN = 0x8000;
@@ -63,6 +64,7 @@ export const METHOD_TEXT = {
   2: 'out-direct',
 } as const satisfies Record<MethodValue, string>;
 
+/** The C spelling of each access value (codec's FILE_*_ACCESS bits), for the generated header. */
 export const ACCESS_NAMES: Record<AccessBits, string> = {
   0: 'FILE_ANY_ACCESS',
   1: 'FILE_READ_ACCESS',
@@ -76,9 +78,9 @@ export function parseAccess(text: string): AccessBits | undefined {
   if (parts.length === 0) return undefined;
   let bits = 0;
   for (const part of parts) {
-    if (part === 'FILE_READ_ACCESS' || part === 'FILE_READ_DATA') bits |= 1;
-    else if (part === 'FILE_WRITE_ACCESS' || part === 'FILE_WRITE_DATA') bits |= 2;
-    else if (part === 'FILE_ANY_ACCESS' && parts.length === 1) bits |= 0;
+    if (part === 'FILE_READ_ACCESS' || part === 'FILE_READ_DATA') bits |= FILE_READ_ACCESS;
+    else if (part === 'FILE_WRITE_ACCESS' || part === 'FILE_WRITE_DATA') bits |= FILE_WRITE_ACCESS;
+    else if (part === 'FILE_ANY_ACCESS' && parts.length === 1) bits |= FILE_ANY_ACCESS;
     else return undefined;
   }
   return bits as AccessBits;

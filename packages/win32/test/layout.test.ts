@@ -7,19 +7,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MINGW_X64, WARNINGS_AS_ERRORS } from '@inverted-call/codegen';
 import { ENTRY_OVERLAPPED_OFFSET, OVERLAPPED_BYTES, OVERLAPPED_ENTRY_BYTES } from '../src/index.js';
 
-const COMPILER = 'x86_64-w64-mingw32-gcc';
+const COMPILER = MINGW_X64.command;
 
 function compiles(source: string): { ok: boolean; output: string } {
   if (spawnSync('sh', ['-c', `command -v ${COMPILER}`]).status !== 0) {
-    throw new Error(`${COMPILER} is not installed: apt-get install gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev (the root \`npm test\` installs it)`);
+    throw new Error(`${COMPILER} is not installed: ${MINGW_X64.installHint} (the root \`npm test\` installs it)`);
   }
   const directory = mkdtempSync(join(tmpdir(), 'win32-layout-'));
   try {
     const file = join(directory, 'layout.c');
     writeFileSync(file, source);
-    const result = spawnSync(COMPILER, ['-std=c11', '-Wall', '-Wextra', '-Werror', '-c', '-o', '/dev/null', file], { encoding: 'utf8' });
+    const result = spawnSync(COMPILER, ['-std=c11', ...WARNINGS_AS_ERRORS, '-c', '-o', '/dev/null', file], { encoding: 'utf8' });
     return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFORMANCE_DEVICE_HEADER, ensureWine, runWindowsNode, spawnToFiles, startConformanceBed, wineEnvironment } from '@inverted-call/wine-bed';
+import { MINGW_X64, WARNINGS_AS_ERRORS } from '@inverted-call/codegen';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = 1000;
@@ -35,7 +36,7 @@ const parseLast = (text, what) => {
 const bed = await startConformanceBed('wine-e2e-bench');
 try {
   const exe = join(bed.workDir, 'native-client.exe');
-  const compiled = spawnSync('x86_64-w64-mingw32-gcc', ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', `-I${join(CONFORMANCE_DEVICE_HEADER, '..')}`, '-o', exe, join(PACKAGE, 'bench', 'native-client.c')], { encoding: 'utf8' });
+  const compiled = spawnSync(MINGW_X64.command, ['-std=c11', '-O2', ...WARNINGS_AS_ERRORS, `-I${join(CONFORMANCE_DEVICE_HEADER, '..')}`, '-o', exe, join(PACKAGE, 'bench', 'native-client.c')], { encoding: 'utf8' });
   if (compiled.status !== 0) throw new Error(`building the native client failed:\n${compiled.stderr}`);
   const { wine64 } = ensureWine();
 

@@ -6,6 +6,8 @@
  *   entry  (40 bytes): u64 ProcessId, u32 FileId, u32 Channel, u32 RingFill, u32 Parked,
  *                      u64 DroppedTotal, u64 NextSequence
  */
+import { FILE_ANY_ACCESS, METHOD_BUFFERED, ctlCode } from '@inverted-call/codec';
+
 export const STATE_FUNCTION = 0xffe;
 export const STATE_HEADER_BYTES = 40;
 export const STATE_ENTRY_BYTES = 40;
@@ -14,7 +16,7 @@ export const STATE_MAX_ENTRIES = 256;
 
 /** The IOCTL code: the device's type, function 0xFFE, METHOD_BUFFERED, FILE_ANY_ACCESS. */
 export function stateIoctlCode(deviceType: number): number {
-  return ((deviceType << 16) | (STATE_FUNCTION << 2)) >>> 0;
+  return ctlCode(deviceType, STATE_FUNCTION, METHOD_BUFFERED, FILE_ANY_ACCESS);
 }
 
 export interface DriverSubscription {

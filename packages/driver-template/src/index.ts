@@ -15,6 +15,6 @@ export type { DriverRenderOptions } from './render-common.js';
 export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 export { handlerName, poolTag } from './device-table.js';
-export { kmdfTemplateRoot, wdmTemplateRoot } from './template-files.js';
+export { templateRoot, type TemplateFolder } from './template-files.js';
 export { checkDriver, DRIVER_CHECK_TOOLS, MINGW_DDK_INCLUDE, type DriverCheckResult, type DriverCheckTool } from './check.js';
 export { writeRenderedDriver, staleDriverFiles, type WriteReport } from './write.js';

@@ -1,6 +1,6 @@
 /**
  * Differential test (DESIGN.md section 8, item 5): the portable C core of the KMDF template
- * (templates/kmdf-driver/core) with the conformance device's rendered device table and its C
+ * (templates/core) with the conformance device's rendered device table and its C
  * Handlers.c, compiled natively with gcc under ASan/UBSan, and the TypeScript reference model
  * (DriverModel) run the same scenario scripts and must produce identical completion traces:
  * request id, NTSTATUS and every byte returned.
@@ -12,7 +12,7 @@
  * differs, fast-check runs again one harness process per scenario to shrink it and prints the
  * smallest script. FC_SEED and FC_RUNS (default 500) change the generated set.
  *
- * The script format is the harness's (see templates/kmdf-driver/core/test/harness.c).
+ * The script format is the harness's (see templates/core/test/harness.c).
  */
 import { join } from 'node:path';
 import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';

@@ -12,7 +12,7 @@ import { loadDeviceSchema } from '@inverted-call/schema';
 import { renderKmdfDriver } from '../../src/index.js';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-export const CORE_DIR = join(REPO, 'templates/kmdf-driver/core');
+export const CORE_DIR = join(REPO, 'templates/core');
 export const CONFORMANCE_SCHEMA = join(REPO, 'packages/conformance/src/device/conformance.device.json');
 export const CONFORMANCE_HANDLERS = join(REPO, 'packages/conformance/driver/Handlers.c');
 const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g'];
@@ -29,7 +29,7 @@ export const hex32 = (status: number): string => (status >>> 0).toString(16).toU
 function compile(output: string, includes: string[], sources: string[]): void {
   const result = spawnSync('gcc', [...CFLAGS, ...includes.map((dir) => `-I${dir}`), ...sources, '-o', output], { encoding: 'utf8' });
   if (result.error) {
-    throw new Error(`gcc is required (it compiles templates/kmdf-driver/core natively) but could not be run: ${result.error.message}. npm test installs it (Debian: apt-get install gcc libc6-dev).`);
+    throw new Error(`gcc is required (it compiles templates/core natively) but could not be run: ${result.error.message}. npm test installs it (Debian: apt-get install gcc libc6-dev).`);
   }
   if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}) compiling ${sources.join(' ')}:\n${result.stderr}`);
 }

@@ -13,6 +13,8 @@ import { KERNEL_PRELUDE, MINGW_X64, MINGW_X86, compileKernelUnit, type MingwTarg
 const DEVICE_INCLUDE = fileURLToPath(new URL('../../conformance/src/device', import.meta.url));
 const INCLUDES = [templateRoot('check-headers'), DEVICE_INCLUDE];
 const compile = (target: MingwTarget, source: string) => compileKernelUnit(target, source, INCLUDES);
+// Time limit, from a measurement at load average 6-9 on the 2-core machine (the whole suite beside other builds): one compile took at most 0.8 s; 30 s leaves room for far worse.
+const COMPILE_MS = 30_000;
 
 /**
  * An inverted-call control device: create, manual queue, forward a request, retrieve and complete.
@@ -275,7 +277,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 
 const PRELUDE = `${KERNEL_PRELUDE}#include "KmdfSubset.h"\n`;
 
-describe('KmdfSubset.h compiles against documented signatures', () => {
+describe('KmdfSubset.h compiles against documented signatures', { timeout: COMPILE_MS }, () => {
   for (const target of [MINGW_X64, MINGW_X86]) {
     it(`inverted-call control-device sketch: ${target.name}, -DSTRICT -Wall -Wextra -Werror`, () => {
       const result = compile(target, SKETCH);
@@ -328,7 +330,7 @@ VOID Good(WDFQUEUE Queue)
   });
 });
 
-describe('KmdfSubset.h negative controls (each must fail to compile)', () => {
+describe('KmdfSubset.h negative controls (each must fail to compile)', { timeout: COMPILE_MS }, () => {
   it('rejects a WDFQUEUE passed where a WDFREQUEST is expected', () => {
     const source = `${PRELUDE}VOID Bad(WDFQUEUE Queue)\n{\n    WdfRequestComplete(Queue, STATUS_SUCCESS);\n}\n`;
     const result = compile(MINGW_X64, source);

@@ -17,10 +17,14 @@ export const CONFORMANCE_SCHEMA = join(REPO, 'packages/conformance/src/device/co
 export const CONFORMANCE_HANDLERS = join(REPO, 'packages/conformance/driver/Handlers.c');
 const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g'];
 
-export interface NativeBuild {
+/** Where the native programs are: the scenario harness and the core's unit tests. */
+export interface NativeBuildPaths {
   dir: string;
   harness: string;
   coreTest: string;
+}
+
+export interface NativeBuild extends NativeBuildPaths {
   dispose(): void;
 }
 
@@ -34,7 +38,10 @@ function compile(output: string, includes: string[], sources: string[]): void {
   if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}) compiling ${sources.join(' ')}:\n${result.stderr}`);
 }
 
-/** Renders the conformance device's generated files and builds the harness and core_test. */
+/**
+ * Renders the conformance device's generated files and builds the harness and core_test. Tests do
+ * not call this: test/setup/native-builds.ts does, once per run, and tests `inject('nativeBuild')`.
+ */
 export function buildHarness(): NativeBuild {
   const dir = mkdtempSync(join(tmpdir(), 'inverted-call-core-'));
   const device = join(dir, 'device');

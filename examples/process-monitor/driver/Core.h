@@ -33,6 +33,10 @@
 #ifndef INVERTED_CALL_PROTOCOL_V1
 #error "CoreConfig.h must include a generated device header (protocol v1 structs) before Core.h is used."
 #endif
+#if !defined(INVERTED_CALL_RECORD_BYTES) || !defined(INVERTED_CALL_RECORD_ALIGNMENT) || \
+    !defined(INVERTED_CALL_OVERFLOW_DROP_NEWEST) || !defined(INVERTED_CALL_OVERFLOW_DROP_OLDEST)
+#error "The generated device header lacks the protocol constants Core.h uses: regenerate it with this version of the kit."
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,7 +121,7 @@ typedef struct _CORE_CHANNEL_CONFIG {
     UINT32 Capacity;          /* ring slots per subscription, >= 1 */
     UINT32 Overflow;          /* INVERTED_CALL_OVERFLOW_DROP_NEWEST or _DROP_OLDEST */
     UINT32 BatchBytes;        /* output size the client is told to use (protocol information) */
-    UINT32 MaxRecordBytes;    /* one record of its largest kind, header included, 8-aligned */
+    UINT32 MaxRecordBytes;    /* one record of its largest kind, header included, aligned */
 } CORE_CHANNEL_CONFIG;
 
 /* The device as the schema describes it (the generated DeviceTable.c fills one in). */
@@ -221,10 +225,9 @@ typedef struct _CORE_SUBSCRIPTION_STATE {
 } CORE_SUBSCRIPTION_STATE;
 
 /*
- * Checks the device table (channel capacity >= 1, a known policy, record sizes aligned to
- * INVERTED_CALL_RECORD_ALIGNMENT that
- * hold a record header, no code used twice, a handler for every call) and allocates the channel
- * array. Device must outlive the core. STATUS_INVALID_PARAMETER or STATUS_INSUFFICIENT_RESOURCES
+ * Checks the device table (channel capacity >= 1, a known policy, record sizes that hold a record
+ * header and are multiples of INVERTED_CALL_RECORD_ALIGNMENT, no code used twice, a handler for
+ * every call) and allocates the channel array. Device must outlive the core. STATUS_INVALID_PARAMETER or STATUS_INSUFFICIENT_RESOURCES
  * on failure, leaving nothing allocated.
  */
 NTSTATUS CoreInitialize(CORE *Core, const CORE_OPS *Ops, const CORE_DEVICE_CONFIG *Device);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SchemaError } from '@inverted-call/schema';
 import { describe, expect, it } from 'vitest';
 import { planProcessNotify, poolTag, renderKmdfDriver, staleDriverFiles, writeRenderedDriver } from '../src/index.js';
-import { SCHEMAS, model, render } from './support/schemas.js';
+import { SCHEMAS, model, render, renderWdm } from './support/schemas.js';
 
 const byPath = (files: ReturnType<typeof render>) => new Map(files.map((file) => [file.path, file]));
 
@@ -39,6 +39,16 @@ describe('renderKmdfDriver', () => {
     expect(conformance.get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_NOTIFY 0');
     expect(conformance.get('ConformanceDevice.vcxproj')!.content).not.toContain('Notify.c');
     expect(byPath(render('processMonitor', { processNotify: false })).has('Notify.c')).toBe(false);
+  });
+
+  it.each(['kmdf', 'wdm'] as const)('%s: every template C file says in its opening comment that it is the template\'s, not to be edited', (flavour) => {
+    const files = flavour === 'kmdf' ? render('processMonitor') : renderWdm('processMonitor');
+    const marked = (content: string) => /^\/\*[^]*?Part of the template: do not edit[^]*?\*\//.test(content.slice(0, content.indexOf('*/') + 2));
+    const templateC = files.filter((file) => file.owner === 'template' && /\.[ch]$/.test(file.path) && !file.path.startsWith('check/'));
+    expect(templateC.length).toBeGreaterThan(7);
+    expect(templateC.filter((file) => !marked(file.content)).map((file) => file.path)).toEqual([]);
+    // Negative control: a file whose opening comment lacks the marker is caught.
+    expect(marked('/*\n * Queue.c - request dispatch.\n */\n/* Part of the template: do not edit. */\n')).toBe(false);
   });
 
   it('the device table lists every call and channel with the sizes of their structs', () => {

@@ -1,5 +1,6 @@
 /*
  * Core.c - the portable core of an inverted-call driver: rules R1-R7 of protocol v1.
+ * Part of the template: do not edit (your code goes in Handlers.c).
  * See Core.h for the contract. No WDF/WDM calls, no CRT: memory comes from CORE_OPS.
  */
 #include "Core.h"
@@ -95,7 +96,7 @@ static size_t CoreSlotRecordBytes(const UINT8 *Slot)
 {
     INVERTED_CALL_RECORD_HEADER header;
     CoreCopyBytes((UINT8 *)&header, Slot, sizeof(header));
-    return CORE_RECORD_BYTES(header.Size);
+    return (size_t)INVERTED_CALL_RECORD_BYTES(header.Size);
 }
 
 /*
@@ -118,7 +119,8 @@ static void CoreWriteBatchHeader(UINT8 *Buffer, UINT32 Count, size_t BytesUsed, 
 static size_t CoreEncodeRecord(UINT8 *Destination, UINT64 Sequence, UINT16 Kind, const UINT8 *Payload, UINT32 PayloadBytes)
 {
     INVERTED_CALL_RECORD_HEADER header;
-    size_t total = CORE_RECORD_BYTES(PayloadBytes);
+    /* No UINT32 overflow: CoreEmit has bounded PayloadBytes by the channel's MaxRecordBytes. */
+    size_t total = (size_t)INVERTED_CALL_RECORD_BYTES(PayloadBytes);
     CoreZeroBytes((UINT8 *)&header, sizeof(header));
     header.Sequence = Sequence;
     header.Kind = Kind;
@@ -206,8 +208,9 @@ static int CoreDeviceIsValid(const CORE_DEVICE_CONFIG *Device)
     }
     for (index = 0; index < Device->ChannelCount; index++) {
         const CORE_CHANNEL_CONFIG *channel = &Device->Channels[index];
-        if (channel->Capacity < 1u || channel->Overflow > CORE_OVERFLOW_DROP_OLDEST ||
-            channel->MaxRecordBytes < sizeof(INVERTED_CALL_RECORD_HEADER) || (channel->MaxRecordBytes % 8u) != 0u ||
+        if (channel->Capacity < 1u ||
+            (channel->Overflow != INVERTED_CALL_OVERFLOW_DROP_NEWEST && channel->Overflow != INVERTED_CALL_OVERFLOW_DROP_OLDEST) ||
+            channel->MaxRecordBytes < sizeof(INVERTED_CALL_RECORD_HEADER) || (channel->MaxRecordBytes % INVERTED_CALL_RECORD_ALIGNMENT) != 0u ||
             CoreCodeIsTaken(Device, channel->SubscribeCode, index, 0)) {
             return 0;
         }
@@ -562,7 +565,7 @@ NTSTATUS CoreEmit(CORE *Core, UINT32 ChannelIndex, UINT16 Kind, const void *Payl
         }
         if (subscription->Count == subscription->Capacity) {
             subscription->DroppedTotal++;
-            if (subscription->Overflow == CORE_OVERFLOW_DROP_NEWEST) {
+            if (subscription->Overflow == INVERTED_CALL_OVERFLOW_DROP_NEWEST) {
                 continue; /* this event is the one dropped */
             }
             /* drop-oldest: evict the head to make room */

@@ -1,5 +1,6 @@
 /*
  * Core.h - the portable core of an inverted-call driver (protocol v1, DESIGN.md section 4).
+ * Part of the template: do not edit (your code goes in Handlers.c).
  *
  * Everything the protocol decides lives here, in C11 with no WDF/WDM calls and no allocation of
  * its own: request classification and length checks (R6, R7), the protocol-information answer,
@@ -31,6 +32,10 @@
 
 #ifndef INVERTED_CALL_PROTOCOL_V1
 #error "CoreConfig.h must include a generated device header (protocol v1 structs) before Core.h is used."
+#endif
+#if !defined(INVERTED_CALL_RECORD_BYTES) || !defined(INVERTED_CALL_RECORD_ALIGNMENT) || \
+    !defined(INVERTED_CALL_OVERFLOW_DROP_NEWEST) || !defined(INVERTED_CALL_OVERFLOW_DROP_OLDEST)
+#error "The generated device header lacks the protocol constants Core.h uses: regenerate it with this version of the kit."
 #endif
 
 #ifdef __cplusplus
@@ -66,12 +71,12 @@ extern "C" {
 /* NT_SUCCESS without depending on the DDK's definition. */
 #define CORE_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
 
-#define CORE_OVERFLOW_DROP_NEWEST 0u /* == INVERTED_CALL_OVERFLOW_DROP_NEWEST */
-#define CORE_OVERFLOW_DROP_OLDEST 1u /* == INVERTED_CALL_OVERFLOW_DROP_OLDEST */
-
-/* Bytes a record with a payload of PayloadBytes takes in a batch (header + payload, 8-aligned). */
-#define CORE_RECORD_BYTES(PayloadBytes) \
-    ((((size_t)sizeof(INVERTED_CALL_RECORD_HEADER) + (size_t)(PayloadBytes)) + 7u) & ~(size_t)7u)
+/*
+ * The protocol's own constants come from the generated device header, which owns them: the
+ * overflow policy codes (INVERTED_CALL_OVERFLOW_DROP_NEWEST, INVERTED_CALL_OVERFLOW_DROP_OLDEST),
+ * the record alignment (INVERTED_CALL_RECORD_ALIGNMENT), a record's size in a batch
+ * (INVERTED_CALL_RECORD_BYTES) and the batch flags. The core defines none of them again.
+ */
 
 /* Inputs up to this size are copied to the stack before a handler runs; larger ones to Allocate. */
 #define CORE_INPUT_STACK_BYTES 256u
@@ -114,9 +119,9 @@ typedef struct _CORE_CALL_CONFIG {
 typedef struct _CORE_CHANNEL_CONFIG {
     UINT32 SubscribeCode;     /* IOCTL code of its subscribe request */
     UINT32 Capacity;          /* ring slots per subscription, >= 1 */
-    UINT32 Overflow;          /* CORE_OVERFLOW_DROP_NEWEST or CORE_OVERFLOW_DROP_OLDEST */
+    UINT32 Overflow;          /* INVERTED_CALL_OVERFLOW_DROP_NEWEST or _DROP_OLDEST */
     UINT32 BatchBytes;        /* output size the client is told to use (protocol information) */
-    UINT32 MaxRecordBytes;    /* one record of its largest kind, header included, 8-aligned */
+    UINT32 MaxRecordBytes;    /* one record of its largest kind, header included, aligned */
 } CORE_CHANNEL_CONFIG;
 
 /* The device as the schema describes it (the generated DeviceTable.c fills one in). */
@@ -220,9 +225,9 @@ typedef struct _CORE_SUBSCRIPTION_STATE {
 } CORE_SUBSCRIPTION_STATE;
 
 /*
- * Checks the device table (channel capacity >= 1, a known policy, 8-aligned record sizes that
- * hold a record header, no code used twice, a handler for every call) and allocates the channel
- * array. Device must outlive the core. STATUS_INVALID_PARAMETER or STATUS_INSUFFICIENT_RESOURCES
+ * Checks the device table (channel capacity >= 1, a known policy, record sizes that hold a record
+ * header and are multiples of INVERTED_CALL_RECORD_ALIGNMENT, no code used twice, a handler for
+ * every call) and allocates the channel array. Device must outlive the core. STATUS_INVALID_PARAMETER or STATUS_INSUFFICIENT_RESOURCES
  * on failure, leaving nothing allocated.
  */
 NTSTATUS CoreInitialize(CORE *Core, const CORE_OPS *Ops, const CORE_DEVICE_CONFIG *Device);

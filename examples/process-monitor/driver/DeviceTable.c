@@ -26,7 +26,7 @@ const CORE_DEVICE_CONFIG DeviceConfig = {
     IOCTL_PROCESS_MONITOR_PROTOCOL_INFO,
     DeviceSchemaHash,
     DeviceChannels,
-    1u,
+    PROCESS_MONITOR_CHANNEL_COUNT,
     DeviceCalls,
     1u,
 };

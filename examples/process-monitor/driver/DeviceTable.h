@@ -15,7 +15,7 @@
 /* The device object's type (IoCreateDevice in the WDM flavour); every IOCTL code carries it. */
 #define DEVICE_TYPE_VALUE PROCESS_MONITOR_DEVICE_TYPE
 /* Channels, and the array size for per-channel storage (at least 1: C has no empty arrays). */
-#define DEVICE_CHANNEL_COUNT 1u
+#define DEVICE_CHANNEL_COUNT PROCESS_MONITOR_CHANNEL_COUNT
 #define DEVICE_CHANNEL_SLOTS 1u
 /* Pool tag "Proc" (as pool tools show it). */
 #define DEVICE_POOL_TAG 0x636F7250u

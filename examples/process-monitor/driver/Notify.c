@@ -16,6 +16,13 @@ static VOID NTAPI NotifyProcess(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_
 /* Set before registration and cleared after removal, which waits for running callbacks. */
 static CORE *NotifyCore;
 
+/*
+ * NotifyRegister
+ *   Points the callback at Core, then registers it for every process creation and exit.
+ * IRQL: PASSIVE_LEVEL (from DriverEntry, after the device and its core exist).
+ * Returns: STATUS_SUCCESS; STATUS_ACCESS_DENIED when the image lacks /INTEGRITYCHECK; otherwise
+ *   the registration's status. On failure nothing stays registered.
+ */
 NTSTATUS NotifyRegister(CORE *Core)
 {
     NTSTATUS status;
@@ -29,6 +36,13 @@ NTSTATUS NotifyRegister(CORE *Core)
     return status;
 }
 
+/*
+ * NotifyUnregister
+ *   Removes the callback if it was registered. Removal waits for callbacks already running, so
+ *   none touches the core afterwards.
+ * IRQL: PASSIVE_LEVEL (from unload, before the core is freed).
+ * Returns: nothing.
+ */
 VOID NotifyUnregister(VOID)
 {
     if (NotifyRoutine != NULL) {
@@ -39,6 +53,12 @@ VOID NotifyUnregister(VOID)
     }
 }
 
+/*
+ * NotifyNow
+ *   The system time, for an event's timestamp.
+ * IRQL: any; called at PASSIVE_LEVEL here.
+ * Returns: 100-ns intervals since 1 January 1601 (UTC), as KeQuerySystemTime gives them.
+ */
 static INT64 NotifyNow(VOID)
 {
     LARGE_INTEGER now;
@@ -47,6 +67,13 @@ static INT64 NotifyNow(VOID)
     return now.QuadPart;
 }
 
+/*
+ * NotifyProcessCreated
+ *   Builds the created event on the stack (ids, time, the image name copied without splitting a
+ *   surrogate pair and marked complete, truncated or unavailable) and offers it to the core.
+ * IRQL: PASSIVE_LEVEL, in the thread creating the process.
+ * Returns: nothing; a full ring counts the event as dropped, which the client is told.
+ */
 static VOID NotifyProcessCreated(HANDLE ProcessId, const PS_CREATE_NOTIFY_INFO *CreateInfo)
 {
     DEVICE_PROCESS_CREATED event;
@@ -71,6 +98,12 @@ static VOID NotifyProcessCreated(HANDLE ProcessId, const PS_CREATE_NOTIFY_INFO *
     (void)CoreEmit(NotifyCore, DEVICE_PROCESS_CHANNEL_INDEX, DEVICE_PROCESS_CREATED_KIND, &event, (UINT32)sizeof(event));
 }
 
+/*
+ * NotifyProcessExited
+ *   Builds the exited event (process id and time) and offers it to the core.
+ * IRQL: PASSIVE_LEVEL, in the last thread of the exiting process.
+ * Returns: nothing; a full ring counts the event as dropped.
+ */
 static VOID NotifyProcessExited(HANDLE ProcessId)
 {
     DEVICE_PROCESS_EXITED event;
@@ -80,6 +113,13 @@ static VOID NotifyProcessExited(HANDLE ProcessId)
     (void)CoreEmit(NotifyCore, DEVICE_PROCESS_CHANNEL_INDEX, DEVICE_PROCESS_EXITED_KIND, &event, (UINT32)sizeof(event));
 }
 
+/*
+ * NotifyProcess (PCREATE_PROCESS_NOTIFY_ROUTINE_EX)
+ *   Called by the kernel for every process creation (CreateInfo set) and exit (CreateInfo NULL);
+ *   turns each into an event on the process channel. Ignores calls before registration is done.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: nothing; it never refuses a creation (CreateInfo->CreationStatus is left alone).
+ */
 static VOID NTAPI NotifyProcess(PEPROCESS Process, HANDLE ProcessId, PPS_CREATE_NOTIFY_INFO CreateInfo)
 {
     (void)Process;

@@ -5,6 +5,7 @@
  */
 import { sanitizeComment } from '@inverted-call/codegen';
 import type { CallModel, DeviceModel } from '@inverted-call/schema';
+import { channelMacro, deviceMacro } from '@inverted-call/schema';
 import type { ProcessNotifyPlan } from './process-notify.js';
 
 export interface DeviceTableInput {
@@ -46,7 +47,6 @@ function handlerParameters(model: DeviceModel, call: CallModel): string {
 
 export function emitDeviceTableHeader(input: DeviceTableInput): string {
   const { model, processNotify } = input;
-  const prefix = model.cPrefix;
   const tag = poolTag(model);
   const out: string[] = [
     ...comment([...input.banner, '', 'DeviceTable.h: the device under the names the template\'s glue uses.']),
@@ -55,31 +55,31 @@ export function emitDeviceTableHeader(input: DeviceTableInput): string {
     '',
     `#include "${input.headerFile}"`,
     '',
-    `#define DEVICE_NAME_STRING ${prefix}_DEVICE_NAME`,
-    `#define DEVICE_SYMBOLIC_LINK_STRING ${prefix}_SYMBOLIC_LINK_NAME`,
-    `#define DEVICE_SDDL_STRING ${prefix}_SDDL`,
+    `#define DEVICE_NAME_STRING ${deviceMacro(model, 'DEVICE_NAME')}`,
+    `#define DEVICE_SYMBOLIC_LINK_STRING ${deviceMacro(model, 'SYMBOLIC_LINK_NAME')}`,
+    `#define DEVICE_SDDL_STRING ${deviceMacro(model, 'SDDL')}`,
     `/* The device object's type (IoCreateDevice in the WDM flavour); every IOCTL code carries it. */`,
-    `#define DEVICE_TYPE_VALUE ${prefix}_DEVICE_TYPE`,
+    `#define DEVICE_TYPE_VALUE ${deviceMacro(model, 'DEVICE_TYPE')}`,
     `/* Channels, and the array size for per-channel storage (at least 1: C has no empty arrays). */`,
-    `#define DEVICE_CHANNEL_COUNT ${model.channels.length}u`,
+    `#define DEVICE_CHANNEL_COUNT ${deviceMacro(model, 'CHANNEL_COUNT')}`,
     `#define DEVICE_CHANNEL_SLOTS ${Math.max(1, model.channels.length)}u`,
     `/* Pool tag "${tag.text}" (as pool tools show it). */`,
     `#define DEVICE_POOL_TAG 0x${tag.value.toString(16).toUpperCase().padStart(8, '0')}u`,
     '',
   ];
   if (processNotify) {
-    const { channel, created, exited, createdStruct, exitedStruct, imageNameStateEnum } = processNotify;
+    const { channel, created, exited, createdStruct, exitedStruct, imageNameStates } = processNotify;
     out.push(
       `/* Process notifications (Notify.c) feed channel ${channel.name}. */`,
       '#define DEVICE_PROCESS_NOTIFY 1',
-      `#define DEVICE_PROCESS_CHANNEL_INDEX ${channel.cName}_INDEX`,
+      `#define DEVICE_PROCESS_CHANNEL_INDEX ${channelMacro(channel.cName, 'INDEX')}`,
       `#define DEVICE_PROCESS_CREATED_KIND ${created.cName}`,
       `#define DEVICE_PROCESS_EXITED_KIND ${exited.cName}`,
       `typedef ${createdStruct.cName} DEVICE_PROCESS_CREATED;`,
       `typedef ${exitedStruct.cName} DEVICE_PROCESS_EXITED;`,
-      `#define DEVICE_IMAGE_NAME_COMPLETE ${imageNameStateEnum}_COMPLETE`,
-      `#define DEVICE_IMAGE_NAME_TRUNCATED ${imageNameStateEnum}_TRUNCATED`,
-      `#define DEVICE_IMAGE_NAME_UNAVAILABLE ${imageNameStateEnum}_UNAVAILABLE`,
+      `#define DEVICE_IMAGE_NAME_COMPLETE ${imageNameStates.complete}`,
+      `#define DEVICE_IMAGE_NAME_TRUNCATED ${imageNameStates.truncated}`,
+      `#define DEVICE_IMAGE_NAME_UNAVAILABLE ${imageNameStates.unavailable}`,
     );
   } else {
     out.push('/* No process notifications: the schema has no channel for them (see the driver README). */', '#define DEVICE_PROCESS_NOTIFY 0');
@@ -124,7 +124,6 @@ export function emitHandlersHeader(input: DeviceTableInput): string {
 
 export function emitDeviceTableSource(input: DeviceTableInput): string {
   const { model } = input;
-  const prefix = model.cPrefix;
   const out: string[] = [
     ...comment([...input.banner, '', 'DeviceTable.c: the device table of the portable core, and one typed thunk per call.']),
     '#include "Handlers.h"',
@@ -151,19 +150,19 @@ export function emitDeviceTableSource(input: DeviceTableInput): string {
   if (model.channels.length > 0) {
     out.push('static const CORE_CHANNEL_CONFIG DeviceChannels[] = {');
     for (const channel of model.channels) {
-      const c = channel.cName;
-      out.push(`    { ${channel.ioctl.cName}, ${c}_CAPACITY, ${c}_OVERFLOW_POLICY, ${c}_BATCH_BYTES, ${c}_MAX_RECORD_BYTES },`);
+      const fields = (['CAPACITY', 'OVERFLOW_POLICY', 'BATCH_BYTES', 'MAX_RECORD_BYTES'] as const).map((suffix) => channelMacro(channel.cName, suffix));
+      out.push(`    { ${[channel.ioctl.cName, ...fields].join(', ')} },`);
     }
     out.push('};', '');
   }
   out.push(
-    `static const UINT8 DeviceSchemaHash[32] = ${prefix}_SCHEMA_HASH_INITIALIZER;`,
+    `static const UINT8 DeviceSchemaHash[32] = ${deviceMacro(model, 'SCHEMA_HASH_INITIALIZER')};`,
     '',
     'const CORE_DEVICE_CONFIG DeviceConfig = {',
-    `    IOCTL_${prefix}_PROTOCOL_INFO,`,
+    `    ${model.protocolInfo.cName},`,
     '    DeviceSchemaHash,',
     `    ${model.channels.length > 0 ? 'DeviceChannels' : 'NULL'},`,
-    `    ${model.channels.length}u,`,
+    `    ${deviceMacro(model, 'CHANNEL_COUNT')},`,
     `    ${model.calls.length > 0 ? 'DeviceCalls' : 'NULL'},`,
     `    ${model.calls.length}u,`,
     '};',

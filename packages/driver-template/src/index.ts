@@ -15,7 +15,7 @@ export type { DriverRenderOptions } from './render-common.js';
 export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 export { handlerName, poolTag } from './device-table.js';
-export { kmdfTemplateRoot, wdmTemplateRoot } from './template-files.js';
+export { templateRoot, type TemplateFolder } from './template-files.js';
 export { checkDriver, DRIVER_CHECK_TOOLS, type DriverCheckResult, type DriverCheckTool } from './check.js';
 // Owned by codegen's toolchain module; still exported here for code that took it from this package.
 export { MINGW_DDK_INCLUDE } from '@inverted-call/codegen';

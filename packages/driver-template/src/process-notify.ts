@@ -20,10 +20,17 @@ export interface ProcessNotifyPlan {
   exited: EventModel;
   createdStruct: StructModel;
   exitedStruct: StructModel;
-  /** C name of the image-name state enum (its members Complete, Truncated, Unavailable). */
-  imageNameStateEnum: string;
+  /** C names of the image-name state enum's members Complete, Truncated and Unavailable. */
+  imageNameStates: ImageNameStates;
   /** Code units the ImageName array holds, NUL included. */
   imageNameCapacity: number;
+}
+
+/** The C names (as the generated header defines them) of the image-name states Notify.c writes. */
+export interface ImageNameStates {
+  complete: string;
+  truncated: string;
+  unavailable: string;
 }
 
 /** The struct names `auto` looks for: the shape `examples/process-monitor` uses. */
@@ -49,7 +56,7 @@ const CREATED_FIELDS: readonly RequiredField[] = [
   { name: 'creatingThreadId', accepts: isPrimitive(U64.name), typeText: 'u64' },
   { name: 'createTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
   { name: 'imageNameLength', accepts: isPrimitive(U16.name), typeText: 'u16' },
-  { name: 'imageNameState', accepts: (field, model) => imageNameStateEnum(field, model) !== undefined, typeText: 'an enum with members Complete, Truncated and Unavailable' },
+  { name: 'imageNameState', accepts: (field, model) => imageNameStatesOf(field, model) !== undefined, typeText: 'an enum with members Complete, Truncated and Unavailable' },
   { name: 'imageName', accepts: (field) => field.type.kind === 'string' && field.type.encoding === 'utf16' && field.type.length >= 2, typeText: 'wchar[N] with N >= 2' },
 ];
 
@@ -58,13 +65,14 @@ const EXITED_FIELDS: readonly RequiredField[] = [
   { name: 'exitTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
 ];
 
-function imageNameStateEnum(field: FieldModel, model: DeviceModel): string | undefined {
+function imageNameStatesOf(field: FieldModel, model: DeviceModel): ImageNameStates | undefined {
   if (field.type.kind !== 'enum') return undefined;
   const name = field.type.name;
   const entry = model.enums.find((candidate) => candidate.name === name);
   if (!entry) return undefined;
-  const members = new Set(entry.members.map((member) => member.name));
-  return ['Complete', 'Truncated', 'Unavailable'].every((member) => members.has(member)) ? entry.cName : undefined;
+  const member = (memberName: string): string | undefined => entry.members.find((candidate) => candidate.name === memberName)?.cName;
+  const [complete, truncated, unavailable] = [member('Complete'), member('Truncated'), member('Unavailable')];
+  return complete && truncated && unavailable ? { complete, truncated, unavailable } : undefined;
 }
 
 /**
@@ -101,7 +109,7 @@ export function planProcessNotify(model: DeviceModel, option: ProcessNotifyMappi
     exited,
     createdStruct,
     exitedStruct,
-    imageNameStateEnum: imageNameStateEnum(stateField, model)!,
+    imageNameStates: imageNameStatesOf(stateField, model)!,
     imageNameCapacity: nameField.type.kind === 'string' ? nameField.type.length : 0,
   };
 }

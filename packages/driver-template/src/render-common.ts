@@ -68,6 +68,9 @@ export interface FlavourContext {
 
 const CORE_FILES = ['Core.c', 'Core.h'] as const;
 
+/** A file of templates/shared, rendered under its own name. */
+const shared = (name: string): TemplateFile => ({ path: name, folder: 'shared', source: name });
+
 /** A GUID derived from the device name and flavour, so re-rendering gives the same project file. */
 function projectGuid(model: DeviceModel, flavour: DriverFlavour): string {
   const hex = createHash('sha256').update(`inverted-call ${flavour.driverModel.toLowerCase()} project ${model.name}`).digest('hex').toUpperCase();
@@ -89,11 +92,10 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   const template = ({ path, folder, source }: TemplateFile): void => {
     files.push({ path, content: readTemplateFile(source, folder), owner: 'template' });
   };
-  const shared = (path: string, source: string): TemplateFile => ({ path, folder: 'kmdf-driver', source });
-  const notifyFiles = processNotify ? [shared('Notify.c', 'driver/Notify.c'), shared('Notify.h', 'driver/Notify.h')] : [];
+  const notifyFiles = processNotify ? [shared('Notify.c'), shared('Notify.h')] : [];
 
-  for (const name of CORE_FILES) template(shared(name, `core/${name}`));
-  for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h', 'driver/CoreConfig.h'), ...notifyFiles, ...flavour.outsideProject]) template(file);
+  for (const name of CORE_FILES) template({ path: name, folder: 'core', source: name });
+  for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h'), ...notifyFiles, ...flavour.outsideProject]) template(file);
 
   files.push(
     { path: headerFile, content: emitCHeader(model, { schemaPath: options.schemaPath, schemaHash: model.schemaHash }), owner: 'generated' },
@@ -123,8 +125,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   const project = ({ path, folder, source }: TemplateFile): void => {
     files.push({ path, content: fillPlaceholders(readTemplateFile(source, folder), values, source), owner: 'user' });
   };
-  project(shared(`${model.name}.inf`, 'project/Driver.inf.tmpl'));
-  project(shared(`${model.name}.vcxproj`, 'project/Driver.vcxproj.tmpl'));
+  project({ path: `${model.name}.inf`, folder: 'shared', source: 'project/Driver.inf.tmpl' });
+  project({ path: `${model.name}.vcxproj`, folder: 'shared', source: 'project/Driver.vcxproj.tmpl' });
   project({ ...flavour.readme, path: 'README.md' });
   return files;
 }

@@ -14,14 +14,14 @@ export type KmdfRenderOptions = DriverRenderOptions;
 /** The KMDF version the project targets (1.15: Windows 10 1507 and later). */
 export const KMDF_VERSION = { major: 1, minor: 15 } as const;
 
-const glue = (name: string): TemplateFile => ({ path: name, folder: 'kmdf-driver', source: `driver/${name}` });
+const glue = (name: string): TemplateFile => ({ path: name, folder: 'kmdf', source: name });
 
 const KMDF_FLAVOUR: DriverFlavour = {
   driverModel: 'KMDF',
   glueSources: ['Driver.c', 'Device.c', 'Queue.c'].map(glue),
   glueHeaders: [glue('Driver.h')],
-  outsideProject: ['KmdfSubset.h', 'WdmAdditions.h'].map((name) => ({ path: `check/${name}`, folder: 'kmdf-driver', source: `include/${name}` })),
-  readme: { path: 'README.md', folder: 'kmdf-driver', source: 'project/README.md.tmpl' },
+  outsideProject: ['KmdfSubset.h', 'WdmAdditions.h'].map((name) => ({ path: `check/${name}`, folder: 'check-headers', source: name })),
+  readme: { path: 'README.md', folder: 'kmdf', source: 'project/README.md.tmpl' },
   values: ({ model }) => ({
     FrameworkVersionProperties: [
       '    <!-- Framework version the driver compiles and links against; stampinf writes the same',

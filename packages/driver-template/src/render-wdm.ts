@@ -9,7 +9,7 @@ import { renderDriver, type DriverFlavour, type DriverRenderOptions, type Render
 
 export type WdmRenderOptions = DriverRenderOptions;
 
-const glue = (name: string): TemplateFile => ({ path: name, folder: 'wdm-driver', source: `driver/${name}` });
+const glue = (name: string): TemplateFile => ({ path: name, folder: 'wdm', source: name });
 
 /** The mingw command of the README, one option group per line. */
 function mingwCommand(name: string): string {
@@ -31,9 +31,9 @@ function mingwCommand(name: string): string {
 const WDM_FLAVOUR: DriverFlavour = {
   driverModel: 'WDM',
   glueSources: ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c'].map(glue),
-  glueHeaders: [glue('Driver.h'), { path: 'InvertedCallTest.h', folder: 'wdm-driver', source: 'InvertedCallTest.h' }],
+  glueHeaders: [glue('Driver.h'), glue('InvertedCallTest.h')],
   outsideProject: [],
-  readme: { path: 'README.md', folder: 'wdm-driver', source: 'project/README.md.tmpl' },
+  readme: { path: 'README.md', folder: 'wdm', source: 'project/README.md.tmpl' },
   values: ({ model }) => ({
     FrameworkVersionProperties: '    <!-- WDM: no framework to version. The driver links against the kernel, and wdmsec.lib (below). -->',
     LinkDependencies: [

@@ -1,25 +1,32 @@
 /**
- * Where the templates' own files are: `templates/kmdf-driver` and `templates/wdm-driver` of the
- * repository, or the copies the build puts into this package (`templates/` beside `dist`),
- * whichever exists. The KMDF folder also holds what both flavours share: the portable core,
- * CoreConfig.h, Notify.c and Notify.h, and the INF and vcxproj templates.
+ * Where the templates' own files are. The repository's `templates/` is laid out by owner:
+ * `core/` (the portable core), `shared/` (what both flavours render: CoreConfig.h, the
+ * process-notify callback, the INF and vcxproj templates), `kmdf/` and `wdm/` (each flavour's glue
+ * and README). The renderer reads those sources in this repository, or the copies the build puts
+ * into this package (`templates/` beside `dist`) once published. `check-headers/` is this
+ * package's own: the declarations only the Linux compile check uses.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-/** A template folder: `kmdf-driver` (KMDF glue and the shared files) or `wdm-driver` (WDM glue). */
-export type TemplateFolder = 'kmdf-driver' | 'wdm-driver';
+/** A folder of template files, named for who owns what is in it. */
+export type TemplateFolder = 'core' | 'shared' | 'kmdf' | 'wdm' | 'check-headers';
 
 /** A file a folder must have, to tell a complete copy from a stale or partial one. */
 const MARKERS: Record<TemplateFolder, string> = {
-  'kmdf-driver': join('core', 'Core.c'),
-  'wdm-driver': join('driver', 'Queue.c'),
+  core: 'Core.c',
+  shared: 'CoreConfig.h',
+  kmdf: 'Queue.c',
+  wdm: 'Queue.c',
+  'check-headers': 'KmdfSubset.h',
 };
 
 const REPOSITORY_MARKER = new URL('../../../pnpm-workspace.yaml', import.meta.url);
 
 function candidates(folder: TemplateFolder): URL[] {
+  // The package's own folder: <package>/src or <package>/dist -> <package>/check-headers.
+  if (folder === 'check-headers') return [new URL('../check-headers', import.meta.url)];
   return [
     // In this repository (src or dist of packages/driver-template): the sources themselves, never
     // the build's copy, which may be older.
@@ -31,7 +38,7 @@ function candidates(folder: TemplateFolder): URL[] {
 
 const cachedRoots = new Map<TemplateFolder, string>();
 
-/** The folder holding one template's files. */
+/** The folder holding one owner's template files. */
 export function templateRoot(folder: TemplateFolder): string {
   const cached = cachedRoots.get(folder);
   if (cached) return cached;
@@ -46,17 +53,7 @@ export function templateRoot(folder: TemplateFolder): string {
   throw new Error(`@inverted-call/driver-template: the ${folder} template files are missing (looked in ${tried.map((url) => fileURLToPath(url)).join(' and ')}); reinstall the package or run its build`);
 }
 
-/** The folder holding `core/`, `driver/`, `include/` and `project/` of the KMDF template. */
-export function kmdfTemplateRoot(): string {
-  return templateRoot('kmdf-driver');
-}
-
-/** The folder holding `driver/`, `project/` and `InvertedCallTest.h` of the WDM template. */
-export function wdmTemplateRoot(): string {
-  return templateRoot('wdm-driver');
-}
-
-export function readTemplateFile(relativePath: string, folder: TemplateFolder = 'kmdf-driver'): string {
+export function readTemplateFile(relativePath: string, folder: TemplateFolder): string {
   return readFileSync(join(templateRoot(folder), relativePath), 'utf8');
 }
 

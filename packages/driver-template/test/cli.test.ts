@@ -15,13 +15,17 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+// Time limit, from a measurement at load average 6-9 on the 2-core machine (the whole suite beside other builds): the slowest test (render WDM, --check, and the gcc check of
+// both configurations) took 14 s; 60 s is more than 4x that.
+const CLI_MS = 60_000;
+
 let dir = '';
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'inverted-call-cli-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('inverted-call-driver', () => {
+describe('inverted-call-driver', { timeout: CLI_MS }, () => {
   it('render writes the driver, keeps the user files on a second run, and --check sees staleness', () => {
     const first = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(first.stderr).toBe('');

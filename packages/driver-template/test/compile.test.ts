@@ -12,15 +12,22 @@ import { INDEX_OUT_OF_BOUNDS, NULL_DEREFERENCE } from './support/negative-contro
 
 const rendered: Partial<Record<keyof typeof SCHEMAS, ReturnType<typeof renderToTemp>>> = {};
 
+// Time limits, from measurements with load average 6-9 on the 2-core machine (the whole suite beside other builds):
+// rendering the four schemas took 0.4 s; the compile check of one schema (three tools) took up to
+// 50 s (conformance); a negative control up to 39 s (cppcheck). Each limit is 3x or more of that.
+const RENDER_MS = 30_000;
+const CHECK_MS = 180_000;
+const NEGATIVE_CONTROL_MS = 150_000;
+
 beforeAll(() => {
   for (const schema of Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[]) rendered[schema] = renderToTemp(schema);
-});
+}, RENDER_MS);
 
 afterAll(() => {
   for (const entry of Object.values(rendered)) entry?.dispose();
 });
 
-describe('the rendered driver passes the compile check', () => {
+describe('the rendered driver passes the compile check', { timeout: CHECK_MS }, () => {
   it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: gcc, clang --analyze and cppcheck report nothing', (schema) => {
     const results = checkDriver(rendered[schema]!.dir);
     for (const result of results) expect(result.output, `${result.tool}: ${result.command}`).toBe('');
@@ -50,7 +57,7 @@ function failsWith(tool: DriverCheckTool, file: string, change: (source: string)
   }
 }
 
-describe('negative controls: each check can fail', () => {
+describe('negative controls: each check can fail', { timeout: NEGATIVE_CONTROL_MS }, () => {
   it('gcc: an ignored NTSTATUS of a must-inspect KMDF method', () => {
     const output = failsWith('gcc', 'Queue.c', (source) =>
       source.replace('status = WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &queue);', 'WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &queue);\n    status = STATUS_SUCCESS;'),

@@ -1,6 +1,6 @@
 /**
  * Differential test (DESIGN.md section 8, item 5): the portable C core of the KMDF template
- * (templates/kmdf-driver/core) with the conformance device's rendered device table and its C
+ * (templates/core) with the conformance device's rendered device table and its C
  * Handlers.c, compiled natively with gcc under ASan/UBSan, and the TypeScript reference model
  * (DriverModel) run the same scenario scripts and must produce identical completion traces:
  * request id, NTSTATUS and every byte returned.
@@ -12,12 +12,12 @@
  * differs, fast-check runs again one harness process per scenario to shrink it and prints the
  * smallest script. FC_SEED and FC_RUNS (default 500) change the generated set.
  *
- * The script format is the harness's (see templates/kmdf-driver/core/test/harness.c).
+ * The script format is the harness's (see templates/core/test/harness.c).
  */
 import { join } from 'node:path';
 import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import {
   CounterCodec,
   EchoDataCodec,
@@ -35,13 +35,19 @@ import {
   STATUS_INVALID_PARAMETER,
   STATUS_SUCCESS,
 } from '@inverted-call/simulator';
-import { buildHarness, hex32, runNative, type NativeBuild } from './support/native.js';
+import { hex32, runNative } from './support/native.js';
 import { CHANNEL_INDEX, READ, READ_WRITE, modelTrace, scriptOf, toHex, type ChannelName, type Op, type Scenario } from './support/script.js';
 
 const SEED = process.env.FC_SEED === undefined ? 20261121 : Number(process.env.FC_SEED);
 const RUNS = Number(process.env.FC_RUNS ?? 500);
 
-let native: NativeBuild;
+/** Built once per run, before any test file starts, by the global setup (test/setup/native-builds.ts). */
+const native = inject('nativeBuild');
+
+// Time limit, from a measurement at load average 6-9 on the 2-core machine (the whole suite beside
+// other builds): the slowest test, 500 generated scenarios through the ASan harness and the model,
+// took 0.9 s. 60 s is far above 3x, and leaves room for FC_RUNS well above the default.
+const HARNESS_MS = 60_000;
 
 /** Runs many scenarios in one harness process; returns each scenario's trace lines. */
 function harnessTraces(scenarios: readonly Scenario[]): string[][] {
@@ -290,13 +296,7 @@ const scenarioArb = fc.array(commandArb, { minLength: 1, maxLength: 80, size: 'm
 
 // ---- the tests ------------------------------------------------------------------------------
 
-describe('differential: the C core and DriverModel produce identical completion traces', () => {
-  beforeAll(() => {
-    native = buildHarness();
-  });
-
-  afterAll(() => native?.dispose());
-
+describe('differential: the C core and DriverModel produce identical completion traces', { timeout: HARNESS_MS }, () => {
   it('core_test (unit tests of the core) passes under ASan/UBSan', () => {
     const result = runNative(native.coreTest, '');
     expect(result.stderr).toBe('');
@@ -369,13 +369,7 @@ describe('differential: the C core and DriverModel produce identical completion 
   });
 });
 
-describe('bad input reaches the core harness and gets the status DESIGN.md names', () => {
-  beforeAll(() => {
-    native = buildHarness();
-  });
-
-  afterAll(() => native?.dispose());
-
+describe('bad input reaches the core harness and gets the status DESIGN.md names', { timeout: HARNESS_MS }, () => {
   it('one request of each kind', () => {
     const ops = [open(1, READ_WRITE), ...badInputRequests(1, 100)];
     const [trace] = harnessTraces([{ name: 'bad input', ops }]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SchemaError } from '@inverted-call/schema';
 import { describe, expect, it } from 'vitest';
 import { planProcessNotify, poolTag, renderKmdfDriver, staleDriverFiles, writeRenderedDriver } from '../src/index.js';
-import { SCHEMAS, model, render } from './support/schemas.js';
+import { SCHEMAS, model, render, renderWdm } from './support/schemas.js';
 
 const byPath = (files: ReturnType<typeof render>) => new Map(files.map((file) => [file.path, file]));
 
@@ -41,6 +41,16 @@ describe('renderKmdfDriver', () => {
     expect(byPath(render('processMonitor', { processNotify: false })).has('Notify.c')).toBe(false);
   });
 
+  it.each(['kmdf', 'wdm'] as const)('%s: every template C file says in its opening comment that it is the template\'s, not to be edited', (flavour) => {
+    const files = flavour === 'kmdf' ? render('processMonitor') : renderWdm('processMonitor');
+    const marked = (content: string) => /^\/\*[^]*?Part of the template: do not edit[^]*?\*\//.test(content.slice(0, content.indexOf('*/') + 2));
+    const templateC = files.filter((file) => file.owner === 'template' && /\.[ch]$/.test(file.path) && !file.path.startsWith('check/'));
+    expect(templateC.length).toBeGreaterThan(7);
+    expect(templateC.filter((file) => !marked(file.content)).map((file) => file.path)).toEqual([]);
+    // Negative control: a file whose opening comment lacks the marker is caught.
+    expect(marked('/*\n * Queue.c - request dispatch.\n */\n/* Part of the template: do not edit. */\n')).toBe(false);
+  });
+
   it('the device table lists every call and channel with the sizes of their structs', () => {
     const files = byPath(render('conformance'));
     const table = files.get('DeviceTable.c')!.content;
@@ -52,7 +62,23 @@ describe('renderKmdfDriver', () => {
     expect(handlers).toContain('NTSTATUS HandlePing(const CORE_CALL_CONTEXT *Context);');
     // A schema without channels gets NULL tables, not empty arrays (which C does not have).
     const minimal = byPath(render('minimal')).get('DeviceTable.c')!.content;
-    expect(minimal).toMatch(/DeviceSchemaHash,\n {4}NULL,\n {4}0u,/);
+    expect(minimal).toMatch(/DeviceSchemaHash,\n {4}NULL,\n {4}\w+_CHANNEL_COUNT,/);
+  });
+
+  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: every upper-case name the device table takes from the schema is one the generated header defines', (schema) => {
+    const files = byPath(render(schema));
+    const header = files.get(`${files.get('DeviceTable.h')!.content.match(/#include "([^"]+)"/)![1]}`)!.content;
+    const defined = new Set([...header.matchAll(/^#define (\w+)/gm)].map((match) => match[1]!));
+    for (const entry of model(schema).enums) for (const member of entry.members) defined.add(member.cName);
+    const used = (text: string) => [...text.matchAll(/\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/g)].map((match) => match[1]!);
+    // The table's own names (DEVICE_*), the core's (CORE_*) and C's are not the header's to define.
+    const notFromSchema = /^(DEVICE_\w+|CORE_\w+|UINT\d+)$/;
+    const fromSchema = [...used(files.get('DeviceTable.h')!.content), ...used(files.get('DeviceTable.c')!.content)].filter((name) => !notFromSchema.test(name));
+    expect(fromSchema.length).toBeGreaterThan(3);
+    const missing = (names: readonly string[]) => [...new Set(names)].filter((name) => !defined.has(name) && !header.includes(`typedef struct _${name} `) && !header.includes(`} ${name},`));
+    expect(missing(fromSchema)).toEqual([]);
+    // Negative control: a name the header never defines is reported.
+    expect(missing([`${model(schema).cPrefix}_NO_SUCH_MACRO`])).toHaveLength(1);
   });
 
   it('the project files: /INTEGRITYCHECK, KMDF version, every source, SDDL and device path', () => {

@@ -17,10 +17,21 @@ const CHECKED = ['processMonitor', 'conformance', 'fileAudit'] as const;
 const rendered: Partial<Record<(typeof CHECKED)[number], ReturnType<typeof renderToTemp>>> = {};
 let scratch = '';
 
+// Time limits, from measurements with load average 6-9 on the 2-core machine (the whole suite beside other builds):
+// rendering the three schemas took 0.3 s. The compile check runs two configurations through three
+// tools: the process monitor's (Notify.c, the largest header) took 171 s, and 293 s in an earlier
+// run with more builds loading the machine. A link took up to 11 s, a negative control up to 88 s
+// (cppcheck), telling the flavours apart 9 s. Each limit is 3x or more of the worst seen.
+const RENDER_MS = 30_000;
+const CHECK_MS = 900_000;
+const LINK_MS = 60_000;
+const NEGATIVE_CONTROL_MS = 300_000;
+const FLAVOUR_MS = 60_000;
+
 beforeAll(() => {
   for (const schema of CHECKED) rendered[schema] = renderToTemp(schema, 'wdm');
   scratch = mkdtempSync(join(tmpdir(), 'inverted-call-wdm-build-'));
-});
+}, RENDER_MS);
 
 afterAll(() => {
   for (const entry of Object.values(rendered)) entry?.dispose();
@@ -51,7 +62,7 @@ function inspectImage(sys: string): { subsystem: string; imports: Map<string, st
 
 const allImports = (image: ReturnType<typeof inspectImage>): string[] => [...image.imports.values()].flat();
 
-describe('the WDM driver passes the compile check', () => {
+describe('the WDM driver passes the compile check', { timeout: CHECK_MS }, () => {
   it.each(CHECKED)('%s: gcc, clang --analyze and cppcheck report nothing, as a WDK build and as the Wine test build', (schema) => {
     const results = checkDriver(rendered[schema]!.dir);
     for (const result of results) expect(result.output, `${result.tool}: ${result.command}`).toBe('');
@@ -65,13 +76,10 @@ describe('the WDM driver passes the compile check', () => {
     expect(gcc).toHaveLength(2);
     expect(gcc[0]).not.toContain('INVERTED_CALL_TEST_BUILD');
     expect(gcc[1]).toContain('-DINVERTED_CALL_NO_WDMSEC -DINVERTED_CALL_TEST_BUILD');
-    // Two configurations through three tools. The process monitor's driver (Notify.c, the largest
-    // header) took 119 s with the whole suite beside it on 2 cores and 293 s with other builds
-    // loading the machine too: the shared 120 s limit is too tight here.
-  }, 600_000);
+  });
 });
 
-describe('the conformance device links into a kernel image', () => {
+describe('the conformance device links into a kernel image', { timeout: LINK_MS }, () => {
   it.each([false, true])('test build %s: native subsystem, DriverEntry, imports from ntoskrnl only, no IoCsq*', (testBuild) => {
     const sys = join(scratch, `conformance-${testBuild ? 'test' : 'release'}.sys`);
     const build = buildWdmDriverImage(rendered.conformance!.dir, sys, { testBuild, extraSources: [CONFORMANCE_HANDLERS] });
@@ -133,7 +141,7 @@ function checkFails(tool: DriverCheckTool, file: string, change: (source: string
   return result!.output;
 }
 
-describe('negative controls: the WDM checks can fail', () => {
+describe('negative controls: the WDM checks can fail', { timeout: NEGATIVE_CONTROL_MS }, () => {
   it('gcc: an ignored NTSTATUS of a must-inspect routine', () => {
     const output = checkFails('gcc', 'Driver.c', (source) => source.replace('status = DeviceCreate(DriverObject, &device);', '(void)status;\n    DeviceCreate(DriverObject, &device);'));
     expect(output).toMatch(/unused-result/);
@@ -181,7 +189,7 @@ describe('negative controls: the WDM checks can fail', () => {
   });
 });
 
-describe('checkDriver tells the flavours apart', () => {
+describe('checkDriver tells the flavours apart', { timeout: FLAVOUR_MS }, () => {
   it('a KMDF folder is checked once, with its KMDF declarations', () => {
     const kmdf = renderToTemp('minimal');
     try {

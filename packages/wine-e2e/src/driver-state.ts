@@ -1,5 +1,5 @@
 /**
- * The test-build state IOCTL of the WDM flavour (templates/wdm-driver/InvertedCallTest.h): what
+ * The test-build state IOCTL of the WDM flavour (templates/wdm/InvertedCallTest.h): what
  * the driver holds, as the driver itself counts it. Layout (little-endian, packed to 8):
  *   header (40 bytes): u32 Version, u32 OpenFiles, u32 SubscriptionCount, u32 CallerFileId,
  *                      u64 Completions, u64 Cancels, u64 ParkedNow

@@ -1,27 +1,30 @@
 /**
- * One C translation unit compiled by a mingw-w64 gcc to an object thrown away, with codegen's
- * strict flags (-DSTRICT, every warning an error): the check the KMDF subset's declarations are
- * held to. A missing compiler fails the test with what to install (the root `npm test` installs it).
+ * One C translation unit compiled by a mingw-w64 gcc for kernel mode, with the flags and DDK
+ * headers of the driver compile check (codegen's toolchain module owns them), for tests of the
+ * check's own headers. A missing compiler fails with the command that installs it: `npm test`
+ * installs it, so a skip would only hide a broken setup.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STRICT_FLAGS, type CompilerTarget } from '@inverted-call/codegen';
+import { KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE, type CompilerTarget } from '@inverted-call/codegen';
 
 export interface CompileResult {
   ok: boolean;
   output: string;
 }
 
-export function compile(target: CompilerTarget, source: string, options: { flags?: string[] } = {}): CompileResult {
-  const directory = mkdtempSync(join(tmpdir(), 'inverted-call-kmdf-subset-'));
+/** Compiles `source` to an object thrown away, with `includes` on the include path. */
+export function compileKernelUnit(target: CompilerTarget, source: string, includes: readonly string[]): CompileResult {
+  if (!existsSync(join(MINGW_DDK_INCLUDE, 'ntddk.h'))) throw new Error(`the mingw-w64 DDK headers are missing (${MINGW_DDK_INCLUDE}/ntddk.h): apt-get install mingw-w64-common`);
+  const directory = mkdtempSync(join(tmpdir(), 'inverted-call-kernel-unit-'));
   try {
-    const file = join(directory, 'check.c');
+    const file = join(directory, 'unit.c');
     writeFileSync(file, source);
-    const args = [...target.args, ...STRICT_FLAGS, ...(options.flags ?? []), '-c', '-o', '/dev/null', file];
+    const args = [...target.args, ...KERNEL_C_FLAGS, ...KERNEL_TARGET_DEFINES, `-I${MINGW_DDK_INCLUDE}`, ...includes.map((dir) => `-I${dir}`), '-c', '-o', '/dev/null', file];
     const result = spawnSync(target.command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (result.error) throw new Error(`${target.command} could not be run (${result.error.message}): ${target.installHint}, or run the tests with \`npm test\` from the repository root, which installs it`);
+    if (result.error) throw new Error(`${target.command} could not run (${result.error.message}); npm test installs it, or: ${target.installHint}`);
     return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
   } finally {
     rmSync(directory, { recursive: true, force: true });

@@ -13,16 +13,20 @@ import { loadDeviceSchema } from '@inverted-call/schema';
 import { renderKmdfDriver } from '../../src/index.js';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-export const CORE_DIR = join(REPO, 'templates/kmdf-driver/core');
+export const CORE_DIR = join(REPO, 'templates/core');
 /** The conformance device's schema, as its package publishes it. */
 export const CONFORMANCE_SCHEMA = createRequire(import.meta.url).resolve('@inverted-call/conformance-device/conformance.device.json');
 export const CONFORMANCE_HANDLERS = join(REPO, 'packages/conformance/driver/Handlers.c');
 const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g'];
 
-export interface NativeBuild {
+/** Where the native programs are: the scenario harness and the core's unit tests. */
+export interface NativeBuildPaths {
   dir: string;
   harness: string;
   coreTest: string;
+}
+
+export interface NativeBuild extends NativeBuildPaths {
   dispose(): void;
 }
 
@@ -31,12 +35,15 @@ export const hex32 = (status: number): string => (status >>> 0).toString(16).toU
 function compile(output: string, includes: string[], sources: string[]): void {
   const result = spawnSync('gcc', [...CFLAGS, ...includes.map((dir) => `-I${dir}`), ...sources, '-o', output], { encoding: 'utf8' });
   if (result.error) {
-    throw new Error(`gcc is required (it compiles templates/kmdf-driver/core natively) but could not be run: ${result.error.message}. npm test installs it (Debian: apt-get install gcc libc6-dev).`);
+    throw new Error(`gcc is required (it compiles templates/core natively) but could not be run: ${result.error.message}. npm test installs it (Debian: apt-get install gcc libc6-dev).`);
   }
   if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}) compiling ${sources.join(' ')}:\n${result.stderr}`);
 }
 
-/** Renders the conformance device's generated files and builds the harness and core_test. */
+/**
+ * Renders the conformance device's generated files and builds the harness and core_test. Tests do
+ * not call this: test/setup/native-builds.ts does, once per run, and tests `inject('nativeBuild')`.
+ */
 export function buildHarness(): NativeBuild {
   const dir = mkdtempSync(join(tmpdir(), 'inverted-call-core-'));
   const device = join(dir, 'device');

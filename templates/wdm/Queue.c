@@ -35,6 +35,13 @@
 
 static DRIVER_CANCEL QueueCancelParked;
 
+/*
+ * QueueCompleteIrp
+ *   Counts the completion (and the cancel, for STATUS_CANCELLED) for the state IOCTL, then
+ *   completes the IRP with Status and Information bytes.
+ * IRQL: <= DISPATCH_LEVEL; never called with the core's lock held.
+ * Returns: nothing; the IRP is gone afterwards.
+ */
 VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
 {
     KIRQL irql;
@@ -50,7 +57,12 @@ VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PT
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
 }
 
-/* Frees the request context and completes its IRP. */
+/*
+ * QueueFinish
+ *   Frees the request context and completes its IRP.
+ * IRQL: <= DISPATCH_LEVEL; never called with the core's lock held.
+ * Returns: nothing.
+ */
 static VOID QueueFinish(DRIVER_REQUEST *Request, NTSTATUS Status, ULONG_PTR Information)
 {
     DRIVER_DEVICE *device = Request->Device;
@@ -59,7 +71,14 @@ static VOID QueueFinish(DRIVER_REQUEST *Request, NTSTATUS Status, ULONG_PTR Info
     QueueCompleteIrp(device, irp, Status, Information);
 }
 
-/* The core's view of the request's buffers. Lengths are the I/O manager's, already checked by it. */
+/*
+ * QueueMapBuffers
+ *   Gives the core its view of the request's buffers, by transfer method. Lengths are the I/O
+ *   manager's, already checked by it.
+ * IRQL: PASSIVE_LEVEL (from the dispatch routine).
+ * Returns: STATUS_SUCCESS; STATUS_INSUFFICIENT_RESOURCES when a direct output buffer cannot be
+ *   mapped into system space.
+ */
 static NTSTATUS QueueMapBuffers(PIRP Irp, const IO_STACK_LOCATION *Stack, CORE_REQUEST *Request)
 {
     ULONG code = Stack->Parameters.DeviceIoControl.IoControlCode;
@@ -102,6 +121,14 @@ static NTSTATUS QueueMapBuffers(PIRP Irp, const IO_STACK_LOCATION *Stack, CORE_R
     return STATUS_SUCCESS;
 }
 
+/*
+ * QueueDispatchDeviceControl (IRP_MJ_DEVICE_CONTROL)
+ *   Every device-control request: wraps the IRP in a request context, maps its buffers and hands
+ *   it to the core, which completes it now or parks it. A test build answers its state IOCTL here.
+ * IRQL: PASSIVE_LEVEL, in the caller's thread, so call handlers run there too.
+ * Returns: STATUS_PENDING when the IRP was parked (even if it completed since); otherwise the
+ *   status it was completed with.
+ */
 NTSTATUS NTAPI QueueDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
@@ -151,12 +178,24 @@ NTSTATUS NTAPI QueueDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
 /* ---- what the core calls back ---------------------------------------------------------- */
 
+/*
+ * QueueAllocate (CORE_OPS.Allocate)
+ *   Non-paged memory tagged DEVICE_POOL_TAG: the core allocates rings with its spin lock held.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: the memory (not zeroed), or NULL when the pool is exhausted.
+ */
 static void *QueueAllocate(void *Context, size_t Bytes)
 {
     (void)Context;
     return ExAllocatePoolWithTag(DRIVER_POOL, Bytes, DEVICE_POOL_TAG);
 }
 
+/*
+ * QueueFree (CORE_OPS.Free)
+ *   Frees memory from QueueAllocate; NULL is allowed.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: nothing.
+ */
 static void QueueFree(void *Context, void *Memory)
 {
     (void)Context;
@@ -165,6 +204,12 @@ static void QueueFree(void *Context, void *Memory)
     }
 }
 
+/*
+ * QueueLock (CORE_OPS.Lock)
+ *   Acquires the device's spin lock, raising to DISPATCH_LEVEL.
+ * IRQL: <= DISPATCH_LEVEL on entry; DISPATCH_LEVEL on return.
+ * Returns: the IRQL before, which QueueUnlock restores.
+ */
 static uintptr_t QueueLock(void *Context)
 {
     /* KeAcquireSpinLock may be a macro that static analysers do not see through: start defined. */
@@ -173,12 +218,25 @@ static uintptr_t QueueLock(void *Context)
     return (uintptr_t)irql;
 }
 
+/*
+ * QueueUnlock (CORE_OPS.Unlock)
+ *   Releases the device's spin lock and returns to the IRQL QueueLock saved.
+ * IRQL: DISPATCH_LEVEL.
+ * Returns: nothing.
+ */
 static void QueueUnlock(void *Context, uintptr_t LockState)
 {
     KeReleaseSpinLock(&((DRIVER_DEVICE *)Context)->Lock, (KIRQL)LockState);
 }
 
-/* Park (lock held): see the rules at the top of this file. */
+/*
+ * QueuePark (CORE_OPS.ParkRequest)
+ *   Parks a subscribe request in its channel's list with a cancel routine, following the rules
+ *   at the top of this file. Called with the core's lock held.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: STATUS_SUCCESS once parked; STATUS_CANCELLED when the IRP was cancelled before it
+ *   became cancelable (the core then completes it with that status).
+ */
 static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
 {
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)Context;
@@ -202,8 +260,14 @@ static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIn
     return STATUS_SUCCESS;
 }
 
-/* Take (lock held): the oldest parked request of File on the channel that cancellation has not
- * claimed. Requests claimed by their cancel routine are unlinked on the way and left to it. */
+/*
+ * QueueTakeParked (CORE_OPS.TakeParkedRequest)
+ *   Takes the oldest parked request of File on the channel that cancellation has not claimed.
+ *   Requests claimed by their cancel routine are unlinked on the way and left to it. Called with
+ *   the core's lock held.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: the request's core part, no longer cancelable; NULL when none is left.
+ */
 /* cppcheck-suppress constParameter ; the signature is CORE_OPS.TakeParkedRequest's */
 static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 ChannelIndex)
 {
@@ -226,15 +290,29 @@ static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 Chan
     return NULL;
 }
 
+/*
+ * QueueCompleteRequest (CORE_OPS.CompleteRequest)
+ *   Completes a request with the core's status and byte count, freeing its context. Never called
+ *   with the core's lock held.
+ * IRQL: <= DISPATCH_LEVEL; PASSIVE_LEVEL in this driver (dispatch, close, call handlers and
+ *   process notifications all run there).
+ * Returns: nothing; the request is gone afterwards.
+ */
 static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     (void)Context;
     QueueFinish(CONTAINING_RECORD(Request, DRIVER_REQUEST, Core), Status, (ULONG_PTR)Information);
 }
 
-/* Cancel: called with the system's cancel spin lock held, which is released first so that it is
- * never held together with ours. The request knows its device; nothing here depends on the
- * stack location's device object. */
+/*
+ * QueueCancelParked (DRIVER_CANCEL)
+ *   The I/O manager cancels a parked IRP. Called with the system's cancel spin lock held, which
+ *   is released first so that it is never held together with ours; then the request is unlinked
+ *   under our lock and completed. The request knows its device: nothing here depends on the
+ *   stack location's device object.
+ * IRQL: DISPATCH_LEVEL on entry (the cancel spin lock); the IRP's CancelIrql once released.
+ * Returns: nothing; the IRP completes with STATUS_CANCELLED.
+ */
 static VOID NTAPI QueueCancelParked(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     DRIVER_REQUEST *request = (DRIVER_REQUEST *)Irp->Tail.Overlay.DriverContext[0];

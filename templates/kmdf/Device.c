@@ -13,6 +13,16 @@ static EVT_WDF_FILE_CLEANUP DeviceEvtFileCleanup;
 static EVT_WDF_FILE_CLOSE DeviceEvtFileClose;
 static EVT_WDF_OBJECT_CONTEXT_CLEANUP DeviceEvtCleanup;
 
+/*
+ * DeviceCreate
+ *   Creates the named control device with the schema's SDDL, its file and request contexts, the
+ *   core's spin lock and queues, initializes the core with the device table, and creates the
+ *   symbolic link last, so user mode cannot open a half-built device.
+ * IRQL: PASSIVE_LEVEL (from DriverEntry).
+ * Returns: STATUS_SUCCESS with *Device set; STATUS_INSUFFICIENT_RESOURCES when the device init
+ *   cannot be allocated; otherwise the failing call's status, with *Device NULL and everything
+ *   made so far deleted.
+ */
 NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
 {
     PWDFDEVICE_INIT init;
@@ -89,6 +99,12 @@ NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
     return STATUS_SUCCESS;
 }
 
+/*
+ * DeviceEvtCleanup
+ *   The device is being deleted (after DriverEvtUnload): frees what CoreInitialize allocated.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: nothing.
+ */
 static VOID DeviceEvtCleanup(WDFOBJECT Object)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(Object);
@@ -98,6 +114,13 @@ static VOID DeviceEvtCleanup(WDFOBJECT Object)
     }
 }
 
+/*
+ * DeviceEvtFileCreate
+ *   A handle is being opened: gives its file object its own state in the core, then completes
+ *   the create. The I/O manager has already applied the device's security.
+ * IRQL: PASSIVE_LEVEL (the device's execution level).
+ * Returns: nothing; the create request completes with STATUS_SUCCESS.
+ */
 static VOID DeviceEvtFileCreate(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJECT FileObject)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(Device);
@@ -105,15 +128,27 @@ static VOID DeviceEvtFileCreate(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJ
     WdfRequestComplete(Request, STATUS_SUCCESS);
 }
 
-/* The last handle to the file object is closed: R5, its parked requests are cancelled and its
- * subscriptions freed. Requests of a dying process were already cancelled by the framework. */
+/*
+ * DeviceEvtFileCleanup
+ *   The last handle to the file object is closed (R5): the core takes back the handle's parked
+ *   requests, completes them with STATUS_CANCELLED, oldest first, and frees its subscriptions.
+ *   Requests of a dying process were already cancelled by the framework.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: nothing.
+ */
 static VOID DeviceEvtFileCleanup(WDFFILEOBJECT FileObject)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfFileObjectGetDevice(FileObject));
     CoreFileClose(&context->Core, &DriverGetFileContext(FileObject)->Core);
 }
 
-/* Normally a no-op after cleanup; closes the core's file state if cleanup never came. */
+/*
+ * DeviceEvtFileClose
+ *   The file object goes away. Normally nothing is left to do after cleanup; if cleanup never
+ *   came, this closes the handle's state in the core (CoreFileClose may be called twice).
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: nothing.
+ */
 static VOID DeviceEvtFileClose(WDFFILEOBJECT FileObject)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfFileObjectGetDevice(FileObject));

@@ -1,6 +1,7 @@
 /*
- * InvertedCallTest.c - the state IOCTL of test builds (InvertedCallTest.h). Part of the template:
- * do not edit. Compiled into every build, but empty unless INVERTED_CALL_TEST_BUILD is defined.
+ * InvertedCallTest.c - the state IOCTL of test builds (InvertedCallTest.h).
+ * Part of the template: do not edit. Compiled into every build, but empty unless
+ * INVERTED_CALL_TEST_BUILD is defined.
  *
  * The core reports its subscriptions (CoreQueryState); the glue adds what only it knows: which
  * handle and process each belongs to, how many requests are parked, and its counters. Handles are

@@ -210,9 +210,9 @@ static NTSTATUS BigHandler(const CORE_CALL_CONTEXT *Context, const void *Input, 
 /* Channel 0: like Events (capacity 8 drop-newest, record 264 -> minimum 288); 1: like Latest (4,
  * drop-oldest, record 32 -> 56); 2: capacity 2 drop-newest, 13-byte payloads pad to 32. */
 static const CORE_CHANNEL_CONFIG TestChannels[3] = {
-    { CODE_SUB0, 8, CORE_OVERFLOW_DROP_NEWEST, 512, 264 },
-    { CODE_SUB1, 4, CORE_OVERFLOW_DROP_OLDEST, 256, 32 },
-    { CODE_SUB2, 2, CORE_OVERFLOW_DROP_NEWEST, 128, 32 },
+    { CODE_SUB0, 8, INVERTED_CALL_OVERFLOW_DROP_NEWEST, 512, 264 },
+    { CODE_SUB1, 4, INVERTED_CALL_OVERFLOW_DROP_OLDEST, 256, 32 },
+    { CODE_SUB2, 2, INVERTED_CALL_OVERFLOW_DROP_NEWEST, 128, 32 },
 };
 static const CORE_CALL_CONFIG TestCalls[4] = {
     { CODE_ECHO, 12, 12, EchoHandler },

@@ -12,6 +12,14 @@
 
 static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL QueueEvtIoDeviceControl;
 
+/*
+ * QueueCreateAll
+ *   Creates the device's queues: the parallel default queue that receives every device-control
+ *   request, and one manual queue per channel where subscribe requests wait.
+ * IRQL: PASSIVE_LEVEL (from DeviceCreate).
+ * Returns: STATUS_SUCCESS, or the status of the queue creation that failed (deleting the device
+ *   then deletes the queues already made).
+ */
 NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context)
 {
     WDF_IO_QUEUE_CONFIG config;
@@ -49,6 +57,14 @@ NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context)
     return STATUS_SUCCESS;
 }
 
+/*
+ * QueueEvtIoDeviceControl
+ *   Every device-control request: maps its input and output buffers and hands it to the core,
+ *   which completes it now or parks it in a channel's manual queue.
+ * IRQL: PASSIVE_LEVEL (the device's execution level), so call handlers run there too.
+ * Returns: nothing; the request is completed (or parked) before this returns, a failure to map
+ *   a buffer completing it with that status.
+ */
 static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t OutputBufferLength,
                                     size_t InputBufferLength, ULONG IoControlCode)
 {
@@ -88,6 +104,12 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
 
 /* ---- what the core calls back ---------------------------------------------------------- */
 
+/*
+ * QueueAllocate (CORE_OPS.Allocate)
+ *   Non-paged memory tagged DEVICE_POOL_TAG: the core allocates rings with its spin lock held.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: the memory (not zeroed), or NULL when the pool is exhausted.
+ */
 static void *QueueAllocate(void *Context, size_t Bytes)
 {
     (void)Context;
@@ -95,6 +117,12 @@ static void *QueueAllocate(void *Context, size_t Bytes)
     return ExAllocatePool2(POOL_FLAG_NON_PAGED, Bytes, DEVICE_POOL_TAG);
 }
 
+/*
+ * QueueFree (CORE_OPS.Free)
+ *   Frees memory from QueueAllocate; NULL is allowed.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: nothing.
+ */
 static void QueueFree(void *Context, void *Memory)
 {
     (void)Context;
@@ -103,27 +131,52 @@ static void QueueFree(void *Context, void *Memory)
     }
 }
 
+/*
+ * QueueLock (CORE_OPS.Lock)
+ *   Acquires the core's WDFSPINLOCK, raising to DISPATCH_LEVEL.
+ * IRQL: <= DISPATCH_LEVEL on entry; DISPATCH_LEVEL on return.
+ * Returns: 0 (the spin lock keeps the previous IRQL itself).
+ */
 static uintptr_t QueueLock(void *Context)
 {
     WdfSpinLockAcquire(((DRIVER_DEVICE_CONTEXT *)Context)->CoreLock);
     return 0; /* WDFSPINLOCK keeps the previous IRQL itself */
 }
 
+/*
+ * QueueUnlock (CORE_OPS.Unlock)
+ *   Releases the core's spin lock, restoring the IRQL it was acquired at.
+ * IRQL: DISPATCH_LEVEL.
+ * Returns: nothing.
+ */
 static void QueueUnlock(void *Context, uintptr_t LockState)
 {
     (void)LockState;
     WdfSpinLockRelease(((DRIVER_DEVICE_CONTEXT *)Context)->CoreLock);
 }
 
-/* Called with the core's lock held: forwarding does not call back into the driver. */
+/*
+ * QueuePark (CORE_OPS.ParkRequest)
+ *   Forwards a subscribe request to its channel's manual queue, where the framework may cancel
+ *   it. Called with the core's lock held: forwarding does not call back into the driver.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: STATUS_SUCCESS once parked, else the forwarding status (the core then completes the
+ *   request with it).
+ */
 static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
 {
     DRIVER_DEVICE_CONTEXT *context = (DRIVER_DEVICE_CONTEXT *)Context;
     return WdfRequestForwardToIoQueue((WDFREQUEST)Request->GlueRequest, context->ParkedQueues[ChannelIndex]);
 }
 
-/* Called with the core's lock held. A request retrieved from a manual queue is the driver's
- * again and can no longer be cancelled; one the framework is cancelling is not returned. */
+/*
+ * QueueTakeParked (CORE_OPS.TakeParkedRequest)
+ *   Takes the oldest request of one handle out of a channel's manual queue. A request retrieved
+ *   from a manual queue is the driver's again and can no longer be cancelled; one the framework
+ *   is cancelling is not returned. Called with the core's lock held.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: the request's core part, or NULL when the handle has nothing parked there.
+ */
 static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 ChannelIndex)
 {
     DRIVER_DEVICE_CONTEXT *context = (DRIVER_DEVICE_CONTEXT *)Context;
@@ -135,6 +188,13 @@ static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 Chan
     return &DriverGetRequestContext(request)->Core;
 }
 
+/*
+ * QueueCompleteRequest (CORE_OPS.CompleteRequest)
+ *   Completes a request with the core's status and byte count. Never called with the lock held.
+ * IRQL: <= DISPATCH_LEVEL; PASSIVE_LEVEL in this driver (dispatch, cleanup, call handlers and
+ *   process notifications all run there).
+ * Returns: nothing; the request is gone afterwards.
+ */
 static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     (void)Context;

@@ -12,6 +12,15 @@
 DRIVER_INITIALIZE DriverEntry;
 EVT_WDF_DRIVER_UNLOAD DriverEvtUnload;
 
+/*
+ * DriverEntry
+ *   Creates the framework driver object (non-PnP, with an unload callback), then the control
+ *   device and its core, then registers the process-notify callback that feeds that core.
+ * IRQL: PASSIVE_LEVEL, in a system thread.
+ * Returns: STATUS_SUCCESS; otherwise the status of the step that failed, with the device deleted
+ *   again (the framework then unloads the driver). STATUS_ACCESS_DENIED from the callback's
+ *   registration means the image was linked without /INTEGRITYCHECK.
+ */
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     WDF_DRIVER_CONFIG config;
@@ -46,6 +55,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     return STATUS_SUCCESS;
 }
 
+/*
+ * DriverEvtUnload
+ *   Removes the process-notify callback, waiting for callbacks still running, so nothing feeds
+ *   the core once the framework deletes the device and its cleanup frees it.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: nothing.
+ */
 VOID DriverEvtUnload(WDFDRIVER Driver)
 {
     (void)Driver;

@@ -11,6 +11,16 @@
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD DriverUnload;
 
+/*
+ * DriverEntry
+ *   Fills in the dispatch table, creates the control device and its core, then registers the
+ *   process-notify callback that feeds that core. A test build first checks that its state IOCTL
+ *   shadows no code of the schema.
+ * IRQL: PASSIVE_LEVEL, in a system thread.
+ * Returns: STATUS_SUCCESS; otherwise the status of the step that failed, with the device deleted
+ *   again. STATUS_ACCESS_DENIED from the callback's registration means the image was linked
+ *   without /INTEGRITYCHECK.
+ */
 NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     PDEVICE_OBJECT device;
@@ -48,8 +58,14 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING Registry
     return STATUS_SUCCESS;
 }
 
-/* The I/O manager unloads a legacy driver only once no handle to its devices is open: nothing is
- * parked and every file context is gone by now. */
+/*
+ * DriverUnload
+ *   Removes the process-notify callback (waiting for callbacks still running), then deletes the
+ *   device and frees the core. The I/O manager unloads a legacy driver only once no handle to its
+ *   devices is open: nothing is parked and every file context is gone by now.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: nothing.
+ */
 static VOID NTAPI DriverUnload(PDRIVER_OBJECT DriverObject)
 {
 #if DEVICE_PROCESS_NOTIFY

@@ -12,6 +12,15 @@
  */
 #include "Driver.h"
 
+/*
+ * DeviceCreate
+ *   Creates the named control device (with the schema's SDDL in a WDK build), its extension, lock
+ *   and parked-request lists, initializes the core with the device table, and creates the
+ *   symbolic link last, so user mode cannot open a half-built device.
+ * IRQL: PASSIVE_LEVEL (from DriverEntry).
+ * Returns: STATUS_SUCCESS with *Device set; otherwise the failing call's status, with *Device NULL
+ *   and everything made so far deleted.
+ */
 NTSTATUS DeviceCreate(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT *Device)
 {
     UNICODE_STRING name;
@@ -71,6 +80,12 @@ NTSTATUS DeviceCreate(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT *Device)
     return STATUS_SUCCESS;
 }
 
+/*
+ * DeviceDelete
+ *   Undoes DeviceCreate, whatever part of it succeeded: the symbolic link, the core, the device.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: nothing.
+ */
 VOID DeviceDelete(PDEVICE_OBJECT Device)
 {
     DRIVER_DEVICE *context = (DRIVER_DEVICE *)Device->DeviceExtension;
@@ -88,6 +103,12 @@ VOID DeviceDelete(PDEVICE_OBJECT Device)
     IoDeleteDevice(Device);
 }
 
+/*
+ * DeviceComplete
+ *   Completes a create, cleanup or close IRP with Status and no bytes.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: Status, for the dispatch routine to return.
+ */
 static NTSTATUS DeviceComplete(PIRP Irp, NTSTATUS Status)
 {
     Irp->IoStatus.Status = Status;
@@ -96,7 +117,14 @@ static NTSTATUS DeviceComplete(PIRP Irp, NTSTATUS Status)
     return Status;
 }
 
-/* A new handle: its own core state, the opener's process id and a file id for the state IOCTL. */
+/*
+ * DeviceDispatchCreate (IRP_MJ_CREATE)
+ *   A new handle: gives it a file context with its own core state, the opener's process id and a
+ *   file id for the state IOCTL. The I/O manager has already applied the device's security.
+ * IRQL: PASSIVE_LEVEL, in the opener's thread.
+ * Returns: STATUS_SUCCESS, or STATUS_INSUFFICIENT_RESOURCES when no file context can be
+ *   allocated; the IRP is completed with the same status.
+ */
 NTSTATUS NTAPI DeviceDispatchCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
@@ -128,8 +156,14 @@ NTSTATUS NTAPI DeviceDispatchCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     return DeviceComplete(Irp, STATUS_SUCCESS);
 }
 
-/* The last handle to the file object is closed: R5, its parked requests are cancelled and its
- * subscriptions freed. Requests of a dying process were already cancelled by the I/O manager. */
+/*
+ * DeviceDispatchCleanup (IRP_MJ_CLEANUP)
+ *   The last handle to the file object is closed (R5): the core takes back its parked requests,
+ *   completes them with STATUS_CANCELLED, oldest first, and frees its subscriptions. Requests of
+ *   a dying process were already cancelled by the I/O manager.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: STATUS_SUCCESS (the IRP is completed with it).
+ */
 NTSTATUS NTAPI DeviceDispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
@@ -141,11 +175,14 @@ NTSTATUS NTAPI DeviceDispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 }
 
 /*
- * The file object goes away. After a cleanup the CoreFileClose here does nothing. Wine sends no
- * cleanup at all and may close a handle while its requests are still parked: then this
- * CoreFileClose takes them back and cancels them. Either way no parked request refers to the file
- * once it returns (Queue.c explains why one whose cancel routine is running does not either), so
- * the context can be freed.
+ * DeviceDispatchClose (IRP_MJ_CLOSE)
+ *   The file object goes away. After a cleanup the CoreFileClose here does nothing. Wine sends no
+ *   cleanup at all and may close a handle while its requests are still parked: then this
+ *   CoreFileClose takes them back and cancels them. Either way no parked request refers to the
+ *   file once it returns (Queue.c explains why one whose cancel routine is running does not
+ *   either), so the file context is freed.
+ * IRQL: PASSIVE_LEVEL.
+ * Returns: STATUS_SUCCESS (the IRP is completed with it).
  */
 NTSTATUS NTAPI DeviceDispatchClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {

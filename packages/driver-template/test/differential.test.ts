@@ -15,7 +15,7 @@
  * The script format is the harness's (see templates/core/test/harness.c).
  */
 import { join } from 'node:path';
-import { BATCH_FLAG_RING_EMPTY } from '@inverted-call/codec';
+import { BATCH_FLAG_RING_EMPTY, BatchReader } from '@inverted-call/codec';
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import {
@@ -146,18 +146,21 @@ const handWritten: Scenario[] = [
   { name: 'events with no subscription at all', ops: [emitSmall('Events', 1), emitLarge(2), open(1), emitSmall('Latest', 3), sub(1, 1, 'Latest', 56), emitSmall('Latest', 4)] },
 ];
 
-/** The Kind of each record of a batch, walking the records by their Size (8-byte aligned). */
+/** The Kind of each record of a batch, walked with codec's reader (which checks the framing too). */
 function kindsOf(batch: Buffer): number[] {
+  const reader = new BatchReader(batch);
   const kinds: number[] = [];
-  let offset = 24;
-  for (let index = 0; index < batch.readUInt32LE(4); index++) {
-    kinds.push(batch.readUInt16LE(offset + 8));
-    offset += Math.ceil((16 + batch.readUInt32LE(offset + 12)) / 8) * 8;
+  let offset = reader.firstRecordOffset;
+  for (let index = 0; index < reader.count; index++) {
+    reader.checkRecordStart(index, offset);
+    kinds.push(reader.kindAt(offset));
+    offset = reader.checkRecordEnd(index, offset);
   }
+  reader.checkRecordsEnd(offset);
   return kinds;
 }
 
-const ringEmpty = (batch: Buffer): boolean => (batch.readUInt32LE(12) & BATCH_FLAG_RING_EMPTY) !== 0;
+const ringEmpty = (batch: Buffer): boolean => (new BatchReader(batch).header.flags & BATCH_FLAG_RING_EMPTY) !== 0;
 
 function cancelOf(request: number): Op {
   return { op: 'cancel', request };

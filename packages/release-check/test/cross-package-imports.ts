@@ -89,7 +89,16 @@ export function checkedFiles(repo: string): string[] {
   return files;
 }
 
+/**
+ * Files whose strings name other packages' sources as data, never to import or read them: the
+ * owned-facts guard says which file may hold which fact, and tries its patterns on samples
+ * placed in named files.
+ */
+export const NAMES_FILES_AS_DATA = ['packages/release-check/test/owned-facts.ts', 'packages/release-check/test/owned-facts.test.ts'];
+
 /** Every violation in the workspace under `repo`. */
 export function workspaceViolations(repo: string): Violation[] {
-  return checkedFiles(repo).flatMap((file) => findViolations(file, readFileSync(join(repo, file), 'utf8')));
+  return checkedFiles(repo)
+    .filter((file) => !NAMES_FILES_AS_DATA.includes(file))
+    .flatMap((file) => findViolations(file, readFileSync(join(repo, file), 'utf8')));
 }

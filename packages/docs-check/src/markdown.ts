@@ -16,11 +16,12 @@ export function repoPath(path: string): string {
 }
 
 /**
- * The pages whose snippets and links are checked: README.md, docs/*.md and packages/<name>/README.md.
+ * The pages whose snippets and links are checked: README.md, ARCHITECTURE.md, docs/*.md,
+ * templates/README.md and packages/<name>/README.md.
  * Sorted, so counts and messages are stable.
  */
 export function docPages(root = repoRoot): string[] {
-  const pages = [join(root, 'README.md')];
+  const pages = [join(root, 'README.md'), join(root, 'ARCHITECTURE.md')];
   const docs = join(root, 'docs');
   for (const name of readdirSync(docs).sort()) if (name.endsWith('.md')) pages.push(join(docs, name));
   const packages = join(root, 'packages');
@@ -28,6 +29,7 @@ export function docPages(root = repoRoot): string[] {
     const readme = join(packages, name, 'README.md');
     if (existsSync(readme)) pages.push(readme);
   }
+  pages.push(join(root, 'templates', 'README.md'));
   return pages;
 }
 

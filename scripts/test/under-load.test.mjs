@@ -123,13 +123,7 @@ describe('test-under-load.mjs', () => {
   });
 
   it('on Ctrl+C stops the hogs and the suite, and exits 130', async () => {
-    const child = spawn(process.execPath, [SCRIPT, '--hogs', '1', '--command', `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (data) => (output += data));
-    await new Promise((resolve) => child.stdout.on('data', () => output.includes(': run: ') && resolve()));
-    const started = Date.now();
-    child.kill('SIGINT');
-    const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const { status, started, output } = await interruptOnceRunning(['--hogs', '1', '--command', `"${process.execPath}" -e "setTimeout(() => {}, 60000)"`]);
     expect(status).toBe(130);
     expect(Date.now() - started).toBeLessThan(STOP_GRACE_MS + 10_000);
     expect(output).toContain('SIGINT: stopping');
@@ -138,13 +132,7 @@ describe('test-under-load.mjs', () => {
 
   it('on Ctrl+C kills a command that ignores SIGINT once the grace period is over', async () => {
     // No hogs: they are not what this checks, and it lasts the whole grace period.
-    const child = spawn(process.execPath, [SCRIPT, '--hogs', '0', '--command', "trap '' INT; sleep 60; echo not killed"], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (data) => (output += data));
-    await new Promise((resolve) => child.stdout.on('data', () => output.includes(': run: ') && resolve()));
-    const started = Date.now();
-    child.kill('SIGINT');
-    const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    const { status, started, output } = await interruptOnceRunning(['--hogs', '0', '--command', "trap '' INT; sleep 60; echo not killed"]);
     expect(status).toBe(130);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(STOP_GRACE_MS - 100);
@@ -160,3 +148,15 @@ describe('test-under-load.mjs', () => {
     expect(run.stderr).toContain('--runs takes a whole number');
   });
 });
+
+/** Starts the script with `args`, sends it SIGINT once its command runs, and waits for it to exit. */
+async function interruptOnceRunning(args) {
+  const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (data) => (output += data));
+  await new Promise((resolve) => child.stdout.on('data', () => output.includes(': run: ') && resolve()));
+  const started = Date.now();
+  child.kill('SIGINT');
+  const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  return { status, started, output };
+}

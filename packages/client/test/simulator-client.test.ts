@@ -5,30 +5,14 @@
  * before delivering, cancellation of one call, close and process death, and a stale schema.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '@inverted-call/simulator';
 import { DeviceError, ProtocolMismatchError, openDevice, type Subscription, type SubscriptionItem } from '../src/index.js';
-import { EVENTS, device } from './support.js';
+import { EVENTS, device, expectSimulatorsClean, openOnSimulator, trackedSimulator } from './support.js';
 
 type Events = typeof EVENTS;
-type Conformance = typeof device;
-
-const simulators: Simulator<Conformance>[] = [];
-
-async function setup(options: Parameters<typeof createSimulator>[1] = {}) {
-  const simulator = createSimulator(device, options);
-  simulators.push(simulator);
-  const opened = await openDevice(device, { backend: simulator.backend });
-  return { simulator, opened };
-}
 
 // Every test closes what it opened: the driver is left with no handle, no subscription, nothing parked.
-afterEach(async () => {
-  for (const simulator of simulators.splice(0)) {
-    await simulator.settle();
-    expect(simulator.state().handles, 'a test left a handle open').toEqual([]);
-    expect(simulator.state().subscriptions).toEqual([]);
-  }
-});
+afterEach(expectSimulatorsClean);
+const setup = openOnSimulator;
 
 const small = (tag: number) => ({ kind: 'Small' as const, data: { tag: BigInt(tag), value: tag, flag: false } });
 const large = (tag: number) => ({ kind: 'Large' as const, data: { tag: BigInt(tag), text: `event ${tag}` } });
@@ -331,8 +315,7 @@ describe('process death', () => {
 
 describe('protocol check at open', () => {
   it('refuses a driver built from another schema with ProtocolMismatchError, and closes the handle it opened', async () => {
-    const simulator = createSimulator(device);
-    simulators.push(simulator);
+    const simulator = trackedSimulator();
     const stale = { ...device, schemaHash: '0'.repeat(64) };
     const error = await openDevice(stale, { backend: simulator.backend }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProtocolMismatchError);

@@ -5,28 +5,15 @@
  * driver has the stream; `batches()` yields whole completions from the same buffer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '@inverted-call/simulator';
 import { openDevice, type Subscription, type SubscriptionItem } from '../src/index.js';
-import { EVENTS, device } from './support.js';
+import { EVENTS, device, expectSimulatorsClean, openOnSimulator } from './support.js';
 
 type Events = typeof EVENTS;
 type Item = SubscriptionItem<Events>;
 
-const simulators: Simulator<typeof device>[] = [];
-
-async function setup() {
-  const simulator = createSimulator(device);
-  simulators.push(simulator);
-  const opened = await openDevice(device, { backend: simulator.backend });
-  return { simulator, opened };
-}
-
-afterEach(async () => {
-  for (const simulator of simulators.splice(0)) {
-    await simulator.settle();
-    expect(simulator.state().handles, 'a test left a handle open').toEqual([]);
-  }
-});
+// Every test closes what it opened: the driver is left with no handle, no subscription, nothing parked.
+afterEach(expectSimulatorsClean);
+const setup = openOnSimulator;
 
 const tick = (index: number) => ({ tag: BigInt(index), value: index, flag: false });
 const describeItem = (item: Item) => (item.type === 'event' ? `event ${item.sequence}` : `loss ${item.firstSequence}-${item.lastSequence}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_FLAG_RING_EMPTY, BatchHeaderCodec, BatchReader, RecordHeaderCodec, WireFormatError, batchByteLength, recordBytes, writeBatch, type WireRecord } from '../src/index.js';
+import { thrown } from './support/thrown.js';
 
 const records: WireRecord[] = [
   { sequence: 7n, kindId: 1, payload: new Uint8Array([1, 2, 3]) },
@@ -28,15 +29,7 @@ function walk(bytes: Uint8Array) {
   return { header: reader.header, seen };
 }
 
-function wireErrorOf(action: () => unknown): WireFormatError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof WireFormatError) return error;
-    throw error;
-  }
-  throw new Error('expected a WireFormatError, but the batch was read');
-}
+const wireErrorOf = (action: () => unknown): WireFormatError => thrown(WireFormatError, action);
 
 describe('writeBatch and BatchReader', () => {
   it('write a header and 8-byte aligned records that the reader walks back', () => {

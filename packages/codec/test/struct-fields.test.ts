@@ -3,6 +3,7 @@
 // are written the way the generator writes them (checkObject, checkFields, then one writer per field).
 import { describe, expect, it } from 'vitest';
 import { CodecError, checkArray, checkFields, checkObject, defineStruct, writeU16, writeU32 } from '../src/index.js';
+import { thrown } from './support/thrown.js';
 
 interface Point {
   x: number;
@@ -54,15 +55,7 @@ const JobCodec = defineStruct<Job>({
 
 const job: Job = { processId: 4, origin: { x: 1, y: 2 }, corners: [{ x: 3, y: 4 }, { x: 5, y: 6 }] };
 
-function codecErrorOf(action: () => unknown): CodecError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof CodecError) return error;
-    throw error;
-  }
-  throw new Error('expected a CodecError, but encoding succeeded');
-}
+const codecErrorOf = (action: () => unknown): CodecError => thrown(CodecError, action);
 
 describe('unknown keys', () => {
   it('encodes a value with exactly the struct fields', () => {

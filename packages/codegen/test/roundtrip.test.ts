@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { CodecError, type StructCodec } from '@inverted-call/codec';
 import { loadDeviceSchema, type EnumModel, type StructModel, type TypeRef } from '@inverted-call/schema';
 import { describe, expect, it } from 'vitest';
+import { thrown } from './support/thrown.js';
 import { goldenCases } from './golden-cases.mjs';
 import { INTEGER_RANGES, ModelValues, guidBytes } from './support/model-values.js';
 
@@ -76,16 +77,7 @@ function unusedRaw(entry: EnumModel): number {
   return raw;
 }
 
-/** Runs `action` and returns the CodecError it throws (failing the test for anything else). */
-function codecErrorOf(action: () => unknown): CodecError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof CodecError) return error;
-    throw error;
-  }
-  throw new Error('expected a CodecError, but nothing was thrown');
-}
+const codecErrorOf = (action: () => unknown): CodecError => thrown(CodecError, action);
 
 it('covers every golden case', () => {
   expect(cases.map((testCase) => testCase.name)).toEqual(goldenCases.map((testCase) => testCase.name));

@@ -3,20 +3,13 @@
 // (roundtrip.test.ts checks the same property over every golden module with random values.)
 import { CodecError } from '@inverted-call/codec';
 import { describe, expect, it } from 'vitest';
+import { thrown } from './support/thrown.js';
 import { RuleSetCodec, type Rule, type RuleSet } from './golden/port-rules.js';
 
 const rule = (first: number): Rule => ({ ports: { first, last: first + 10 }, allow: true });
 const ruleSet: RuleSet = { fallback: rule(0), rules: [rule(100), rule(200), rule(300), rule(400)], count: 4 };
 
-function encodeError(value: unknown): CodecError {
-  try {
-    RuleSetCodec.encode(value as RuleSet);
-  } catch (error) {
-    if (error instanceof CodecError) return error;
-    throw error;
-  }
-  throw new Error('expected a CodecError, but encoding succeeded');
-}
+const encodeError = (value: unknown): CodecError => thrown(CodecError, () => RuleSetCodec.encode(value as RuleSet));
 
 describe('generated codecs refuse keys their struct does not have', () => {
   it('accepts the exact fields', () => {

@@ -13,6 +13,13 @@
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
 
+/*
+ * TestStateCodeIsTaken
+ *   Whether the schema already uses the state IOCTL's code, for a protocol-information,
+ *   subscribe or call IOCTL.
+ * IRQL: PASSIVE_LEVEL (DriverEntry).
+ * Returns: TRUE when the code is taken.
+ */
 static BOOLEAN TestStateCodeIsTaken(const CORE_DEVICE_CONFIG *Config)
 {
     UINT32 index;
@@ -32,6 +39,13 @@ static BOOLEAN TestStateCodeIsTaken(const CORE_DEVICE_CONFIG *Config)
     return FALSE;
 }
 
+/*
+ * TestStateCheckSchema
+ *   Refuses, with a debug message naming the fix, a test build whose schema uses the code the
+ *   state IOCTL keeps (function 0xFFE).
+ * IRQL: PASSIVE_LEVEL (DriverEntry).
+ * Returns: STATUS_SUCCESS, or STATUS_DEVICE_CONFIGURATION_ERROR when the code is taken.
+ */
 NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
 {
     if (TestStateCodeIsTaken(Config)) {
@@ -44,7 +58,12 @@ NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
     return STATUS_SUCCESS;
 }
 
-/* The open handle with this id, or NULL once it is closed (lock held). */
+/*
+ * TestFindFile
+ *   The open handle with this id, looked up in the device's list of open handles.
+ * IRQL: DISPATCH_LEVEL (the device lock held).
+ * Returns: the handle, or NULL once it is closed.
+ */
 static DRIVER_FILE *TestFindFile(DRIVER_DEVICE *Device, UINT32 Id)
 {
     LIST_ENTRY *link;
@@ -57,8 +76,13 @@ static DRIVER_FILE *TestFindFile(DRIVER_DEVICE *Device, UINT32 Id)
     return NULL;
 }
 
-/* Requests parked on Channel for File, or on every channel for every handle when File is NULL
- * (lock held). Pointers are only compared, never followed. */
+/*
+ * TestCountParked
+ *   Counts the requests parked on channels [FirstChannel, EndChannel) for File, or for every
+ *   handle when File is NULL. Pointers are only compared, never followed.
+ * IRQL: DISPATCH_LEVEL (the device lock held).
+ * Returns: the count.
+ */
 static UINT32 TestCountParked(DRIVER_DEVICE *Device, UINT32 FirstChannel, UINT32 EndChannel, const DRIVER_FILE *File)
 {
     UINT32 count = 0;
@@ -76,12 +100,26 @@ static UINT32 TestCountParked(DRIVER_DEVICE *Device, UINT32 FirstChannel, UINT32
     return count;
 }
 
+/*
+ * TestStateFinish
+ *   Completes the state request with Status and Information bytes.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: Status, for the dispatch routine to return.
+ */
 static NTSTATUS TestStateFinish(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
 {
     QueueCompleteIrp(Device, Irp, Status, Information);
     return Status;
 }
 
+/*
+ * TestStateDispatch
+ *   Answers the state IOCTL: the header (open handles, subscriptions, the caller's file id and
+ *   the glue's counters) followed by one entry per subscription. The request is always completed.
+ * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
+ * Returns: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for any input; STATUS_BUFFER_TOO_SMALL when
+ *   the output cannot hold the header or every entry; STATUS_INSUFFICIENT_RESOURCES.
+ */
 NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);

@@ -17,8 +17,10 @@ describe('driver/', () => {
     const result = spawnSync(process.execPath, [cli, 'check', join(root, 'driver')], { encoding: 'utf8' });
     expect(result.stdout + result.stderr).toMatch(/ok {3}gcc\nok {3}clang-analyze\nok {3}cppcheck/);
     expect(result.status).toBe(0);
-    // Usually 11-19 s; cppcheck over the DDK headers slows a lot on a loaded 2-core machine.
-  }, 300_000);
+    // Usually 11-19 s; cppcheck over the DDK headers slows a lot on a loaded 2-core machine:
+    // 241 s measured with two CPU hogs beside the whole suite (npm run test:under-load), so the
+    // limit is over 3x that.
+  }, 900_000);
 
   it('Handlers.c implements GetVersion with the version the simulator reports', async () => {
     const source = readFileSync(join(root, 'driver', 'Handlers.c'), 'utf8');

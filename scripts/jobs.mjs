@@ -26,7 +26,9 @@ export const SYSTEM_TOOLS = {
  */
 export const JOBS = {
   // Everything: every compile check, the C harnesses and the Wine bed.
-  test: { command: ['turbo', 'run', 'build', 'typecheck', 'test'], tools: Object.keys(SYSTEM_TOOLS) },
+  // --continue: one failing package does not stop the others' tests, so a run reports every
+  // failure and the totals count every test (turbo still exits non-zero).
+  test: { command: ['turbo', 'run', 'build', 'typecheck', 'test', '--continue'], tools: Object.keys(SYSTEM_TOOLS) },
   // The simulated driver in TypeScript: nothing outside Node. (`demo --layouts` compiles the
   // header with mingw-w64: `npm test` installs it.)
   demo: { command: ['--filter', '@inverted-call/example-process-monitor', 'run', 'demo'], tools: [] },

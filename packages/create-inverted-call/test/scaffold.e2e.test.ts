@@ -15,6 +15,12 @@ import { loadVersions } from '../src/index.js';
 import { repositoryRoot, run, type Spawned } from './support.js';
 
 const MINUTE = 60_000;
+// Limits from measurements with two CPU hogs beside the whole suite (npm run test:under-load):
+// a project's whole check took 244 s (KMDF) and over 300 s (WDM), one driver:check alone up to
+// 240 s (cppcheck over the DDK headers), installing the packed packages about a minute. Each limit
+// is about 3x what was seen.
+const COMMAND_LIMIT = 12 * MINUTE;
+const PROJECT_LIMIT = 20 * MINUTE;
 let work = '';
 /** `@inverted-call/<name>` -> `file:<tarball>`. */
 let tarballs: Record<string, string> = {};
@@ -47,7 +53,7 @@ beforeAll(async () => {
   // Every @inverted-call package a project can reach, directly or through another one.
   const names = Object.keys(loadVersions().packages);
   const folders = [...names.map((name) => join('packages', name.replace('@inverted-call/', ''))), join('packages', 'create-inverted-call')];
-  const results = await Promise.all(folders.map((folder) => run(pnpm, [...prefix, 'pack', '--pack-destination', packs], { cwd: join(repositoryRoot, folder) })));
+  const results = await Promise.all(folders.map((folder) => run(pnpm, [...prefix, 'pack', '--pack-destination', packs], { cwd: join(repositoryRoot, folder), timeoutMs: COMMAND_LIMIT })));
   results.forEach((result, index) => expectSuccess(`pnpm pack in ${folders[index]}`, result));
   tarballs = {};
   let generatorTarball = '';
@@ -62,9 +68,9 @@ beforeAll(async () => {
   const runner = join(work, 'runner');
   mkdirSync(runner);
   writeFileSync(join(runner, 'package.json'), JSON.stringify({ name: 'runner', private: true, dependencies: { 'create-inverted-call': generatorTarball }, overrides: tarballs }));
-  expectSuccess('npm install create-inverted-call', await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: runner, env: userEnvironment(), timeoutMs: 4 * MINUTE }));
+  expectSuccess('npm install create-inverted-call', await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: runner, env: userEnvironment(), timeoutMs: COMMAND_LIMIT }));
   installedBin = join(runner, 'node_modules', '.bin', 'create-inverted-call');
-}, 5 * MINUTE);
+}, PROJECT_LIMIT);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -91,7 +97,7 @@ async function createAndInstall(name: string, flags: readonly string[]): Promise
   writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
   const env = userEnvironment();
-  const npm = (...args: string[]) => run('npm', args, { cwd: project, env, timeoutMs: 4 * MINUTE });
+  const npm = (...args: string[]) => run('npm', args, { cwd: project, env, timeoutMs: COMMAND_LIMIT });
   expectSuccess('npm install', await npm('install', '--no-audit', '--no-fund', '--loglevel=error'));
   return { project, npm };
 }
@@ -145,12 +151,12 @@ describe('a generated project, installed from this repository’s packed package
     expect(service.output).toMatch(/Process #0 created 4000/);
     expect(service.output).toMatch(/Process: the driver dropped \d+ event\(s\), sequences \d+-\d+/);
     expect(service.output).toMatch(/SIGINT: stopping\nstopped\n/);
-  }, 5 * MINUTE);
+  }, PROJECT_LIMIT);
 
   it('WDM, with more calls and channels: codegen check, typecheck, tests, driver compile check', async () => {
     const { npm } = await createAndInstall('wdm-monitor', ['--driver', 'wdm', '--calls', 'GetVersion,Reset', '--channels', 'Status,Temperature']);
     await expectProjectPasses(npm);
-  }, 5 * MINUTE);
+  }, PROJECT_LIMIT);
 
   it('calls only, no process notifications: typecheck and tests pass; check fails on a stale file until generate', async () => {
     const { project, npm } = await createAndInstall('calls-only', ['--no-process-notify', '--calls', 'Ping,GetVersion']);
@@ -166,5 +172,5 @@ describe('a generated project, installed from this repository’s packed package
     expect(stale.output).toContain('calls-only.h: out of date with the schema');
     expectSuccess('npm run generate', await npm('run', 'generate'));
     expectSuccess('npm run check after generate', await npm('run', 'check'));
-  }, 5 * MINUTE);
+  }, PROJECT_LIMIT);
 });

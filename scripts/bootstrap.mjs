@@ -16,7 +16,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PNPM_VERSION = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 
 const job = process.argv[2];
-if (!Object.hasOwn(JOBS, job ?? '')) fail(`usage: node scripts/bootstrap.mjs <${Object.keys(JOBS).join('|')}>`);
+// Anything after the job goes to its command, e.g. `test --force` to run every task afresh.
+const extraArguments = process.argv.slice(3);
+if (!Object.hasOwn(JOBS, job ?? '')) fail(`usage: node scripts/bootstrap.mjs <${Object.keys(JOBS).join('|')}> [arguments for the job's command]`);
 const systemTools = toolsFor(job);
 
 const env = {
@@ -34,7 +36,7 @@ ensureSystemTools();
 step('installing the workspace', 'pnpm', ['install', '--frozen-lockfile']);
 if (job === 'demo') step('building', 'pnpm', ['turbo', 'run', 'build', '--output-logs=errors-only']);
 if (job === 'test') removeOldReports();
-const status = run('pnpm', JOBS[job].command);
+const status = run('pnpm', [...JOBS[job].command, ...extraArguments]);
 if (job === 'test') printTotals();
 if (job === 'bench' && status === 0) process.exit(run('node', [join(root, 'scripts', 'bench-report.mjs')]));
 process.exit(status);

@@ -25,8 +25,9 @@ if (options.help) {
 }
 
 // What `npm test` runs, unless --command stands in for it.
-const command = options.command ?? [process.execPath, join(root, 'scripts', 'bootstrap.mjs'), 'test'];
-const commandText = typeof command === 'string' ? command : 'node scripts/bootstrap.mjs test';
+// --force: turbo must not replay the previous run's cached test results; every run does the work.
+const command = options.command ?? [process.execPath, join(root, 'scripts', 'bootstrap.mjs'), 'test', '--force'];
+const commandText = typeof command === 'string' ? command : 'node scripts/bootstrap.mjs test --force';
 const hogs = startHogs(options.hogs);
 if (hogs.length === 0) say('no busy processes (--hogs 0)');
 else say(`${hogs.length} busy process${hogs.length === 1 ? '' : 'es'} started (pid${hogs.length === 1 ? '' : 's'} ${hogs.map((hog) => hog.pid).join(', ')})`);

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 export const USAGE = `Usage: npm run test:under-load [-- options]   (or: node scripts/test-under-load.mjs [options])
 
-Runs the whole test suite (what \`npm test\` runs: node scripts/bootstrap.mjs test) while busy
+Runs the whole test suite (what \`npm test\` runs, every task afresh: node scripts/bootstrap.mjs test --force) while busy
 processes keep the CPUs loaded, to find tests whose timeouts or timing assumptions only hold on a
 quiet machine. The busy processes are stopped however the run ends (failure, Ctrl+C included).
 Prints each run's time and test totals; exits with the suite's status.

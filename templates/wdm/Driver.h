@@ -88,7 +88,7 @@ VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PT
 
 #ifdef INVERTED_CALL_TEST_BUILD
 /* InvertedCallTest.c: the test-build state IOCTL (InvertedCallTest.h). */
-DRIVER_CHECK_RESULT NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config);
+#include "InvertedCallTestCodes.h"
 NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp);
 #endif
 

@@ -83,6 +83,11 @@ export function buildWdmDriverImage(directory: string, outputSys: string, option
   const sources = wdmBuildSources(directory, options.extraSources);
   if (sources.length === 0) throw new Error(`buildWdmDriverImage: no .c files in ${directory}; render a WDM driver there first`);
   const args = wdmBuildArguments(sources, resolve(outputSys), options);
+  return runKernelBuild(directory, args, 'buildWdmDriverImage');
+}
+
+/** Runs mingw-w64's gcc with Args in Directory; throws with its output if it is missing or fails. */
+export function runKernelBuild(directory: string, args: readonly string[], caller: string): WdmBuildResult {
   const command = `${MINGW_GCC} ${args.join(' ')}`;
   const result = spawnSync(MINGW_GCC, args, { cwd: directory, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) {
@@ -90,6 +95,6 @@ export function buildWdmDriverImage(directory: string, outputSys: string, option
     throw new Error(missing ? `${MINGW_GCC} is not installed (${MINGW_X64.installHint})` : `${MINGW_GCC} could not run: ${result.error.message}`);
   }
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
-  if (result.status !== 0) throw new Error(`buildWdmDriverImage: ${MINGW_GCC} failed (exit ${result.status}) in ${directory}:\n${command}\n${output}`);
+  if (result.status !== 0) throw new Error(`${caller}: ${MINGW_GCC} failed (exit ${result.status}) in ${directory}:\n${command}\n${output}`);
   return { command, output };
 }

@@ -68,6 +68,10 @@ export interface FlavourContext {
 
 const CORE_FILES = ['Core.c', 'Core.h'] as const;
 
+/** Shared test-build files (templates/shared): the test IOCTLs' layout and the check that the
+ * schema leaves their codes free. They compile to nothing without INVERTED_CALL_TEST_BUILD. */
+const TEST_BUILD_FILES = ['InvertedCallTest.h', 'InvertedCallTestCodes.h', 'InvertedCallTestCodes.c'] as const;
+
 /** A file of templates/shared, rendered under its own name. */
 const shared = (name: string): TemplateFile => ({ path: name, folder: 'shared', source: name });
 
@@ -95,7 +99,7 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   const notifyFiles = processNotify ? [shared('Notify.c'), shared('Notify.h')] : [];
 
   for (const name of CORE_FILES) template({ path: name, folder: 'core', source: name });
-  for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h'), ...notifyFiles, ...flavour.outsideProject]) template(file);
+  for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h'), ...TEST_BUILD_FILES.map(shared), ...notifyFiles, ...flavour.outsideProject]) template(file);
 
   files.push(
     { path: headerFile, content: emitCHeader(model, { schemaPath: options.schemaPath, schemaHash: model.schemaHash }), owner: 'generated' },
@@ -105,8 +109,10 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
     { path: 'Handlers.c', content: emitHandlersStub(table), owner: 'user' },
   );
 
-  const sources = [...flavour.glueSources.map((file) => file.path), ...(processNotify ? ['Notify.c'] : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
-  const headers = [...flavour.glueHeaders.map((file) => file.path), 'CoreConfig.h', ...(processNotify ? ['Notify.h'] : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
+  const testSources = TEST_BUILD_FILES.filter((name) => name.endsWith('.c'));
+  const testHeaders = TEST_BUILD_FILES.filter((name) => name.endsWith('.h'));
+  const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? ['Notify.c'] : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
+  const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? ['Notify.h'] : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
   const values: Record<string, string> = {
     DriverName: model.name,
     DriverModel: flavour.driverModel,

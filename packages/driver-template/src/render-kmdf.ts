@@ -18,7 +18,7 @@ const glue = (name: string): TemplateFile => ({ path: name, folder: 'kmdf', sour
 
 const KMDF_FLAVOUR: DriverFlavour = {
   driverModel: 'KMDF',
-  glueSources: ['Driver.c', 'Device.c', 'Queue.c'].map(glue),
+  glueSources: ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c'].map(glue),
   glueHeaders: [glue('Driver.h')],
   outsideProject: ['KmdfSubset.h', 'WdmAdditions.h'].map((name) => ({ path: `check/${name}`, folder: 'check-headers', source: name })),
   readme: { path: 'README.md', folder: 'kmdf', source: 'project/README.md.tmpl' },
@@ -33,7 +33,8 @@ const KMDF_FLAVOUR: DriverFlavour = {
     InfFrameworkVersion: '\n      <KmdfVersionNumber>$(KMDF_VERSION_MAJOR).$(KMDF_VERSION_MINOR)</KmdfVersionNumber>',
     SourcesComment: [
       '  <!-- Sources. check\\KmdfSubset.h is deliberately absent: it serves only the Linux compile',
-      '       check and must never be part of a real build. -->',
+      '       check and must never be part of a real build. InvertedCallTest.c and InvertedCallTestCodes.c',
+      '       compile to nothing unless INVERTED_CALL_TEST_BUILD is defined, which only test builds do. -->',
     ].join('\n'),
     StampinfNote: [
       '; build. It replaces $ARCH$ with amd64 or arm64, $KMDFVERSION$ with the KMDF version the',

@@ -31,7 +31,7 @@ function mingwCommand(name: string): string {
 const WDM_FLAVOUR: DriverFlavour = {
   driverModel: 'WDM',
   glueSources: ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c'].map(glue),
-  glueHeaders: [glue('Driver.h'), glue('InvertedCallTest.h')],
+  glueHeaders: [glue('Driver.h')],
   outsideProject: [],
   readme: { path: 'README.md', folder: 'wdm', source: 'project/README.md.tmpl' },
   values: ({ model }) => ({
@@ -43,7 +43,7 @@ const WDM_FLAVOUR: DriverFlavour = {
     ].join('\n'),
     InfFrameworkVersion: '',
     SourcesComment: [
-      '  <!-- Sources. InvertedCallTest.c compiles to nothing unless INVERTED_CALL_TEST_BUILD is defined,',
+      '  <!-- Sources. InvertedCallTest.c and InvertedCallTestCodes.c compile to nothing unless INVERTED_CALL_TEST_BUILD is defined,',
       '       which only test builds do; never ship one. -->',
     ].join('\n'),
     StampinfNote: '; build. It replaces $ARCH$ with amd64 or arm64 and writes the DriverVer date and version.',

@@ -1,14 +1,15 @@
 /**
- * Builds the conformance device's WDM driver, for the smoke test and the conformance suite under
- * Wine: rendered by the driver template's WDM flavour from the conformance schema,
- * with the conformance Handlers.c in place of the rendered stub, linked by buildWdmDriverImage
- * (mingw-w64, the link TOOLCHAIN.md measured to load in Wine).
+ * Builds the conformance device's driver in either flavour, for the smoke test and the
+ * conformance suite under Wine: rendered by the driver template from the conformance schema,
+ * with the conformance Handlers.c in place of the rendered stub. WDM: linked by
+ * buildWdmDriverImage (mingw-w64, the link TOOLCHAIN.md measured to load in Wine). KMDF: linked
+ * by buildKmdfDriverImage with the project's KMDF-subset runtime and its verifier.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildWdmDriverImage, renderWdmDriver, writeRenderedDriver } from '@inverted-call/driver-template';
+import { buildKmdfDriverImage, buildWdmDriverImage, renderKmdfDriver, renderWdmDriver, writeRenderedDriver } from '@inverted-call/driver-template';
 import { loadDeviceSchema } from '@inverted-call/schema';
 import { installDriverService } from './driver.js';
 import { createPrefix, defaultPrefixDir } from './prefix.js';
@@ -26,19 +27,44 @@ export const CONFORMANCE_SERVICE = 'ConformanceDevice';
 /** The conformance device's generated header (conformance-device.h), as its package publishes it. */
 export const CONFORMANCE_DEVICE_HEADER = resolveFile('@inverted-call/conformance-device/conformance-device.h');
 
-/** Renders and builds the conformance WDM driver (test build) under workDir; returns the .sys path. */
-export function buildConformanceDriver(workDir: string): { sysPath: string; command: string } {
+/** The two driver flavours the template renders; both run under Wine. */
+export type DriverFlavourName = 'kmdf' | 'wdm';
+export const DRIVER_FLAVOURS: readonly DriverFlavourName[] = ['wdm', 'kmdf'];
+
+/** Each flavour's renderer and Wine image build. */
+export const FLAVOUR_BUILDS = {
+  wdm: { render: renderWdmDriver, build: buildWdmDriverImage },
+  kmdf: { render: renderKmdfDriver, build: buildKmdfDriverImage },
+} as const;
+
+/** Wine's debug channels for a flavour's session: KMDF's verifier reports through DbgPrint. */
+export function sessionDebugChannels(flavour: DriverFlavourName): string {
+  return flavour === 'kmdf' ? '+debugstr' : '-all';
+}
+
+export interface ConformanceDriverOptions {
+  flavour?: DriverFlavourName;
+  /** Called with the rendered driver folder before the build (negative controls plant bugs here). */
+  patch?: (driverDir: string) => void;
+}
+
+/** Renders and builds the conformance driver (test build) under workDir; returns the .sys path. */
+export function buildConformanceDriver(workDir: string, options: ConformanceDriverOptions = {}): { sysPath: string; command: string } {
+  const flavour = FLAVOUR_BUILDS[options.flavour ?? 'wdm'];
   const driverDir = join(workDir, 'driver');
+  rmSync(driverDir, { recursive: true, force: true });
   mkdirSync(driverDir, { recursive: true });
   const model = loadDeviceSchema(CONFORMANCE_SCHEMA);
-  writeRenderedDriver(driverDir, renderWdmDriver(model, { schemaPath: CONFORMANCE_SCHEMA }));
+  writeRenderedDriver(driverDir, flavour.render(model, { schemaPath: CONFORMANCE_SCHEMA }));
+  options.patch?.(driverDir);
   const sysPath = join(workDir, 'ConformanceDevice.sys');
-  const { command } = buildWdmDriverImage(driverDir, sysPath, { testBuild: true, extraSources: [CONFORMANCE_HANDLERS] });
+  const { command } = flavour.build(driverDir, sysPath, { testBuild: true, extraSources: [CONFORMANCE_HANDLERS] });
   return { sysPath, command };
 }
 
 /** The conformance device's driver installed in a prefix of its own, with a held session. */
 export interface ConformanceBed {
+  flavour: DriverFlavourName;
   prefix: string;
   /** A scratch folder beside the prefix (the driver build lives there). */
   workDir: string;
@@ -47,17 +73,37 @@ export interface ConformanceBed {
 }
 
 /**
- * Makes (or reuses) the prefix `name`, builds the conformance WDM driver (test build), installs it
- * as an auto-start service and starts a session with it RUNNING.
+ * Makes (or reuses) the prefix `name`, builds the conformance driver (test build, WDM unless the
+ * options say otherwise), installs it as an auto-start service and starts a session with it
+ * RUNNING.
  */
-export async function startConformanceBed(name: string): Promise<ConformanceBed> {
+export async function startConformanceBed(name: string, options: ConformanceDriverOptions = {}): Promise<ConformanceBed> {
+  const flavour = options.flavour ?? 'wdm';
   ensureWine();
   const prefix = (await createPrefix(defaultPrefixDir(name))).dir;
   const workDir = join(defaultPrefixDir(name), '..', `${name}-work`);
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
-  const { sysPath } = buildConformanceDriver(workDir);
+  const { sysPath } = buildConformanceDriver(workDir, options);
   await installDriverService(prefix, { name: CONFORMANCE_SERVICE, sysPath, start: 'auto' });
-  const session = await startSession(prefix, { drivers: [CONFORMANCE_SERVICE] });
-  return { prefix, workDir, session, stop: () => stopSession(prefix) };
+  let session: WineSession;
+  try {
+    session = await startSession(prefix, { drivers: [CONFORMANCE_SERVICE], wineDebug: sessionDebugChannels(flavour) });
+  } catch (error) {
+    const stops = verifierStops(join(prefix, 'wine-bed', 'session.log'));
+    throw stops.length > 0 ? new Error(`${(error as Error).message}\n${stops.join('\n')}`, { cause: error }) : error;
+  }
+  return { flavour, prefix, workDir, session, stop: () => stopSession(prefix) };
+}
+
+/** The marker that starts every report of the KMDF-subset runtime's verifier. */
+export const VERIFIER_MARKER = 'KMDF-subset verifier:';
+
+/** The verifier's reports in a session log (DbgPrint lines; the session must run with +debugstr). */
+export function verifierStops(logPath: string): string[] {
+  if (!existsSync(logPath)) return [];
+  return readFileSync(logPath, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(VERIFIER_MARKER))
+    .map((line) => line.slice(line.indexOf(VERIFIER_MARKER)).trim());
 }

@@ -35,6 +35,13 @@ export { killWindowsProcess, findWindowsProcesses, type WindowsProcessInfo } fro
 export {
   buildConformanceDriver,
   startConformanceBed,
+  sessionDebugChannels,
+  verifierStops,
+  DRIVER_FLAVOURS,
+  FLAVOUR_BUILDS,
+  VERIFIER_MARKER,
+  type ConformanceDriverOptions,
+  type DriverFlavourName,
   CONFORMANCE_SCHEMA,
   CONFORMANCE_HANDLERS,
   CONFORMANCE_DEVICE_HEADER,

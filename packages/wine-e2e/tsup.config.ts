@@ -7,6 +7,7 @@ export default defineConfig({
   entry: {
     conformance: 'src/windows/conformance.ts',
     'parked-client': 'src/windows/parked-client.ts',
+    'close-parked': 'src/windows/close-parked.ts',
     probe: 'src/windows/probe.ts',
     injector: 'src/windows/injector.ts',
     streamer: 'src/windows/streamer.ts',

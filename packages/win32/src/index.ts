@@ -5,4 +5,5 @@
  */
 export { createWin32Backend, type Win32BackendOptions } from './backend.js';
 export type { CompletionEntries, NativeBuffer, Win32Api, Win32Handle } from './win32-api.js';
-export { ERROR_IO_PENDING, ERROR_NOT_FOUND, OVERLAPPED_BYTES, OVERLAPPED_ENTRY_BYTES, ENTRY_OVERLAPPED_OFFSET, readOverlapped } from './win32-api.js';
+export { loadKoffiWin32Api } from './koffi-api.js';
+export { ERROR_IO_PENDING, ERROR_NOT_FOUND, FILE_FLAG_OVERLAPPED, FILE_SHARE_READ, FILE_SHARE_WRITE, GENERIC_READ, OPEN_EXISTING, OVERLAPPED_BYTES, OVERLAPPED_ENTRY_BYTES, ENTRY_OVERLAPPED_OFFSET, readOverlapped } from './win32-api.js';

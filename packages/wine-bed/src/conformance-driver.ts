@@ -13,7 +13,7 @@ import { buildKmdfDriverImage, buildWdmDriverImage, renderKmdfDriver, renderWdmD
 import { loadDeviceSchema } from '@inverted-call/schema';
 import { installDriverService } from './driver.js';
 import { createPrefix, defaultPrefixDir } from './prefix.js';
-import { startSession, stopSession, type WineSession } from './session.js';
+import { SESSION_START_MARKER, startSession, stopSession, type WineSession } from './session.js';
 import { ensureWine } from './wine.js';
 
 // From src/ or dist/ of packages/wine-bed.
@@ -99,10 +99,15 @@ export async function startConformanceBed(name: string, options: ConformanceDriv
 /** The marker that starts every report of the KMDF-subset runtime's verifier. */
 export const VERIFIER_MARKER = 'KMDF-subset verifier:';
 
-/** The verifier's reports in a session log (DbgPrint lines; the session must run with +debugstr). */
+/**
+ * The verifier's reports in a session log, from the latest session only (the log of a prefix
+ * grows across sessions). DbgPrint lines: the session must run with +debugstr.
+ */
 export function verifierStops(logPath: string): string[] {
   if (!existsSync(logPath)) return [];
-  return readFileSync(logPath, 'utf8')
+  const text = readFileSync(logPath, 'utf8');
+  const latest = text.slice(Math.max(0, text.lastIndexOf(SESSION_START_MARKER)));
+  return latest
     .split('\n')
     .filter((line) => line.includes(VERIFIER_MARKER))
     .map((line) => line.slice(line.indexOf(VERIFIER_MARKER)).trim());

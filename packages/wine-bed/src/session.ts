@@ -11,6 +11,9 @@ import { waitForDriver } from './driver.js';
 import { READY_MARKER, stopWineserver } from './prefix.js';
 import { assertOk, ensureWine, runWineserver, wineEnvironment, type ToolResult } from './wine.js';
 
+/** The line that opens each session's part of the session log. */
+export const SESSION_START_MARKER = '== session started';
+
 export interface SessionOptions {
   /** Driver services to wait for (RUNNING) before returning. */
   drivers?: readonly string[];
@@ -55,7 +58,7 @@ export async function startSession(prefixDir: string, options: SessionOptions = 
   const logDir = join(prefixDir, 'wine-bed');
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, 'session.log');
-  appendFileSync(logPath, `\n== session started ${new Date().toISOString()} (WINEDEBUG=${options.wineDebug ?? '-all'})\n`);
+  appendFileSync(logPath, `\n${SESSION_START_MARKER} ${new Date().toISOString()} (WINEDEBUG=${options.wineDebug ?? '-all'})\n`);
   const boot = await runWithLog(
     wine64,
     ['reg', 'query', 'HKCU\\Software\\Wine', '/v', 'Version'],

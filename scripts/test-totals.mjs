@@ -7,7 +7,9 @@ import { join } from 'node:path';
 /** Folders holding workspace packages (pnpm-workspace.yaml), and packages that are folders themselves. */
 const PACKAGE_PARENTS = ['packages', 'examples'];
 const PACKAGE_FOLDERS = ['scripts'];
-const REPORTS = [join('test-results', 'vitest.json'), join('test-results', 'node-test.tap')];
+const RESULTS = 'test-results';
+/** A package's reports: vitest's JSON, and node:test TAP files (node-test*.tap: one per run). */
+const isReport = (name) => name === 'vitest.json' || (name.startsWith('node-test') && name.endsWith('.tap'));
 
 /**
  * The test reports under `root` that exist. With `since` (ms since the epoch), only those written
@@ -20,8 +22,10 @@ export function findTestReports(root, since) {
     if (existsSync(base)) packages.push(...readdirSync(base).map((name) => join(base, name)));
   }
   return packages
-    .flatMap((folder) => REPORTS.map((report) => join(folder, report)))
-    .filter((report) => existsSync(report) && (since === undefined || statSync(report).mtimeMs >= since));
+    .map((folder) => join(folder, RESULTS))
+    .filter((results) => existsSync(results) && statSync(results).isDirectory())
+    .flatMap((results) => readdirSync(results).filter(isReport).sort().map((name) => join(results, name)))
+    .filter((report) => since === undefined || statSync(report).mtimeMs >= since);
 }
 
 /** Adds up reports: vitest JSON (numPassedTests, ...) and node:test TAP ("# pass N", ...). */

@@ -60,6 +60,9 @@ NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
     WdfDeviceInitSetFileObjectConfig(init, &fileConfig, &fileAttributes);
 
     WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&requestAttributes, DRIVER_REQUEST_CONTEXT);
+#ifdef INVERTED_CALL_TEST_BUILD
+    requestAttributes.EvtCleanupCallback = TestRequestCleanup; /* counts framework cancellations */
+#endif
     WdfDeviceInitSetRequestAttributes(init, &requestAttributes);
 
     WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&deviceAttributes, DRIVER_DEVICE_CONTEXT);
@@ -74,6 +77,9 @@ NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
     }
     context = DriverGetDeviceContext(device);
     context->CoreReady = FALSE;
+#ifdef INVERTED_CALL_TEST_BUILD
+    InitializeListHead(&context->TestFiles);
+#endif
 
     /* From here on, deleting the device frees whatever was made (queues and lock are its children). */
     status = WdfSpinLockCreate(WDF_NO_OBJECT_ATTRIBUTES, &context->CoreLock);
@@ -125,6 +131,9 @@ static VOID DeviceEvtFileCreate(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJ
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(Device);
     CoreFileOpen(&context->Core, &DriverGetFileContext(FileObject)->Core, FileObject);
+#ifdef INVERTED_CALL_TEST_BUILD
+    TestFileOpened(context, DriverGetFileContext(FileObject));
+#endif
     WdfRequestComplete(Request, STATUS_SUCCESS);
 }
 
@@ -153,4 +162,7 @@ static VOID DeviceEvtFileClose(WDFFILEOBJECT FileObject)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfFileObjectGetDevice(FileObject));
     CoreFileClose(&context->Core, &DriverGetFileContext(FileObject)->Core);
+#ifdef INVERTED_CALL_TEST_BUILD
+    TestFileClosed(context, DriverGetFileContext(FileObject));
+#endif
 }

@@ -28,6 +28,13 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     WDFDEVICE device;
     NTSTATUS status;
 
+#ifdef INVERTED_CALL_TEST_BUILD
+    /* The test IOCTLs must not shadow a code of the schema: refuse to load, before anything exists. */
+    status = TestStateCheckSchema(&DeviceConfig);
+    if (!NT_SUCCESS(status)) {
+        return status;
+    }
+#endif
     WDF_DRIVER_CONFIG_INIT(&config, NULL); /* no EvtDriverDeviceAdd: not a PnP driver */
     config.DriverInitFlags |= WdfDriverInitNonPnpDriver;
     config.EvtDriverUnload = DriverEvtUnload;

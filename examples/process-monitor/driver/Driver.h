@@ -36,18 +36,38 @@ typedef struct _DRIVER_DEVICE_CONTEXT {
     /* Parked subscribe requests, one manual queue per channel. The framework cancels them
      * (CancelIoEx, thread or process exit) and completes them with STATUS_CANCELLED itself. */
     WDFQUEUE ParkedQueues[DEVICE_CHANNEL_SLOTS];
+#ifdef INVERTED_CALL_TEST_BUILD
+    /* The state IOCTL's account (InvertedCallTest.c), guarded by CoreLock. */
+    LIST_ENTRY TestFiles;     /* open handles (DRIVER_FILE_CONTEXT.TestLink) */
+    UINT32 TestOpenFiles;
+    UINT32 TestNextFileId;
+    UINT64 TestCompletions;   /* device-control requests completed, by the driver or, for a */
+    UINT64 TestCancels;       /* parked one, by the framework's cancellation; of which cancelled */
+    UINT64 TestParkedNow;
+#endif
 } DRIVER_DEVICE_CONTEXT;
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_DEVICE_CONTEXT, DriverGetDeviceContext)
 
 /* One open handle: its subscriptions live in the core's file state. */
 typedef struct _DRIVER_FILE_CONTEXT {
     CORE_FILE Core;
+#ifdef INVERTED_CALL_TEST_BUILD
+    LIST_ENTRY TestLink;      /* in DRIVER_DEVICE_CONTEXT.TestFiles */
+    UINT64 TestProcessId;     /* the opener */
+    UINT32 TestId;            /* unique per open, never 0 */
+    UINT32 TestParked[DEVICE_CHANNEL_SLOTS];
+#endif
 } DRIVER_FILE_CONTEXT;
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_FILE_CONTEXT, DriverGetFileContext)
 
 /* Every request: the core's view of it, valid until the core completes it. */
 typedef struct _DRIVER_REQUEST_CONTEXT {
     CORE_REQUEST Core;
+#ifdef INVERTED_CALL_TEST_BUILD
+    struct _DRIVER_DEVICE_CONTEXT *TestDevice; /* set when parked */
+    DRIVER_FILE_CONTEXT *TestParkedBy; /* while parked: the handle it is counted for */
+    UINT32 TestChannel;
+#endif
 } DRIVER_REQUEST_CONTEXT;
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_REQUEST_CONTEXT, DriverGetRequestContext)
 
@@ -58,6 +78,21 @@ DRIVER_CHECK_RESULT NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device);
 DRIVER_CHECK_RESULT NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context);
 /* Queue.c: what the core calls back (allocation, lock, park, take back, complete). */
 extern const CORE_OPS QueueCoreOps;
+
+#ifdef INVERTED_CALL_TEST_BUILD
+/* InvertedCallTest.c: the test-build state IOCTL (InvertedCallTest.h) and its account of opens,
+ * parked requests and completions, kept by the hooks below (each called under CoreLock unless
+ * it says otherwise). */
+#include "InvertedCallTestCodes.h"
+VOID TestStateDispatch(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File, WDFREQUEST Request, size_t OutputLength,
+                       size_t InputLength);
+VOID TestFileOpened(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File);  /* takes CoreLock */
+VOID TestFileClosed(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File);  /* takes CoreLock */
+VOID TestRequestParked(DRIVER_DEVICE_CONTEXT *Device, DRIVER_REQUEST_CONTEXT *Request, DRIVER_FILE_CONTEXT *File, UINT32 Channel);
+VOID TestRequestTaken(DRIVER_DEVICE_CONTEXT *Device, DRIVER_REQUEST_CONTEXT *Request);
+VOID TestRequestCompleted(DRIVER_DEVICE_CONTEXT *Device, NTSTATUS Status);      /* takes CoreLock */
+EVT_WDF_OBJECT_CONTEXT_CLEANUP TestRequestCleanup;
+#endif
 
 #if DEVICE_PROCESS_NOTIFY
 /* Notify.c (shared with the WDM flavour): the PsSetCreateProcessNotifyRoutineEx callback feeds

@@ -9,6 +9,9 @@
  * writes the event into it: no event is ever written into a request that is then cancelled.
  */
 #include "Driver.h"
+#ifdef INVERTED_CALL_TEST_BUILD
+#include "InvertedCallTest.h"
+#endif
 
 static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL QueueEvtIoDeviceControl;
 
@@ -75,6 +78,12 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
     size_t length;
     NTSTATUS status;
 
+#ifdef INVERTED_CALL_TEST_BUILD
+    if (IoControlCode == IOCTL_INVERTED_CALL_TEST_STATE) {
+        TestStateDispatch(context, file, Request, OutputBufferLength, InputBufferLength);
+        return;
+    }
+#endif
     request->GlueRequest = Request;
     request->InputBuffer = NULL;
     request->InputLength = 0;
@@ -166,7 +175,20 @@ static void QueueUnlock(void *Context, uintptr_t LockState)
 static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
 {
     DRIVER_DEVICE_CONTEXT *context = (DRIVER_DEVICE_CONTEXT *)Context;
-    return WdfRequestForwardToIoQueue((WDFREQUEST)Request->GlueRequest, context->ParkedQueues[ChannelIndex]);
+    WDFREQUEST request = (WDFREQUEST)Request->GlueRequest;
+#ifdef INVERTED_CALL_TEST_BUILD
+    /* Counted before it can be cancelled: the cleanup callback counts it out again. */
+    TestRequestParked(context, DriverGetRequestContext(request), DriverGetFileContext(WdfRequestGetFileObject(request)), ChannelIndex);
+    {
+        NTSTATUS status = WdfRequestForwardToIoQueue(request, context->ParkedQueues[ChannelIndex]);
+        if (!NT_SUCCESS(status)) {
+            TestRequestTaken(context, DriverGetRequestContext(request)); /* the core completes it */
+        }
+        return status;
+    }
+#else
+    return WdfRequestForwardToIoQueue(request, context->ParkedQueues[ChannelIndex]);
+#endif
 }
 
 /*
@@ -185,6 +207,9 @@ static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 Chan
     if (!NT_SUCCESS(status)) {
         return NULL; /* STATUS_NO_MORE_ENTRIES: nothing parked for this handle */
     }
+#ifdef INVERTED_CALL_TEST_BUILD
+    TestRequestTaken(context, DriverGetRequestContext(request));
+#endif
     return &DriverGetRequestContext(request)->Core;
 }
 
@@ -197,7 +222,11 @@ static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 Chan
  */
 static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
+#ifdef INVERTED_CALL_TEST_BUILD
+    TestRequestCompleted((DRIVER_DEVICE_CONTEXT *)Context, Status);
+#else
     (void)Context;
+#endif
     WdfRequestCompleteWithInformation((WDFREQUEST)Request->GlueRequest, Status, (ULONG_PTR)Information);
 }
 

@@ -1,10 +1,14 @@
 // Faults against the real driver under Wine, in both flavours: a Windows client killed (SIGKILL,
 // as kill -9) with requests parked; one client's crash beside another client's live stream; and
 // 1,000 random interleavings of cancel and completion with exact sequence accounting.
-import { DRIVER_FLAVOURS, killWindowsProcess, verifierStops } from '@inverted-call/wine-bed';
+import { readFileSync } from 'node:fs';
+import { CONFORMANCE_SERVICE, DRIVER_FLAVOURS, driverState, killWindowsProcess, startDriver, stopDriver, verifierStops } from '@inverted-call/wine-bed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBed, type Bed } from './support/bed.js';
 import { runScript, startScript, type Report } from './support/windows-scripts.js';
+
+/** What the KMDF-subset runtime prints when unload has left no framework object. */
+const UNLOADED = 'KMDF-subset runtime: unloaded, no framework object left';
 
 /** What the I/O manager reports for a cancelled request (0xC0000120). */
 const STATUS_CANCELLED = 0xc0000120;
@@ -76,6 +80,20 @@ describe.each(DRIVER_FLAVOURS)('%s driver', (flavour) => {
       const state = await probe();
       expect(state.subscriptions).toEqual([]);
     }, 180_000);
+
+    it('unloads (sc stop: unload deletes every object) and loads again, serving as before', async () => {
+      await stopDriver(bed.prefix, CONFORMANCE_SERVICE);
+      expect(await driverState(bed.prefix, CONFORMANCE_SERVICE)).toBe('STOPPED');
+      if (flavour === 'kmdf') {
+        // The runtime says so once unload has deleted every framework object (a crash on the
+        // way would also leave the service STOPPED).
+        await expect.poll(() => readFileSync(bed.session.logPath, 'utf8').includes(UNLOADED), { timeout: 10_000 }).toBe(true);
+      }
+      await startDriver(bed.prefix, CONFORMANCE_SERVICE);
+      const state = await probe();
+      expect(state.subscriptions).toEqual([]);
+      expect(state.openFiles).toBe(1);
+    }, 120_000);
 
     it('1,000 random interleavings (5 steps each) of cancel and completion lose no event and settle every request once', async () => {
       const result = (await runScript(bed.prefix, 'interleavings', ['1000', '20261121'], 300_000)) as Record<string, unknown>;

@@ -122,6 +122,12 @@ static VOID NTAPI KrDriverUnload(PDRIVER_OBJECT DriverObject)
         }
     }
     KrDriverTearDown(driver);
+    /* Every object the driver or the framework made is gone; one left would be a leak. The Wine
+     * tests look for this line after an unload. */
+    if (KrRuntime.LiveObjects != 0) {
+        KrVerifierStop(KrRuleObjectLeft, "unload (framework objects left)", NULL);
+    }
+    DbgPrint("KMDF-subset runtime: unloaded, no framework object left\n");
 }
 
 /*

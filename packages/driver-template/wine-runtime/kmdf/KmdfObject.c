@@ -65,6 +65,7 @@ KR_OBJECT *KrObjectCreate(KR_TYPE Type, SIZE_T BodyBytes, const WDF_OBJECT_ATTRI
         return NULL;
     }
     RtlZeroMemory(object, KrAlign(BodyBytes) + contextBytes);
+    InterlockedIncrement(&KrRuntime.LiveObjects);
     object->Signature = KR_SIGNATURE;
     object->Type = Type;
     InitializeListHead(&object->Children);
@@ -120,6 +121,7 @@ VOID KrObjectRetire(KR_OBJECT *Object, KR_TYPE DeadType)
 {
     KR_OBJECT *evicted = NULL;
     KIRQL irql;
+    InterlockedDecrement(&KrRuntime.LiveObjects);
     KeAcquireSpinLock(&KrRuntime.Lock, &irql);
     Object->Type = DeadType;
     if (Object->Parent != NULL) {

@@ -132,6 +132,7 @@ typedef struct _KR_RUNTIME {
     LIST_ENTRY SpinLocks;
     KR_OBJECT **Quarantine;   /* retired requests and deleted objects, freed oldest first */
     ULONG QuarantineNext;
+    LONG LiveObjects;         /* created and not yet retired: 0 after unload */
     BOOLEAN Initialized;
 } KR_RUNTIME;
 

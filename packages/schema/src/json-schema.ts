@@ -115,10 +115,10 @@ export const deviceJsonSchema = {
         properties: {
           description,
           function: numberLike('Vendor function code, 0x800-0xFFE.'),
-          method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
+          method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED. A METHOD_IN_DIRECT call takes no output: Windows locks its second buffer for read access only.' },
           access,
           input: { type: 'string', description: 'Request struct name.' },
-          output: { type: 'string', description: 'Response struct name.' },
+          output: { type: 'string', description: 'Response struct name; not allowed with METHOD_IN_DIRECT.' },
         },
       },
     },

@@ -42,6 +42,15 @@ describe('invalid schemas', () => {
   }
 });
 
+describe('METHOD_IN_DIRECT calls', () => {
+  it('are valid with an input and no output: the driver only reads the second buffer', () => {
+    const doc = baseSchema();
+    doc.structs.Probe = { fields: [{ name: 'value', type: 'u32' }] };
+    doc.calls.Configure = { function: '0x9F0', method: 'METHOD_IN_DIRECT', access: 'FILE_WRITE_ACCESS', input: 'Probe' };
+    expect(() => validateDeviceSchema(doc)).not.toThrow();
+  });
+});
+
 describe('messages that carry the reason', () => {
   it('a pointer-sized type names the x64/x86 difference and WOW64', () => {
     const doc = baseSchema();

@@ -118,6 +118,13 @@ export const interfaceCases: InvalidCase[] = [
     structural: true,
   },
   {
+    name: 'METHOD_IN_DIRECT call with an output struct',
+    mutate: (doc) => void (call(doc).method = 'METHOD_IN_DIRECT'),
+    path: 'calls.GetVersion.output',
+    fix: 'METHOD_OUT_DIRECT or METHOD_BUFFERED',
+    message: 'read access only',
+  },
+  {
     name: 'call input naming an enum',
     mutate: (doc) => void (call(doc).input = 'ImageNameState'),
     path: 'calls.GetVersion.input',

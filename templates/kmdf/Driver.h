@@ -45,9 +45,11 @@ typedef struct _DRIVER_FILE_CONTEXT {
 } DRIVER_FILE_CONTEXT;
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_FILE_CONTEXT, DriverGetFileContext)
 
-/* Every request: the core's view of it, valid until the core completes it. */
+/* Every request: the core's view of it, valid until the core completes it. The framework zeroes
+ * it, so a request that never reached the core has Device NULL and is not parked. */
 typedef struct _DRIVER_REQUEST_CONTEXT {
-    CORE_REQUEST Core;
+    CORE_REQUEST Core;        /* Core.ParkedFile: set by the core when parked, cleared when taken back */
+    DRIVER_DEVICE_CONTEXT *Device; /* set on dispatch: whose core its cleanup reports to */
 } DRIVER_REQUEST_CONTEXT;
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_REQUEST_CONTEXT, DriverGetRequestContext)
 
@@ -58,6 +60,8 @@ DRIVER_CHECK_RESULT NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device);
 DRIVER_CHECK_RESULT NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context);
 /* Queue.c: what the core calls back (allocation, lock, park, take back, complete). */
 extern const CORE_OPS QueueCoreOps;
+/* Queue.c: every request's EvtCleanupCallback (set in Device.c): a cancelled parked request. */
+EVT_WDF_OBJECT_CONTEXT_CLEANUP QueueEvtRequestCleanup;
 
 #if DEVICE_PROCESS_NOTIFY
 /* Notify.c (shared with the WDM flavour): the PsSetCreateProcessNotifyRoutineEx callback feeds

@@ -295,7 +295,7 @@ NTSTATUS CoreDispatch(CORE *Core, CORE_FILE *File, CORE_REQUEST *Request, UINT32
  * EvtCleanupCallback). Gives its place back under MaxParkedPerHandle. Harmless for a request that
  * is not parked (taken back, completed by the core, never dispatched: zeroed storage). Call it
  * before the request's storage is freed; it never touches a file that has been closed meanwhile.
- * Takes the lock; never call it with the lock held.
+ * Takes the lock; never call it with the lock held. IRQL <= DISPATCH_LEVEL. Returns nothing.
  */
 void CoreParkedRequestCancelled(CORE *Core, CORE_REQUEST *Request);
 

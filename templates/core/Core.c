@@ -199,11 +199,15 @@ static int CoreCodeIsTaken(const CORE_DEVICE_CONFIG *Device, UINT32 Code, UINT32
     return 0;
 }
 
+/* METHOD_IN_DIRECT's second buffer is mapped for read access only (the method is the low two bits). */
+#define CORE_CODE_IS_IN_DIRECT(Code) (((Code) & 3u) == 1u)
+
 static int CoreDeviceIsValid(const CORE_DEVICE_CONFIG *Device)
 {
     UINT32 index;
     if (Device->SchemaHash == NULL || (Device->Channels == NULL && Device->ChannelCount != 0) ||
-        (Device->Calls == NULL && Device->CallCount != 0)) {
+        (Device->Calls == NULL && Device->CallCount != 0) || Device->Limits.MaxSubscriptions < 1u ||
+        Device->Limits.MaxParkedPerHandle < 1u || Device->Limits.MaxRingBytes < 1u) {
         return 0;
     }
     for (index = 0; index < Device->ChannelCount; index++) {
@@ -211,17 +215,49 @@ static int CoreDeviceIsValid(const CORE_DEVICE_CONFIG *Device)
         if (channel->Capacity < 1u ||
             (channel->Overflow != INVERTED_CALL_OVERFLOW_DROP_NEWEST && channel->Overflow != INVERTED_CALL_OVERFLOW_DROP_OLDEST) ||
             channel->MaxRecordBytes < sizeof(INVERTED_CALL_RECORD_HEADER) || (channel->MaxRecordBytes % INVERTED_CALL_RECORD_ALIGNMENT) != 0u ||
-            CoreCodeIsTaken(Device, channel->SubscribeCode, index, 0)) {
+            CoreCodeIsTaken(Device, channel->SubscribeCode, index, 0) || CORE_CODE_IS_IN_DIRECT(channel->SubscribeCode)) {
             return 0;
         }
     }
     for (index = 0; index < Device->CallCount; index++) {
         const CORE_CALL_CONFIG *call = &Device->Calls[index];
-        if (call->Handler == NULL || CoreCodeIsTaken(Device, call->Code, Device->ChannelCount, index)) {
+        if (call->Handler == NULL || CoreCodeIsTaken(Device, call->Code, Device->ChannelCount, index) ||
+            (CORE_CODE_IS_IN_DIRECT(call->Code) && call->OutputBytes > 0u)) {
             return 0;
         }
     }
     return 1;
+}
+
+/* ---- parked-request accounting (MaxParkedPerHandle) ------------------------------------- */
+
+/* With the lock held, right after ParkRequest succeeded: Request counts against File. */
+static void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request)
+{
+    Request->ParkedFile = File;
+    CoreListAppend(&File->Parked, &Request->ParkedLink);
+    File->ParkedCount++;
+}
+
+/* With the lock held: Request left its queue (taken back or cancelled); no-op if not counted. */
+static void CoreUncountParked(CORE_REQUEST *Request)
+{
+    if (Request->ParkedFile == NULL) {
+        return;
+    }
+    CoreListRemove(&Request->ParkedLink);
+    Request->ParkedFile->ParkedCount--;
+    Request->ParkedFile = NULL;
+}
+
+/* The ring bytes of one subscription of Channel; saturated, so a ring no size_t holds is over any limit. */
+static size_t CoreRingBytesOf(const CORE_CHANNEL *Channel)
+{
+    size_t slotBytes = (size_t)Channel->Config.MaxRecordBytes;
+    if ((size_t)Channel->Config.Capacity > ((size_t)-1) / slotBytes) {
+        return (size_t)-1;
+    }
+    return (size_t)Channel->Config.Capacity * slotBytes;
 }
 
 /* ---- entry points --------------------------------------------------------------------- */
@@ -240,6 +276,8 @@ NTSTATUS CoreInitialize(CORE *Core, const CORE_OPS *Ops, const CORE_DEVICE_CONFI
     Core->ChannelCount = 0;
     Core->Channels = NULL;
     Core->NextParkStamp = 0;
+    Core->SubscriptionCount = 0;
+    Core->RingBytes = 0;
     if (Device->ChannelCount > 0) {
         Core->Channels = (CORE_CHANNEL *)Ops->Allocate(Ops->Context, sizeof(CORE_CHANNEL) * (size_t)Device->ChannelCount);
         if (Core->Channels == NULL) {
@@ -271,6 +309,8 @@ void CoreFileOpen(CORE *Core, CORE_FILE *File, void *GlueFile)
     (void)Core;
     File->GlueFile = GlueFile;
     CoreListInit(&File->Subscriptions);
+    CoreListInit(&File->Parked);
+    File->ParkedCount = 0;
     File->Open = 1;
 }
 
@@ -289,11 +329,19 @@ void CoreFileClose(CORE *Core, CORE_FILE *File)
             CORE_SUBSCRIPTION *subscription = CORE_CONTAINER(File->Subscriptions.Next, CORE_SUBSCRIPTION, FileLink);
             CORE_REQUEST *request;
             while ((request = Core->Ops.TakeParkedRequest(Core->Ops.Context, File, subscription->ChannelIndex)) != NULL) {
+                CoreUncountParked(request);
                 CoreQueueCompletionByParkStamp(&completions, request, STATUS_CANCELLED);
             }
             CoreListRemove(&subscription->FileLink);
             CoreListRemove(&subscription->ChannelLink);
             CoreListAppend(&detached, &subscription->FileLink);
+            Core->SubscriptionCount--;
+            Core->RingBytes -= CoreRingBytesOf(&Core->Channels[subscription->ChannelIndex]);
+        }
+        /* Left: requests whose cancellation is under way (take skipped them). Their glue will still
+         * report them, after this file may be gone: they forget it now. */
+        while (!CoreListIsEmpty(&File->Parked)) {
+            CoreUncountParked(CORE_CONTAINER(File->Parked.Next, CORE_REQUEST, ParkedLink));
         }
         File->Open = 0;
     }
@@ -351,10 +399,33 @@ static CORE_SUBSCRIPTION *CoreCreateSubscription(CORE *Core, CORE_FILE *File, UI
     subscription->DroppedTotal = 0;
     CoreListAppend(&File->Subscriptions, &subscription->FileLink);
     CoreListAppend(&channel->Subscriptions, &subscription->ChannelLink);
+    Core->SubscriptionCount++;
+    Core->RingBytes += slotBytes * channel->Config.Capacity;
     return subscription;
 }
 
-/* A subscribe request on ChannelIndex whose input length was checked (R1, R2, parking). */
+/*
+ * With the lock held: would this subscribe request pass a limit? A new subscription must fit under
+ * MaxSubscriptions and MaxRingBytes; a request that will be parked (its ring is empty, as a new
+ * one is) must fit under MaxParkedPerHandle. One that completes at once from the ring parks nothing.
+ */
+static int CoreSubscribeIsOverLimit(const CORE *Core, CORE_FILE *File, UINT32 ChannelIndex)
+{
+    const CORE_LIMITS *limits = &Core->Device->Limits;
+    const CORE_SUBSCRIPTION *subscription = CoreFindSubscription(File, ChannelIndex);
+    if (subscription == NULL) {
+        size_t ringBytes = CoreRingBytesOf(&Core->Channels[ChannelIndex]);
+        if (Core->SubscriptionCount >= limits->MaxSubscriptions || ringBytes > (size_t)limits->MaxRingBytes ||
+            Core->RingBytes > (size_t)limits->MaxRingBytes - ringBytes) {
+            return 1;
+        }
+    } else if (subscription->Count > 0) {
+        return 0;
+    }
+    return File->ParkedCount >= limits->MaxParkedPerHandle;
+}
+
+/* A subscribe request on ChannelIndex whose input length was checked (R1, R2, limits, parking). */
 static NTSTATUS CoreSubscribe(CORE *Core, CORE_FILE *File, UINT32 ChannelIndex, CORE_REQUEST *Request)
 {
     CORE_COMPLETIONS completions = { NULL, NULL };
@@ -370,6 +441,10 @@ static NTSTATUS CoreSubscribe(CORE *Core, CORE_FILE *File, UINT32 ChannelIndex, 
     } else if (Request->OutputBuffer == NULL || Request->OutputLength < Core->Channels[ChannelIndex].MinimumOutputBytes) {
         /* R1: refused at once, never parked, no subscription created. */
         status = STATUS_BUFFER_TOO_SMALL;
+        CoreQueueCompletion(&completions, Request, status, 0);
+    } else if (CoreSubscribeIsOverLimit(Core, File, ChannelIndex)) {
+        /* A limit: refused at once, like R1, never parked, nothing created. */
+        status = STATUS_QUOTA_EXCEEDED;
         CoreQueueCompletion(&completions, Request, status, 0);
     } else {
         subscription = CoreFindSubscription(File, ChannelIndex);
@@ -389,6 +464,7 @@ static NTSTATUS CoreSubscribe(CORE *Core, CORE_FILE *File, UINT32 ChannelIndex, 
             Request->ParkStamp = Core->NextParkStamp++;
             status = Core->Ops.ParkRequest(Core->Ops.Context, Request, ChannelIndex);
             if (CORE_SUCCESS(status)) {
+                CoreCountParked(File, Request);
                 status = STATUS_PENDING;
             } else {
                 CoreQueueCompletion(&completions, Request, status, 0);
@@ -472,6 +548,7 @@ NTSTATUS CoreDispatch(CORE *Core, CORE_FILE *File, CORE_REQUEST *Request, UINT32
     UINT32 index;
 
     Request->CompleteNext = NULL;
+    Request->ParkedFile = NULL;
     if (Request->InputBuffer == NULL) {
         Request->InputLength = 0;
     }
@@ -530,6 +607,13 @@ NTSTATUS CoreDispatch(CORE *Core, CORE_FILE *File, CORE_REQUEST *Request, UINT32
     return STATUS_INVALID_DEVICE_REQUEST;
 }
 
+void CoreParkedRequestCancelled(CORE *Core, CORE_REQUEST *Request)
+{
+    uintptr_t lockState = Core->Ops.Lock(Core->Ops.Context);
+    CoreUncountParked(Request); /* ParkedFile is NULL once its file closed: the file is not touched */
+    Core->Ops.Unlock(Core->Ops.Context, lockState);
+}
+
 NTSTATUS CoreEmit(CORE *Core, UINT32 ChannelIndex, UINT16 Kind, const void *Payload, UINT32 PayloadBytes)
 {
     CORE_COMPLETIONS completions = { NULL, NULL };
@@ -555,6 +639,7 @@ NTSTATUS CoreEmit(CORE *Core, UINT32 ChannelIndex, UINT16 Kind, const void *Payl
             /* A request taken back is no longer cancelable: the event written into it is delivered. */
             CORE_REQUEST *request = Core->Ops.TakeParkedRequest(Core->Ops.Context, subscription->File, subscription->ChannelIndex);
             if (request != NULL) {
+                CoreUncountParked(request);
                 size_t used = sizeof(INVERTED_CALL_BATCH_HEADER);
                 used += CoreEncodeRecord(request->OutputBuffer + used, sequence, Kind, (const UINT8 *)Payload, PayloadBytes);
                 /* Only an empty ring gets here, and this event bypassed it: RING_EMPTY, as in R2. */

@@ -67,6 +67,9 @@ extern "C" {
 #ifndef STATUS_CANCELLED
 #define STATUS_CANCELLED ((NTSTATUS)0xC0000120L)
 #endif
+#ifndef STATUS_QUOTA_EXCEEDED
+#define STATUS_QUOTA_EXCEEDED ((NTSTATUS)0xC0000044L)
+#endif
 
 /* NT_SUCCESS without depending on the DDK's definition. */
 #define CORE_SUCCESS(Status) (((NTSTATUS)(Status)) >= 0)
@@ -124,6 +127,18 @@ typedef struct _CORE_CHANNEL_CONFIG {
     UINT32 MaxRecordBytes;    /* one record of its largest kind, header included, aligned */
 } CORE_CHANNEL_CONFIG;
 
+/*
+ * The device's resource limits (the schema's device.limits; the generated header's
+ * <PREFIX>_MAX_* macros). Each is >= 1. A subscribe request that would pass one is completed with
+ * STATUS_QUOTA_EXCEEDED, creates nothing and is never parked: rings come from non-paged pool and
+ * every parked request pins its output buffer, so any handle could otherwise exhaust both.
+ */
+typedef struct _CORE_LIMITS {
+    UINT32 MaxSubscriptions;   /* open subscriptions (file, channel) of the device */
+    UINT32 MaxParkedPerHandle; /* parked subscribe requests of one file, all channels together */
+    UINT32 MaxRingBytes;       /* ring memory of all the device's subscriptions: Capacity * MaxRecordBytes each */
+} CORE_LIMITS;
+
 /* The device as the schema describes it (the generated DeviceTable.c fills one in). */
 typedef struct _CORE_DEVICE_CONFIG {
     UINT32 ProtocolInfoCode;  /* the built-in R7 call */
@@ -132,6 +147,7 @@ typedef struct _CORE_DEVICE_CONFIG {
     UINT32 ChannelCount;
     const CORE_CALL_CONFIG *Calls;
     UINT32 CallCount;
+    CORE_LIMITS Limits;
 } CORE_DEVICE_CONFIG;
 
 /*
@@ -169,8 +185,10 @@ typedef struct _CORE_REQUEST {
     size_t InputLength;
     UINT8 *OutputBuffer;      /* NULL when OutputLength is 0 */
     size_t OutputLength;
-    /* Core-private below. */
+    /* Core-private below (zeroed memory is a valid start: a zeroed request is not parked). */
     UINT64 ParkStamp;         /* park order across a file's channels (R5 cancels oldest first) */
+    struct _CORE_FILE *ParkedFile; /* while parked: the file whose ParkedCount it is counted in */
+    CORE_LINK ParkedLink;     /* while parked: in ParkedFile->Parked */
     struct _CORE_REQUEST *CompleteNext;
     NTSTATUS CompleteStatus;
     size_t CompleteInformation;
@@ -180,6 +198,8 @@ typedef struct _CORE_REQUEST {
 typedef struct _CORE_FILE {
     void *GlueFile;           /* opaque to the core (the WDFFILEOBJECT) */
     CORE_LINK Subscriptions;  /* CORE_SUBSCRIPTION.FileLink, creation order */
+    CORE_LINK Parked;         /* CORE_REQUEST.ParkedLink: its parked requests, for the limit */
+    UINT32 ParkedCount;
     UINT8 Open;
 } CORE_FILE;
 
@@ -213,6 +233,8 @@ typedef struct _CORE {
     CORE_CHANNEL *Channels;   /* allocated through Ops.Allocate */
     UINT32 ChannelCount;
     UINT64 NextParkStamp;
+    UINT32 SubscriptionCount; /* open subscriptions, against Device->Limits.MaxSubscriptions */
+    size_t RingBytes;         /* their rings' bytes, against Device->Limits.MaxRingBytes */
 } CORE;
 
 /* One subscription as CoreQueryState reports it (for a test-build state IOCTL, say). */
@@ -227,7 +249,9 @@ typedef struct _CORE_SUBSCRIPTION_STATE {
 /*
  * Checks the device table (channel capacity >= 1, a known policy, record sizes that hold a record
  * header and are multiples of INVERTED_CALL_RECORD_ALIGNMENT, no code used twice, a handler for
- * every call) and allocates the channel array. Device must outlive the core. STATUS_INVALID_PARAMETER or STATUS_INSUFFICIENT_RESOURCES
+ * every call, limits >= 1, and no METHOD_IN_DIRECT code that the core would write into: a call
+ * with an output or a subscribe code, since Windows locks that buffer for read access only) and
+ * allocates the channel array. Device must outlive the core. STATUS_INVALID_PARAMETER or STATUS_INSUFFICIENT_RESOURCES
  * on failure, leaving nothing allocated.
  */
 NTSTATUS CoreInitialize(CORE *Core, const CORE_OPS *Ops, const CORE_DEVICE_CONFIG *Device);
@@ -256,12 +280,24 @@ void CoreFileClose(CORE *Core, CORE_FILE *File);
  *     creates no subscription; else the file's subscription for the channel is created if needed;
  *     R2: waiting events complete it at once with as many whole records as fit, the header
  *     flagged INVERTED_CALL_BATCH_FLAG_RING_EMPTY if none is left; otherwise it is parked and
- *     STATUS_PENDING returned;
+ *     STATUS_PENDING returned. Limits (CORE_LIMITS): a request that would create a subscription
+ *     past MaxSubscriptions or MaxRingBytes, or be parked while its file already has
+ *     MaxParkedPerHandle parked, gets STATUS_QUOTA_EXCEEDED and creates nothing;
  *   - any other code: STATUS_INVALID_DEVICE_REQUEST.
  * Unless STATUS_PENDING is returned, the request has been completed through CompleteRequest with
  * the returned status before this returns.
  */
 NTSTATUS CoreDispatch(CORE *Core, CORE_FILE *File, CORE_REQUEST *Request, UINT32 IoControlCode);
+
+/*
+ * A parked request left the glue's queue without TakeParkedRequest: the framework cancelled and
+ * completed it (WDM: the cancel routine, before it completes the IRP; KMDF: the request's
+ * EvtCleanupCallback). Gives its place back under MaxParkedPerHandle. Harmless for a request that
+ * is not parked (taken back, completed by the core, never dispatched: zeroed storage). Call it
+ * before the request's storage is freed; it never touches a file that has been closed meanwhile.
+ * Takes the lock; never call it with the lock held. IRQL <= DISPATCH_LEVEL. Returns nothing.
+ */
+void CoreParkedRequestCancelled(CORE *Core, CORE_REQUEST *Request);
 
 /*
  * R3: offers one event to every subscription of the channel, in creation order: it completes the
@@ -270,6 +306,11 @@ NTSTATUS CoreDispatch(CORE *Core, CORE_FILE *File, CORE_REQUEST *Request, UINT32
  * drops one event and counts it. Every offer takes the subscription's next sequence number.
  * STATUS_INVALID_PARAMETER for an unknown channel or a payload larger than the channel allows.
  * Callable from any context the glue's lock allows (the process-notify callback, a handler).
+ *
+ * Payload must be in non-paged memory (a local of the caller's stack is: a running thread's
+ * kernel stack is resident): the payload is copied into each subscriber's ring or parked request
+ * with the core's spin lock held, at DISPATCH_LEVEL, where touching a paged-out page bugchecks.
+ * Copying it aside before taking the lock would cost every event a second copy.
  */
 NTSTATUS CoreEmit(CORE *Core, UINT32 ChannelIndex, UINT16 Kind, const void *Payload, UINT32 PayloadBytes);
 

@@ -51,7 +51,7 @@ VOID TestFileClosed(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File)
  */
 VOID TestRequestParked(DRIVER_DEVICE_CONTEXT *Device, DRIVER_REQUEST_CONTEXT *Request, DRIVER_FILE_CONTEXT *File, UINT32 Channel)
 {
-    Request->TestDevice = Device;
+    (void)Device;
     Request->TestParkedBy = File;
     Request->TestChannel = Channel;
     File->TestParked[Channel]++;
@@ -85,18 +85,18 @@ VOID TestRequestCompleted(DRIVER_DEVICE_CONTEXT *Device, NTSTATUS Status)
 }
 
 /*
- * TestRequestCleanup (EVT_WDF_OBJECT_CONTEXT_CLEANUP of every request)
+ * TestRequestCleanup (from QueueEvtRequestCleanup, every request's cleanup callback)
  *   A request deleted while still counted as parked was cancelled by the framework: count it
  *   out of its handle, and count the framework's completion and cancel.
  * IRQL: <= DISPATCH_LEVEL, CoreLock not held.
  * Returns: nothing.
  */
-VOID TestRequestCleanup(WDFOBJECT Object)
+VOID TestRequestCleanup(DRIVER_REQUEST_CONTEXT *Request)
 {
-    DRIVER_REQUEST_CONTEXT *request = DriverGetRequestContext(Object);
-    DRIVER_DEVICE_CONTEXT *device = request->TestDevice;
-    if (device == NULL) {
-        return; /* never parked */
+    DRIVER_REQUEST_CONTEXT *request = Request;
+    DRIVER_DEVICE_CONTEXT *device = request->Device;
+    if (device == NULL || request->TestParkedBy == NULL) {
+        return; /* never reached the core, or not parked */
     }
     WdfSpinLockAcquire(device->CoreLock);
     if (request->TestParkedBy != NULL) {

@@ -73,11 +73,13 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfIoQueueGetDevice(Queue));
     DRIVER_FILE_CONTEXT *file = DriverGetFileContext(WdfRequestGetFileObject(Request));
-    CORE_REQUEST *request = &DriverGetRequestContext(Request)->Core;
+    DRIVER_REQUEST_CONTEXT *requestContext = DriverGetRequestContext(Request);
+    CORE_REQUEST *request = &requestContext->Core;
     PVOID buffer;
     size_t length;
     NTSTATUS status;
 
+    requestContext->Device = context;
 #ifdef INVERTED_CALL_TEST_BUILD
     if (IoControlCode == IOCTL_INVERTED_CALL_TEST_STATE) {
         TestStateDispatch(context, file, Request, OutputBufferLength, InputBufferLength);
@@ -228,6 +230,25 @@ static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS 
     (void)Context;
 #endif
     WdfRequestCompleteWithInformation((WDFREQUEST)Request->GlueRequest, Status, (ULONG_PTR)Information);
+}
+
+/*
+ * QueueEvtRequestCleanup (the request's EvtCleanupCallback)
+ *   The framework deletes a request after its completion. If it was still parked, the framework
+ *   cancelled it and completed it without the driver (no EvtIoCanceledOnQueue): the core gives its
+ *   place back under the handle's parked-request limit. For any other request this does nothing.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: nothing.
+ */
+VOID QueueEvtRequestCleanup(WDFOBJECT Object)
+{
+    DRIVER_REQUEST_CONTEXT *requestContext = DriverGetRequestContext(Object);
+#ifdef INVERTED_CALL_TEST_BUILD
+    TestRequestCleanup(requestContext); /* the state IOCTL's account of framework cancellations */
+#endif
+    if (requestContext->Device != NULL) {
+        CoreParkedRequestCancelled(&requestContext->Device->Core, &requestContext->Core);
+    }
 }
 
 const CORE_OPS QueueCoreOps = {

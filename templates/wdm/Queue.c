@@ -21,7 +21,8 @@
  *           and is calling it; leave the IRP to it (its entry now links to itself, so the cancel
  *           routine's RemoveEntryList does nothing) and look for the next one.
  *   cancel  release the cancel spin lock first, then take our lock, unlink (harmless after
- *           take), release, complete with STATUS_CANCELLED.
+ *           take), release, tell the core (CoreParkedRequestCancelled: the parked-request limit),
+ *           complete with STATUS_CANCELLED.
  *
  * The exchange in IoSetCancelRoutine gives each parked IRP to exactly one of take and cancel,
  * so it is completed once; and an event is written only into an IRP that take won, which can no
@@ -308,7 +309,8 @@ static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS 
  * QueueCancelParked (DRIVER_CANCEL)
  *   The I/O manager cancels a parked IRP. Called with the system's cancel spin lock held, which
  *   is released first so that it is never held together with ours; then the request is unlinked
- *   under our lock and completed. The request knows its device: nothing here depends on the
+ *   under our lock, the core is told it left (the parked-request limit), and it is completed.
+ *   The request knows its device: nothing here depends on the
  *   stack location's device object.
  * IRQL: DISPATCH_LEVEL on entry (the cancel spin lock); the IRP's CancelIrql once released.
  * Returns: nothing; the IRP completes with STATUS_CANCELLED.
@@ -325,6 +327,8 @@ static VOID NTAPI QueueCancelParked(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     RemoveEntryList(&request->ParkLink); /* does nothing if take unlinked it already */
     InitializeListHead(&request->ParkLink);
     KeReleaseSpinLock(&device->Lock, irql);
+    /* Gives its place back under the handle's parked-request limit; before QueueFinish frees it. */
+    CoreParkedRequestCancelled(&device->Core, &request->Core);
     QueueFinish(request, STATUS_CANCELLED, 0);
 }
 

@@ -60,9 +60,9 @@ NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
     WdfDeviceInitSetFileObjectConfig(init, &fileConfig, &fileAttributes);
 
     WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&requestAttributes, DRIVER_REQUEST_CONTEXT);
-#ifdef INVERTED_CALL_TEST_BUILD
-    requestAttributes.EvtCleanupCallback = TestRequestCleanup; /* counts framework cancellations */
-#endif
+    /* The framework completes a cancelled parked request without calling the driver: its cleanup
+     * is where the core hears of it (the parked-request limit). */
+    requestAttributes.EvtCleanupCallback = QueueEvtRequestCleanup;
     WdfDeviceInitSetRequestAttributes(init, &requestAttributes);
 
     WDF_OBJECT_ATTRIBUTES_INIT_CONTEXT_TYPE(&deviceAttributes, DRIVER_DEVICE_CONTEXT);

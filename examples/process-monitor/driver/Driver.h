@@ -60,12 +60,13 @@ typedef struct _DRIVER_FILE_CONTEXT {
 } DRIVER_FILE_CONTEXT;
 WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_FILE_CONTEXT, DriverGetFileContext)
 
-/* Every request: the core's view of it, valid until the core completes it. */
+/* Every request: the core's view of it, valid until the core completes it. The framework zeroes
+ * it, so a request that never reached the core has Device NULL and is not parked. */
 typedef struct _DRIVER_REQUEST_CONTEXT {
-    CORE_REQUEST Core;
+    CORE_REQUEST Core;        /* Core.ParkedFile: set by the core when parked, cleared when taken back */
+    DRIVER_DEVICE_CONTEXT *Device; /* set on dispatch: whose core its cleanup reports to */
 #ifdef INVERTED_CALL_TEST_BUILD
-    struct _DRIVER_DEVICE_CONTEXT *TestDevice; /* set when parked */
-    DRIVER_FILE_CONTEXT *TestParkedBy; /* while parked: the handle it is counted for */
+    DRIVER_FILE_CONTEXT *TestParkedBy; /* while parked: the handle the state IOCTL counts it for */
     UINT32 TestChannel;
 #endif
 } DRIVER_REQUEST_CONTEXT;
@@ -78,6 +79,8 @@ DRIVER_CHECK_RESULT NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device);
 DRIVER_CHECK_RESULT NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context);
 /* Queue.c: what the core calls back (allocation, lock, park, take back, complete). */
 extern const CORE_OPS QueueCoreOps;
+/* Queue.c: every request's EvtCleanupCallback (set in Device.c): a cancelled parked request. */
+EVT_WDF_OBJECT_CONTEXT_CLEANUP QueueEvtRequestCleanup;
 
 #ifdef INVERTED_CALL_TEST_BUILD
 /* InvertedCallTest.c: the test-build state IOCTL (InvertedCallTest.h) and its account of opens,
@@ -91,7 +94,7 @@ VOID TestFileClosed(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File);  
 VOID TestRequestParked(DRIVER_DEVICE_CONTEXT *Device, DRIVER_REQUEST_CONTEXT *Request, DRIVER_FILE_CONTEXT *File, UINT32 Channel);
 VOID TestRequestTaken(DRIVER_DEVICE_CONTEXT *Device, DRIVER_REQUEST_CONTEXT *Request);
 VOID TestRequestCompleted(DRIVER_DEVICE_CONTEXT *Device, NTSTATUS Status);      /* takes CoreLock */
-EVT_WDF_OBJECT_CONTEXT_CLEANUP TestRequestCleanup;
+VOID TestRequestCleanup(DRIVER_REQUEST_CONTEXT *Request);    /* from QueueEvtRequestCleanup */
 #endif
 
 #if DEVICE_PROCESS_NOTIFY

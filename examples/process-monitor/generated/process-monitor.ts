@@ -150,6 +150,7 @@ export const processMonitorDevice = defineDevice({
   deviceType: PROCESS_MONITOR_DEVICE_TYPE,
   schemaHash: 'ac9869f4c8c6f116d78edcfd8939674c39a19f1a96c489ad860470cf427563e3',
   protocolInfoCode: IOCTL_PROCESS_MONITOR_PROTOCOL_INFO,
+  limits: { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 67108864 },
   calls: {
     GetVersion: {
       name: 'GetVersion',

@@ -43,7 +43,8 @@ export interface IoctlResult {
  *   see: `ERROR_INVALID_FUNCTION` for an unknown IOCTL code, `ERROR_ACCESS_DENIED` when the
  *   handle's access lacks the code's FILE_*_ACCESS bits (checked before the driver sees it),
  *   `ERROR_INVALID_PARAMETER` for a wrong input size, `ERROR_INSUFFICIENT_BUFFER` for an output
- *   buffer too small, `ERROR_OPERATION_ABORTED` (with `canceled: true`) for a cancelled request,
+ *   buffer too small, `ERROR_NOT_ENOUGH_QUOTA` for a subscribe request past one of the device's
+ *   limits (descriptor.limits), `ERROR_OPERATION_ABORTED` (with `canceled: true`) for a cancelled request,
  *   `ERROR_INVALID_HANDLE` for any use after `close()` has begun.
  * - A cancelled request carried no event: the driver never writes an event into a request it
  *   then cancels, so cancelling loses nothing.

@@ -26,6 +26,7 @@ export const WIN32_ERRORS = {
   ERROR_OPERATION_ABORTED: { name: 'ERROR_OPERATION_ABORTED', number: 995, ntstatus: 0xc0000120, ntstatusName: 'STATUS_CANCELLED', text: 'the request was cancelled' },
   ERROR_NOT_FOUND: { name: 'ERROR_NOT_FOUND', number: 1168, ntstatus: 0xc0000225, ntstatusName: 'STATUS_NOT_FOUND', text: 'nothing to cancel: the request had already completed' },
   ERROR_NO_SYSTEM_RESOURCES: { name: 'ERROR_NO_SYSTEM_RESOURCES', number: 1450, ntstatus: 0xc000009a, ntstatusName: 'STATUS_INSUFFICIENT_RESOURCES', text: 'the driver is out of memory' },
+  ERROR_NOT_ENOUGH_QUOTA: { name: 'ERROR_NOT_ENOUGH_QUOTA', number: 1816, ntstatus: 0xc0000044, ntstatusName: 'STATUS_QUOTA_EXCEEDED', text: 'a limit of the device is reached (device.limits: open subscriptions, parked requests per handle, ring memory)' },
 } as const satisfies Record<string, Win32ErrorInfo>;
 
 export type Win32ErrorName = keyof typeof WIN32_ERRORS;

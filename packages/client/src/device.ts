@@ -123,6 +123,7 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
 
   private open(channel: ChannelDescriptorV1, options: SubscribeOptions): ChannelSubscription<ChannelDescriptorV1> {
     const resolved = {
+      limits: this.descriptor.limits,
       depth: options.depth ?? DEFAULT_DEPTH,
       batchBytes: options.batchBytes ?? channel.batchBytes,
       highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,

@@ -1,7 +1,9 @@
 /**
  * Errors the client raises on top of the backend's DeviceError: the driver's bytes broke the
- * protocol, or the driver was built from another schema.
+ * protocol, the driver was built from another schema, or a subscription passed a device limit.
  */
+import type { DeviceError } from '@inverted-call/backend';
+import type { DeviceLimitsV1 } from '@inverted-call/codec';
 
 /** The driver returned bytes that do not follow protocol v1 (or the schema's layouts). */
 export class ProtocolError extends Error {
@@ -44,5 +46,29 @@ export class CallTimeoutError extends Error {
     cause: unknown,
   ) {
     super(`${operation}: the driver did not complete the request within ${timeoutMs} ms; it was cancelled`, { cause });
+  }
+}
+
+/**
+ * The driver refused a subscribe request because it would pass one of the device's limits
+ * (device.limits in the schema): its open subscriptions, the parked requests of one handle, or the
+ * ring memory of all subscriptions. The driver completed it with STATUS_QUOTA_EXCEEDED, which user
+ * mode sees as ERROR_NOT_ENOUGH_QUOTA; `cause` is that DeviceError. Nothing was created.
+ */
+export class DeviceLimitError extends Error {
+  override readonly name = 'DeviceLimitError';
+  readonly code = 'DEVICE_LIMIT';
+
+  constructor(
+    readonly operation: string,
+    readonly limits: DeviceLimitsV1,
+    cause: DeviceError,
+  ) {
+    super(
+      `${operation}: the driver refused the subscription: it would pass a limit of the device ` +
+        `(${limits.maxSubscriptions} open subscriptions, ${limits.maxParkedPerHandle} parked requests per handle, ${limits.maxRingBytes} bytes of rings). ` +
+        'Close subscriptions or handles you no longer read, lower the subscription\'s depth, or raise device.limits in the schema and rebuild the driver.',
+      { cause },
+    );
   }
 }

@@ -1,5 +1,5 @@
 export { openDevice, DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK, type Device, type OpenDeviceOptions } from './device.js';
-export { CallTimeoutError, ProtocolError, ProtocolMismatchError } from './errors.js';
+export { CallTimeoutError, DeviceLimitError, ProtocolError, ProtocolMismatchError } from './errors.js';
 export { decodeBatch, kindsById, type DecodedBatch, type DecodedRecord } from './batch.js';
 export type { DriverChannelInfo, DriverProtocolInfo } from './protocol-info.js';
 export type {

@@ -5,14 +5,16 @@
  * into a loss notice, and stops re-posting while its own buffer is full. It yields one item at a
  * time (`next()`, `for await`) or one completion at a time (`batches()`), from the same buffer.
  */
-import { DeviceError, type DeviceHandleV1 } from '@inverted-call/backend';
-import type { ChannelDescriptorV1, EventKindDescriptorV1 } from '@inverted-call/codec';
+import { DeviceError, isDeviceError, type DeviceHandleV1 } from '@inverted-call/backend';
+import type { ChannelDescriptorV1, DeviceLimitsV1, EventKindDescriptorV1 } from '@inverted-call/codec';
 import { decodeCheckedBatch, kindsById } from './batch.js';
-import { ProtocolError } from './errors.js';
+import { DeviceLimitError, ProtocolError } from './errors.js';
 import type { ChannelStream, StreamItem } from './stream.js';
 import type { Subscription, SubscriptionItem, SubscriptionStats } from './types.js';
 
 export interface ResolvedSubscribeOptions {
+  /** The device's limits, named by the DeviceLimitError a refused request becomes. */
+  limits: DeviceLimitsV1;
   depth: number;
   batchBytes: number;
   highWaterMark: number;
@@ -260,7 +262,8 @@ export class ChannelSubscription<Channel extends ChannelDescriptorV1> implements
     this.inFlight.delete(controller);
     // Cancellations we asked for are expected; anything else (a driver error, the handle closed
     // under us, the process's I/O cancelled) ends the subscription with that error.
-    if (!this.stopping) this.fail(error, false);
+    if (this.stopping) return;
+    this.fail(isDeviceError(error, 'ERROR_NOT_ENOUGH_QUOTA') ? new DeviceLimitError(this.where, this.options.limits, error) : error, false);
   }
 
   /** Buffers the items of one completion; `events` is how many are events, if known. */

@@ -43,6 +43,19 @@ export interface ChannelDescriptorV1 {
   readonly events: Readonly<Record<string, EventKindDescriptorV1<any>>>;
 }
 
+/**
+ * The driver's resource limits (the schema's device.limits). A subscribe request that would pass
+ * one fails with ERROR_NOT_ENOUGH_QUOTA and creates nothing.
+ */
+export interface DeviceLimitsV1 {
+  /** Open subscriptions (handle, channel) of the device. */
+  readonly maxSubscriptions: number;
+  /** Parked subscribe requests of one handle, all channels together. */
+  readonly maxParkedPerHandle: number;
+  /** Ring memory of all subscriptions, in bytes: capacity x maxRecordBytes per subscription. */
+  readonly maxRingBytes: number;
+}
+
 export interface DeviceDescriptorV1 {
   readonly specificationVersion: 'v1';
   readonly protocolVersion: 1;
@@ -54,6 +67,7 @@ export interface DeviceDescriptorV1 {
   readonly schemaHash: string;
   /** IOCTL code of the built-in protocol-information call. */
   readonly protocolInfoCode: number;
+  readonly limits: DeviceLimitsV1;
   readonly calls: Readonly<Record<string, CallDescriptorV1<any, any>>>;
   readonly channels: Readonly<Record<string, ChannelDescriptorV1>>;
 }

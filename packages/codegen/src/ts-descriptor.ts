@@ -43,6 +43,7 @@ export function deviceDescriptor(model: DeviceModel, imports: ImportTracker): st
     `  deviceType: ${deviceMacro(model, 'DEVICE_TYPE')},`,
     `  schemaHash: ${str(model.schemaHash)},`,
     `  protocolInfoCode: ${model.protocolInfo.cName},`,
+    `  limits: { maxSubscriptions: ${model.limits.maxSubscriptions}, maxParkedPerHandle: ${model.limits.maxParkedPerHandle}, maxRingBytes: ${model.limits.maxRingBytes} },`,
     '  calls: {',
   ];
   for (const call of model.calls) {

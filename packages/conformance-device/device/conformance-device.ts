@@ -183,6 +183,7 @@ export const conformanceDevice = defineDevice({
   deviceType: CONFORMANCE_DEVICE_DEVICE_TYPE,
   schemaHash: 'f6b7f9f4af04f7d4983c6d2426295f2570368f01bd51b6ec24e6d3a07852bb72',
   protocolInfoCode: IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO,
+  limits: { maxSubscriptions: 12, maxParkedPerHandle: 16, maxRingBytes: 16384 },
   calls: {
     Echo: {
       name: 'Echo',

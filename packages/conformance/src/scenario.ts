@@ -1,7 +1,7 @@
 /** A named check of one rule, runnable by any test runner. */
 import type { ScenarioContext } from './context.js';
 
-export type Rule = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R6' | 'R7' | 'client';
+export type Rule = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R6' | 'R7' | 'limits' | 'client';
 
 export interface Scenario {
   /** Unique and stable: known differences of a backend are keyed by it. */

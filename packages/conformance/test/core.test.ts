@@ -28,7 +28,7 @@ describe('the scenario list', () => {
   it('has at least 40 scenarios with unique names, covering every rule and the client', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(40);
     expect(new Set(scenarios.map((entry) => entry.name)).size).toBe(scenarios.length);
-    expect(new Set(scenarios.map((entry) => entry.rule))).toEqual(new Set(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'client']));
+    expect(new Set(scenarios.map((entry) => entry.rule))).toEqual(new Set(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'limits', 'client']));
   });
 });
 

@@ -165,6 +165,7 @@ export function emitDeviceTableSource(input: DeviceTableInput): string {
     `    ${deviceMacro(model, 'CHANNEL_COUNT')},`,
     `    ${model.calls.length > 0 ? 'DeviceCalls' : 'NULL'},`,
     `    ${model.calls.length}u,`,
+    `    { ${(['MAX_SUBSCRIPTIONS', 'MAX_PARKED_PER_HANDLE', 'MAX_RING_BYTES'] as const).map((suffix) => deviceMacro(model, suffix)).join(', ')} },`,
     '};',
     '',
   );

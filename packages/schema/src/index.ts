@@ -12,6 +12,7 @@ export { kebabCase } from './names.js';
 export { PROTOCOL_C_PREFIX } from './protocol.js';
 export { DEFAULT_SDDL } from './sddl.js';
 export { DEFAULT_BATCH_BYTES, DEFAULT_CAPACITY } from './validate-interface.js';
+export { DEFAULT_LIMITS, ringBytesOf } from './limits.js';
 export { channelMacro, deviceMacro } from './c-identifiers.js';
 export { deviceJsonSchema } from './json-schema.js';
 export { protocolModel } from './protocol-model.js';

@@ -41,6 +41,17 @@ export interface DeviceInput {
   deviceType: NumberLike;
   /** Security descriptor of the control device. Default: SYSTEM and Administrators only. */
   sddl?: string;
+  /** Resource limits; each one left out takes its default (see DEFAULT_LIMITS). */
+  limits?: LimitsInput;
+}
+
+export interface LimitsInput {
+  /** Open subscriptions (handle, channel) of the device. Default 256. */
+  maxSubscriptions?: NumberLike;
+  /** Parked subscribe requests of one handle, all channels together. Default 64. */
+  maxParkedPerHandle?: NumberLike;
+  /** Ring memory of all subscriptions in bytes (capacity x largest record each). Default 64 MiB. */
+  maxRingBytes?: NumberLike;
 }
 
 export interface EnumInput {

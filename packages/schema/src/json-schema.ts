@@ -5,12 +5,22 @@
  */
 import { OVERFLOW_POLICIES } from '@inverted-call/codec';
 import { NAMED_DEVICE_TYPES } from './ioctl.js';
+import { DEFAULT_LIMITS, MAX_LIMIT } from './limits.js';
 import { DEFAULT_SDDL } from './sddl.js';
 
 const numberLike = (description: string) => ({
   description,
   anyOf: [
     { type: 'integer' },
+    { type: 'string', pattern: '^(0x[0-9a-fA-F_]+|[0-9_]+)$' },
+  ],
+});
+
+/** A limit: 1 to the UINT32 maximum, as a number or a number-like string. */
+const limit = (description: string) => ({
+  description,
+  anyOf: [
+    { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
     { type: 'string', pattern: '^(0x[0-9a-fA-F_]+|[0-9_]+)$' },
   ],
 });
@@ -52,6 +62,16 @@ export const deviceJsonSchema = {
           ],
         },
         sddl: { type: 'string', pattern: '^D:', description: `Security descriptor of the control device. Default: ${DEFAULT_SDDL} (SYSTEM and Administrators only).` },
+        limits: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Resource limits of the device. A subscribe request that would pass one fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing.',
+          properties: {
+            maxSubscriptions: limit(`Open subscriptions (handle, channel) of the device. Default ${DEFAULT_LIMITS.maxSubscriptions}.`),
+            maxParkedPerHandle: limit(`Parked subscribe requests of one handle, all channels together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
+            maxRingBytes: limit(`Ring memory (non-paged) of all subscriptions, in bytes: capacity x largest record per subscription. Default ${DEFAULT_LIMITS.maxRingBytes} (64 MiB).`),
+          },
+        },
       },
     },
     pack: { ...pack, description: 'Default packing of every struct. Default 8.' },
@@ -115,10 +135,10 @@ export const deviceJsonSchema = {
         properties: {
           description,
           function: numberLike('Vendor function code, 0x800-0xFFE.'),
-          method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
+          method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED. A METHOD_IN_DIRECT call takes no output: Windows locks its second buffer for read access only.' },
           access,
           input: { type: 'string', description: 'Request struct name.' },
-          output: { type: 'string', description: 'Response struct name.' },
+          output: { type: 'string', description: 'Response struct name; not allowed with METHOD_IN_DIRECT.' },
         },
       },
     },

@@ -109,12 +109,23 @@ export interface ChannelModel {
   description?: string;
 }
 
+/** Per-device resource limits (`device.limits`); going past one fails a subscribe request with ERROR_NOT_ENOUGH_QUOTA. */
+export interface DeviceLimits {
+  /** Open subscriptions (handle, channel) of the device. */
+  maxSubscriptions: number;
+  /** Parked subscribe requests of one handle, all channels together. */
+  maxParkedPerHandle: number;
+  /** Ring memory of all subscriptions, in bytes: capacity x maxRecordBytes per subscription. */
+  maxRingBytes: number;
+}
+
 export interface DeviceModel {
   name: string;
   cPrefix: string;
   symbolicLink: string;
   deviceType: { value: number; cName?: string };
   sddl: string;
+  limits: DeviceLimits;
   pack: PackValue;
   enums: EnumModel[];
   /** Dependency order: a struct comes after every struct it contains. */

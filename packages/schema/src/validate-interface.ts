@@ -123,7 +123,17 @@ export function validateCalls(issues: IssueList, value: unknown, context: Contex
     const description = readOptionalDescription(issues, entry, path);
     const ioctl = readIoctl(issues, entry, path, `IOCTL_${context.cPrefix}_${upperSnake(name)}`, context, claims, ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT']);
     const input = readStructName(issues, entry.input, joinPath(path, 'input'), context, 'input');
-    const output = readStructName(issues, entry.output, joinPath(path, 'output'), context, 'output');
+    let output = readStructName(issues, entry.output, joinPath(path, 'output'), context, 'output');
+    if (ioctl?.method === METHODS.METHOD_IN_DIRECT && output !== undefined) {
+      // Windows maps an IN_DIRECT call's second buffer for read access only: the driver writing
+      // its output there would let any caller make the kernel write into read-only memory.
+      issues.add(
+        joinPath(path, 'output'),
+        `call ${name} is METHOD_IN_DIRECT, whose second buffer Windows locks for read access only, so the driver must not write an output struct into it`,
+        'use METHOD_OUT_DIRECT or METHOD_BUFFERED for a call that returns a struct, or drop the output',
+      );
+      output = null;
+    }
     if (!ioctl || input === null || output === null) continue;
     result.push({ name, ioctl, input, output, description });
   }

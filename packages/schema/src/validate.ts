@@ -7,6 +7,7 @@ import { IssueList, closest } from './errors.js';
 import { schemaHash } from './hash.js';
 import type { PackValue } from './input.js';
 import { NAMED_DEVICE_TYPES, PROTOCOL_INFO_FUNCTION, VENDOR_DEVICE_TYPE_MAX, VENDOR_DEVICE_TYPE_MIN, hex, parseNumberLike } from './ioctl.js';
+import { checkRingFits, readLimits } from './limits.js';
 import type { DeviceModel, StructModel } from './model.js';
 import { C_PREFIX, PASCAL_NAME, SYMBOLIC_LINK, upperSnake } from './names.js';
 import { PROTOCOL_C_PREFIX } from './protocol.js';
@@ -46,6 +47,7 @@ export function validateDeviceSchema(input: unknown, options: ValidateOptions = 
   const channels = validateChannels(issues, root.channels, context, claims);
 
   if (!device) issues.throwIfAny(options.source);
+  checkRingFits(issues, device!.limits, channels);
   const model: DeviceModel = {
     ...device!,
     pack,
@@ -68,10 +70,10 @@ export function validateDeviceSchema(input: unknown, options: ValidateOptions = 
   return model;
 }
 
-type DevicePart = Pick<DeviceModel, 'name' | 'cPrefix' | 'symbolicLink' | 'deviceType' | 'sddl' | 'description'>;
+type DevicePart = Pick<DeviceModel, 'name' | 'cPrefix' | 'symbolicLink' | 'deviceType' | 'sddl' | 'limits' | 'description'>;
 
 function readDevice(issues: IssueList, value: unknown): DevicePart | undefined {
-  const entry = readObject(issues, value, 'device', { required: ['name', 'deviceType'], optional: ['description', 'cPrefix', 'symbolicLink', 'sddl'] }, 'device');
+  const entry = readObject(issues, value, 'device', { required: ['name', 'deviceType'], optional: ['description', 'cPrefix', 'symbolicLink', 'sddl', 'limits'] }, 'device');
   if (!entry) return undefined;
   const description = readOptionalDescription(issues, entry, 'device');
   let ok = true;
@@ -123,8 +125,10 @@ function readDevice(issues: IssueList, value: unknown): DevicePart | undefined {
       sddl = text;
     }
   }
+  const limits = readLimits(issues, entry.limits);
+  if (!limits) ok = false;
   if (!ok) return undefined;
-  return { name: name!, cPrefix: cPrefix!, symbolicLink: symbolicLink!, deviceType: deviceType!, sddl, description };
+  return { name: name!, cPrefix: cPrefix!, symbolicLink: symbolicLink!, deviceType: deviceType!, sddl, limits: limits!, description };
 }
 
 function readDeviceType(issues: IssueList, value: unknown): DeviceModel['deviceType'] | undefined {

@@ -42,6 +42,30 @@ describe('invalid schemas', () => {
   }
 });
 
+describe('device limits', () => {
+  it('take their documented defaults when left out, and each given one alone', () => {
+    expect(validateDeviceSchema(baseSchema()).limits).toEqual({ maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 64 * 1024 * 1024 });
+    const doc = baseSchema();
+    doc.device.limits = { maxParkedPerHandle: '0x10' };
+    expect(validateDeviceSchema(doc).limits).toEqual({ maxSubscriptions: 256, maxParkedPerHandle: 16, maxRingBytes: 64 * 1024 * 1024 });
+  });
+
+  it('do not change the schema hash: they decide no byte on the wire', () => {
+    const doc = baseSchema();
+    doc.device.limits = { maxSubscriptions: 3 };
+    expect(validateDeviceSchema(doc).schemaHash).toBe(validateDeviceSchema(baseSchema()).schemaHash);
+  });
+});
+
+describe('METHOD_IN_DIRECT calls', () => {
+  it('are valid with an input and no output: the driver only reads the second buffer', () => {
+    const doc = baseSchema();
+    doc.structs.Probe = { fields: [{ name: 'value', type: 'u32' }] };
+    doc.calls.Configure = { function: '0x9F0', method: 'METHOD_IN_DIRECT', access: 'FILE_WRITE_ACCESS', input: 'Probe' };
+    expect(() => validateDeviceSchema(doc)).not.toThrow();
+  });
+});
+
 describe('messages that carry the reason', () => {
   it('a pointer-sized type names the x64/x86 difference and WOW64', () => {
     const doc = baseSchema();

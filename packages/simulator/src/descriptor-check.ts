@@ -33,6 +33,12 @@ export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
     if (previous !== undefined) fail(`${path}.code`, `0x${hex32(code)} is also used by ${previous}`);
     owners.set(code, path);
   };
+  // Like CoreInitialize: each limit is a UINT32 of at least 1 (descriptors from before limits lack them).
+  if (typeof descriptor.limits !== 'object' || descriptor.limits === null) fail('limits', 'is missing');
+  for (const key of ['maxSubscriptions', 'maxParkedPerHandle', 'maxRingBytes'] as const) {
+    const value = descriptor.limits[key];
+    if (!Number.isInteger(value) || value < 1 || value > 0xffffffff) fail(`limits.${key}`, `must be an integer from 1 to 4294967295, got ${String(value)}`);
+  }
   claim(descriptor.protocolInfoCode, 'protocolInfoCode');
   if (requiredAccessOfCode(descriptor.protocolInfoCode) !== 0) fail('protocolInfoCode', 'the protocol-information call must be FILE_ANY_ACCESS');
 

@@ -17,6 +17,7 @@ import {
   STATUS_CANCELLED,
   STATUS_INVALID_DEVICE_REQUEST,
   STATUS_INVALID_PARAMETER,
+  STATUS_QUOTA_EXCEEDED,
   STATUS_SUCCESS,
   isNtSuccess,
 } from './ntstatus.js';
@@ -104,10 +105,14 @@ export class DriverModel {
     if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
     // R1: refused at once, never parked, and no subscription is created for it.
     if (request.outputLength < channel.minimumOutputBytes) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
-    const subscription = handle.subscriptions.get(channel.name) ?? this.createSubscription(handle, channel);
+    const existing = handle.subscriptions.get(channel.name);
     // While stalled, a new request parks behind any older one instead of overtaking it; `release`
     // serves them oldest first. Unstalled, a parked request means an empty ring, so R2 is exact.
-    if (!subscription.ring.isEmpty() && !this.channels.isStalled(channel.name)) {
+    const servedAtOnce = existing !== undefined && !existing.ring.isEmpty() && !this.channels.isStalled(channel.name);
+    // Limits: refused at once like R1, never parked, nothing created.
+    if (this.passesLimit(handle, channel, existing, servedAtOnce)) return this.completeNow(request, STATUS_QUOTA_EXCEEDED);
+    const subscription = existing ?? this.createSubscription(handle, channel);
+    if (servedAtOnce) {
       // R2: events are waiting, so complete at once with as many whole records as fit.
       const batch = subscription.takeBatch(request.outputLength);
       this.totals.eventsDelivered += batch.recordCount;
@@ -254,6 +259,31 @@ export class DriverModel {
     }
     const channels: ChannelState[] = this.channels.configurations().map(({ name, capacity, overflow }) => ({ channel: name, capacity, overflow, stalled: this.channels.isStalled(name) }));
     return { handles, subscriptions, channels, totals: { ...this.totals } };
+  }
+
+  /**
+   * Would this subscribe request pass a limit of descriptor.limits? A new subscription must fit
+   * under maxSubscriptions and maxRingBytes (capacity x maxRecordBytes per ring); a request that
+   * will park must fit under the handle's maxParkedPerHandle, all channels together.
+   */
+  private passesLimit(handle: ModelHandleRecord, channel: ChannelDescriptorV1, existing: Subscription | undefined, servedAtOnce: boolean): boolean {
+    const { limits } = this.descriptor;
+    if (existing === undefined) {
+      let count = 0;
+      let ringBytes = 0;
+      for (const list of this.subscriptionsByChannel.values()) {
+        for (const subscription of list) {
+          count++;
+          ringBytes += subscription.ring.capacity * subscription.channel.maxRecordBytes;
+        }
+      }
+      const newRingBytes = this.channels.settingsOf(channel.name).capacity * channel.maxRecordBytes;
+      if (count >= limits.maxSubscriptions || ringBytes + newRingBytes > limits.maxRingBytes) return true;
+    }
+    if (servedAtOnce) return false;
+    let parked = 0;
+    for (const subscription of handle.subscriptions.values()) parked += subscription.parked.length;
+    return parked >= limits.maxParkedPerHandle;
   }
 
   private createSubscription(handle: ModelHandleRecord, channel: ChannelDescriptorV1): Subscription {

@@ -128,6 +128,7 @@ export const tinyDevice = defineDevice({
   deviceType: 0x8000,
   schemaHash: '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
   protocolInfoCode: 0x80003ffc,
+  limits: { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 64 * 1024 * 1024 },
   calls: {},
   channels: {
     Ticks: {

@@ -139,8 +139,10 @@ static void TestComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, 
     Log(Request, Status, Information);
 }
 
-/* The framework cancels a parked request and completes it itself; the core never hears of it. */
-static int FrameworkCancel(TEST_REQUEST *Request)
+static CORE Core;
+
+/* Takes Request out of its manual queue, as cancellation does; 1 if it was there. */
+static int UnqueueForCancel(TEST_REQUEST *Request)
 {
     TEST_FILE *file = Request->File;
     int channel, index;
@@ -150,12 +152,23 @@ static int FrameworkCancel(TEST_REQUEST *Request)
                 memmove(&file->Parked[channel][index], &file->Parked[channel][index + 1],
                         (size_t)(file->ParkedCount[channel] - index - 1) * sizeof(TEST_REQUEST *));
                 file->ParkedCount[channel]--;
-                Log(&Request->Core, STATUS_CANCELLED, 0);
                 return 1;
             }
         }
     }
     return 0;
+}
+
+/* The framework cancels a parked request and completes it itself; the core hears of it only
+ * through CoreParkedRequestCancelled (KMDF: the request's EvtCleanupCallback after completion). */
+static int FrameworkCancel(TEST_REQUEST *Request)
+{
+    if (!UnqueueForCancel(Request)) {
+        return 0;
+    }
+    Log(&Request->Core, STATUS_CANCELLED, 0);
+    CoreParkedRequestCancelled(&Core, &Request->Core);
+    return 1;
 }
 
 static const CORE_OPS Ops = { NULL, TestAllocate, TestFree, TestLock, TestUnlock, TestPark, TestTakeParked, TestComplete };
@@ -222,9 +235,8 @@ static const CORE_CALL_CONFIG TestCalls[4] = {
 };
 static const UINT8 TestHash[32] = { 0xAB, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                                     16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 0xCD };
-static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 3, TestCalls, 4 };
-
-static CORE Core;
+/* Limits far above what the other tests reach (the glue double parks at most MAX_PARKED per channel). */
+static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 3, TestCalls, 4, { 64, 3 * MAX_PARKED, 1u << 20 } };
 
 static void Setup(void)
 {
@@ -315,7 +327,7 @@ static void TestInitializeChecksTheTable(void)
     CORE core;
     CORE_CHANNEL_CONFIG channel = { 0x100, 1, 0, 64, 32 };
     CORE_CALL_CONFIG call = { 0x200, 0, 0, ReadHandler };
-    CORE_DEVICE_CONFIG device = { 0x3FC, TestHash, &channel, 1, &call, 1 };
+    CORE_DEVICE_CONFIG device = { 0x3FC, TestHash, &channel, 1, &call, 1, { 1, 1, 1 } };
     memset(&G, 0, sizeof(G));
     G.FailAfter = -1;
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_SUCCESS);
@@ -342,6 +354,27 @@ static void TestInitializeChecksTheTable(void)
     device.SchemaHash = NULL;
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
     device.SchemaHash = TestHash;
+    /* METHOD_IN_DIRECT: the second buffer is mapped read-only, so the core must never write it. */
+    call.Code = 0x201;
+    call.OutputBytes = 8;
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
+    call.OutputBytes = 0; /* an IN_DIRECT call without output is fine */
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_SUCCESS);
+    CoreUninitialize(&core);
+    call.Code = 0x200;
+    channel.SubscribeCode = 0x101; /* a subscribe code is written with batches */
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
+    channel.SubscribeCode = 0x100;
+    /* Every limit is at least 1. */
+    device.Limits.MaxSubscriptions = 0;
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
+    device.Limits.MaxSubscriptions = 1;
+    device.Limits.MaxParkedPerHandle = 0;
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
+    device.Limits.MaxParkedPerHandle = 1;
+    device.Limits.MaxRingBytes = 0;
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
+    device.Limits.MaxRingBytes = 1;
     G.FailAfter = 0;
     CHECK(CoreInitialize(&core, &Ops, &TestDevice) == STATUS_INSUFFICIENT_RESOURCES);
     CHECK(G.Allocations == 0);
@@ -674,6 +707,121 @@ static void TestR7ProtocolInformation(void)
     Teardown();
 }
 
+/* ---- tests: limits ------------------------------------------------------------------------ */
+
+/* Channel 0 rings take 8 * 264 = 2112 bytes, channel 1 rings 4 * 32 = 128, channel 2 rings 2 * 32 = 64. */
+static void SetupWithLimits(UINT32 MaxSubscriptions, UINT32 MaxParkedPerHandle, UINT32 MaxRingBytes)
+{
+    static CORE_DEVICE_CONFIG device;
+    device = TestDevice;
+    device.Limits.MaxSubscriptions = MaxSubscriptions;
+    device.Limits.MaxParkedPerHandle = MaxParkedPerHandle;
+    device.Limits.MaxRingBytes = MaxRingBytes;
+    memset(&G, 0, sizeof(G));
+    G.FailAfter = -1;
+    G.ParkStatus = STATUS_SUCCESS;
+    HandlerResult = STATUS_SUCCESS;
+    CHECK(CoreInitialize(&Core, &Ops, &device) == STATUS_SUCCESS);
+}
+
+static void ExpectQuota(TEST_FILE *File, UINT32 Channel, size_t OutputLength)
+{
+    TEST_REQUEST request;
+    UINT32 before = CoreQueryState(&Core, NULL, 0);
+    CHECK(Subscribe(File, Channel, &request, OutputLength) == STATUS_QUOTA_EXCEEDED);
+    CHECK(Last()->Request == &request.Core && Last()->Status == STATUS_QUOTA_EXCEEDED && Last()->Information == 0);
+    CHECK(CoreQueryState(&Core, NULL, 0) == before); /* nothing created */
+    CHECK(request.Buffer[0] == 0xCC);                 /* nothing written */
+}
+
+static void TestLimitParkedPerHandle(void)
+{
+    TEST_FILE a, b;
+    TEST_REQUEST r1, r2, r3, r4, w1, other;
+    SetupWithLimits(16, 2, 1u << 20);
+    OpenFile(&a);
+    OpenFile(&b);
+    /* a gets one event waiting in its channel-1 ring: a request then completes at once. */
+    CHECK(Subscribe(&a, 1, &w1, 56) == STATUS_PENDING);
+    EmitTag(1, 1); /* completes w1 */
+    EmitTag(1, 2); /* waits in the ring */
+    /* Two parked requests across channels fill a's quota. */
+    CHECK(Subscribe(&a, 2, &r1, 56) == STATUS_PENDING);
+    CHECK(Subscribe(&a, 2, &r2, 56) == STATUS_PENDING);
+    ExpectQuota(&a, 2, 56);  /* would park a third */
+    ExpectQuota(&a, 0, 288); /* a new subscription would park at once: refused, not created */
+    CHECK(Subscribe(&a, 1, &r3, 56) == STATUS_SUCCESS); /* served from the ring: parks nothing */
+    CHECK(Subscribe(&b, 2, &other, 56) == STATUS_PENDING); /* per handle: b is not affected */
+    /* A cancelled request gives its place back... */
+    CHECK(FrameworkCancel(&r1) == 1);
+    CHECK(Subscribe(&a, 2, &r3, 56) == STATUS_PENDING);
+    ExpectQuota(&a, 2, 56);
+    /* ...and so does one an event completes. */
+    EmitTag(2, 3); /* completes r2 (a) and other (b) */
+    CHECK(Subscribe(&a, 2, &r4, 56) == STATUS_PENDING);
+    ExpectQuota(&a, 1, 56);
+    CoreFileClose(&Core, &a.Core);
+    CoreFileClose(&Core, &b.Core);
+    Teardown();
+}
+
+static void TestLimitSubscriptionsAndRingBytes(void)
+{
+    TEST_FILE a, b;
+    TEST_REQUEST r1, r2, r3;
+    /* Two subscriptions at most. */
+    SetupWithLimits(2, 8, 1u << 20);
+    OpenFile(&a);
+    OpenFile(&b);
+    CHECK(Subscribe(&a, 1, &r1, 56) == STATUS_PENDING);
+    CHECK(Subscribe(&a, 2, &r2, 56) == STATUS_PENDING);
+    ExpectQuota(&b, 1, 56);
+    ExpectQuota(&a, 0, 288);
+    CHECK(Subscribe(&a, 1, &r3, 56) == STATUS_PENDING); /* an existing subscription is not a new one */
+    CoreFileClose(&Core, &a.Core);                      /* frees both */
+    CHECK(Subscribe(&b, 1, &r1, 56) == STATUS_PENDING);
+    CoreFileClose(&Core, &b.Core);
+    Teardown();
+
+    /* Ring bytes: room for channel 0 (2112) and channel 1 (128), not channel 2 (64) as well. */
+    SetupWithLimits(16, 8, 2112 + 128);
+    OpenFile(&a);
+    OpenFile(&b);
+    CHECK(Subscribe(&a, 0, &r1, 288) == STATUS_PENDING);
+    CHECK(Subscribe(&b, 1, &r2, 56) == STATUS_PENDING);
+    ExpectQuota(&b, 2, 56);
+    CoreFileClose(&Core, &a.Core); /* gives 2112 back */
+    CHECK(Subscribe(&b, 2, &r3, 56) == STATUS_PENDING);
+    CoreFileClose(&Core, &b.Core);
+    Teardown();
+
+    /* A ring larger than the whole limit is refused even on an idle device. */
+    SetupWithLimits(16, 8, 2111);
+    OpenFile(&a);
+    ExpectQuota(&a, 0, 288);
+    CoreFileClose(&Core, &a.Core);
+    Teardown();
+}
+
+/* WDM's race: a cancel routine is on its way when the handle closes and its context is freed.
+ * The core must forget the request at close and never touch the freed file afterwards (ASan). */
+static void TestCancelReportedAfterTheFileIsGone(void)
+{
+    TEST_FILE *file = (TEST_FILE *)malloc(sizeof(TEST_FILE));
+    TEST_REQUEST request;
+    SetupWithLimits(16, 1, 1u << 20);
+    CHECK(file != NULL);
+    if (file == NULL) return;
+    OpenFile(file);
+    CHECK(Subscribe(file, 1, &request, 56) == STATUS_PENDING);
+    CHECK(UnqueueForCancel(&request) == 1); /* cancellation claimed it: take no longer sees it */
+    CoreFileClose(&Core, &file->Core);
+    free(file);
+    CoreParkedRequestCancelled(&Core, &request.Core); /* must not touch the freed file */
+    CoreParkedRequestCancelled(&Core, &request.Core); /* twice, or for a request never parked: harmless */
+    Teardown();
+}
+
 /* ---- tests: helpers for event sources --------------------------------------------------- */
 
 static void TestCopyUtf16TruncatesWithoutSplittingAPair(void)
@@ -706,6 +854,9 @@ int main(void)
     TestR6LengthsAndUnknownCodes();
     TestR6HandlersSeeACopiedInputAndAZeroedOutput();
     TestR7ProtocolInformation();
+    TestLimitParkedPerHandle();
+    TestLimitSubscriptionsAndRingBytes();
+    TestCancelReportedAfterTheFileIsGone();
     TestCopyUtf16TruncatesWithoutSplittingAPair();
     printf("core_test: %d checks, %d failed\n", Checks, Failures);
     return Failures == 0 ? 0 : 1;

@@ -204,6 +204,8 @@ static void FrameworkCancel(REQUEST_SLOT *Slot)
     while (*link != Slot) link = &(*link)->NextParked;
     *link = Slot->NextParked;
     Slot->ParkedOn = NULL;
+    /* KMDF's request EvtCleanupCallback tells the core; here before the slot is freed. */
+    CoreParkedRequestCancelled(&Core, &Slot->Core);
     FinishRequest(Slot, STATUS_CANCELLED, 0);
 }
 

@@ -168,6 +168,7 @@ export const fileAuditDevice = defineDevice({
   deviceType: FILE_AUDIT_DEVICE_TYPE,
   schemaHash: 'da97c8f091f9dc8e729a9d2f9605694f6c92bff16b3ece2d4b46e45e49939b0e',
   protocolInfoCode: IOCTL_FILE_AUDIT_PROTOCOL_INFO,
+  limits: { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 67108864 },
   calls: {
     SetPolicy: {
       name: 'SetPolicy',

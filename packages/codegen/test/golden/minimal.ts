@@ -73,6 +73,7 @@ export const echoDevice = defineDevice({
   deviceType: ECHO_DEVICE_TYPE,
   schemaHash: '219bad765956f4a726b72ee358e73ac2280da13f17dfd3f381802c7edf0ff0fa',
   protocolInfoCode: IOCTL_ECHO_PROTOCOL_INFO,
+  limits: { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 67108864 },
   calls: {
     Echo: {
       name: 'Echo',

@@ -115,6 +115,7 @@ export const portRulesDevice = defineDevice({
   deviceType: PORT_RULES_DEVICE_TYPE,
   schemaHash: '583b01cbe97b1c37f2cfedf00077e59cec0a2980842d9b31decc94caa26b003e',
   protocolInfoCode: IOCTL_PORT_RULES_PROTOCOL_INFO,
+  limits: { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 67108864 },
   calls: {
     SetRules: {
       name: 'SetRules',

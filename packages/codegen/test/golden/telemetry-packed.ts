@@ -172,6 +172,7 @@ export const sensorHubDevice = defineDevice({
   deviceType: SENSOR_HUB_DEVICE_TYPE,
   schemaHash: '285b75e44444dcd9b820d969a6407640c35fa279cff8fda8a37b16f3d4ecdf43',
   protocolInfoCode: IOCTL_SENSOR_HUB_PROTOCOL_INFO,
+  limits: { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 67108864 },
   calls: {
     GetLastFrame: {
       name: 'GetLastFrame',

@@ -143,6 +143,10 @@ INVERTED_CALL_STATIC_ASSERT(FIELD_OFFSET(INVERTED_CALL_CHANNEL_INFO, MaxRecordBy
 #define UGW_CHANNEL_COUNT 1u
 /* Output of IOCTL_UGW_PROTOCOL_INFO: PROTOCOL_INFO then one CHANNEL_INFO per channel. */
 #define UGW_PROTOCOL_INFO_OUTPUT_BYTES (sizeof(INVERTED_CALL_PROTOCOL_INFO) + UGW_CHANNEL_COUNT * sizeof(INVERTED_CALL_CHANNEL_INFO))
+/* Limits (device.limits): a subscribe request past one fails with STATUS_QUOTA_EXCEEDED. */
+#define UGW_MAX_SUBSCRIPTIONS 256u
+#define UGW_MAX_PARKED_PER_HANDLE 64u
+#define UGW_MAX_RING_BYTES 67108864u
 
 /* Built-in call (protocol rule R7): protocol version, schema hash and channel capacities. */
 #define IOCTL_UGW_PROTOCOL_INFO CTL_CODE(UGW_DEVICE_TYPE, 0xFFF, METHOD_BUFFERED, FILE_ANY_ACCESS)

@@ -181,6 +181,7 @@ export const usbGadgetWatchDevice = defineDevice({
   deviceType: UGW_DEVICE_TYPE,
   schemaHash: 'cc3760b39812392a96dd640549c51bf0b870f9288d79c19e8fffda16ffff6fbf',
   protocolInfoCode: IOCTL_UGW_PROTOCOL_INFO,
+  limits: { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 67108864 },
   calls: {
     GetCounters: {
       name: 'GetCounters',

@@ -5,6 +5,7 @@ import { cancelScenarios } from './cancel.js';
 import { clientScenarios } from './client.js';
 import { closeAndCrashScenarios } from './close-and-crash.js';
 import { fanOutScenarios } from './fan-out.js';
+import { limitScenarios } from './limits.js';
 import { overflowScenarios } from './overflow.js';
 import { protocolScenarios } from './protocol.js';
 import { streamScenarios } from './streams.js';
@@ -18,6 +19,7 @@ export const allScenarios: Scenario[] = [
   ...closeAndCrashScenarios,
   ...callScenarios,
   ...protocolScenarios,
+  ...limitScenarios,
   ...clientScenarios,
   ...streamScenarios,
 ];

@@ -6,10 +6,13 @@
  * the same sources. A WDM folder is checked in both of its configurations (configurationsOf). It proves
  * the code compiles against documented signatures and is clean for these analysers; it does not
  * prove IRQL rules, multiprocessor behaviour, MSVC-only warnings or that the WDK build succeeds.
+ * Within one process a source already found clean with identical inputs is not run again
+ * (clean-sources.ts): the result names it in `reused`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isKnownClean, rememberClean, sourceKeys } from './clean-sources.js';
 import { CLANG_MINGW_X64, KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE, MINGW_INCLUDE, MINGW_X64 } from '@inverted-call/codegen';
 
 export type DriverCheckTool = 'gcc' | 'clang-analyze' | 'cppcheck';
@@ -22,6 +25,11 @@ export interface DriverCheckResult {
   ok: boolean;
   /** What the tool printed (diagnostics). */
   output: string;
+  /**
+   * The sources not run again: this process had found them clean with identical inputs
+   * (clean-sources.ts). One entry per configuration they were reused in.
+   */
+  reused: string[];
 }
 
 /** KMDF glue is checked against the project's KMDF declarations (check/KmdfSubset.h); WDM glue ignores the define. */
@@ -86,19 +94,27 @@ function checkWith(tool: DriverCheckTool, directory: string, sources: readonly s
       ];
       break;
   }
+  // A source this process already found clean with the same inputs is not run again.
+  const keys = sourceKeys(directory, sources, command, args);
+  const reused = sources.filter((source) => isKnownClean(keys.get(source)!));
+  const toRun = sources.filter((source) => !reused.includes(source));
   // gcc and clang take one file per -o /dev/null run; cppcheck takes them all.
-  const batches = tool === 'cppcheck' ? [sources] : sources.map((source) => [source]);
+  const batches = toRun.length === 0 ? [] : tool === 'cppcheck' ? [toRun] : toRun.map((source) => [source]);
   const outputs: string[] = [];
   let ok = true;
   for (const batch of batches) {
     const result = run(command, [...args, ...batch], directory);
     if (result.missing) {
-      return { tool, command: `${command} ...`, ok: false, output: `${command} is not installed (${INSTALL_HINT[tool]}; npm test installs it)` };
+      return { tool, command: `${command} ...`, ok: false, output: `${command} is not installed (${INSTALL_HINT[tool]}; npm test installs it)`, reused: [] };
     }
-    if (result.status !== 0 || (tool === 'clang-analyze' && result.output.length > 0)) ok = false;
+    const batchOk = result.status === 0 && !(tool === 'clang-analyze' && result.output.length > 0);
+    if (!batchOk) ok = false;
     if (result.output) outputs.push(result.output);
+    // Only a clean batch vouches for each of its sources: cppcheck (with -j, no whole-program
+    // analysis) checks each source on its own, so its result does not depend on the others.
+    else if (batchOk) for (const source of batch) rememberClean(keys.get(source)!);
   }
-  return { tool, command: `${command} ${args.join(' ')} ${sources.join(' ')}`, ok, output: outputs.join('\n') };
+  return { tool, command: `${command} ${args.join(' ')} ${sources.join(' ')}`, ok, output: outputs.join('\n'), reused };
 }
 
 /** Both results of one tool (two configurations of a WDM folder) as one. */
@@ -109,6 +125,7 @@ function mergeResults(results: readonly DriverCheckResult[]): DriverCheckResult 
     command: results.map((result) => result.command).join('\n'),
     ok: results.every((result) => result.ok),
     output: results.map((result) => result.output).filter(Boolean).join('\n'),
+    reused: results.flatMap((result) => result.reused),
   };
 }
 

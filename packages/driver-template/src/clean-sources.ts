@@ -4,11 +4,13 @@
  * one file: the other sources of the copy are the same inputs, and cppcheck spends about 4 s of
  * CPU per source on the DDK headers alone.
  *
- * The key of a source is everything its result can depend on, by content: the tool, the whole
- * command line but the source list, the source's own relative path and text, and every other file
- * of the folder (headers, check/ declarations, any .c file an #include names) with its relative
- * path. Only the sibling .c files no #include names are left out: each is its own translation
- * unit. The system headers and the tools are not in the key: they do not change while a process
+ * The key of a source is everything its result can depend on, by content: the tool, its command
+ * line but the source list, the source's own relative path and text, and every other file of the
+ * folder (headers, check/ declarations, any .c file an #include names) with its relative path.
+ * Only the sibling .c files no #include names are left out: each is its own translation unit. In
+ * a WDM folder cppcheck's key holds its preprocessed code of the source in place of the
+ * configuration's defines (check.ts), so a source both configurations preprocess alike is
+ * analysed once. The system headers and the tools are not in the key: they do not change while a process
  * runs, and the memory goes with the process, so a new run (a fresh clone in CI) checks everything.
  * Only clean results are kept (exit status 0, nothing printed); a finding always runs again.
  */
@@ -41,27 +43,41 @@ function includedNames(files: readonly { content: Buffer }[]): Set<string> {
   return names;
 }
 
-/** The content key of each source of a folder for one command line (tool and arguments). */
-export function sourceKeys(directory: string, sources: readonly string[], command: string, args: readonly string[]): Map<string, string> {
+/**
+ * The content key of each source of a folder for one command line (tool and arguments).
+ * `alsoKeyedBy` adds what else a source's result depends on (cppcheck: its preprocessed code);
+ * when it returns undefined for a source, that source gets no key and always runs.
+ */
+export function sourceKeys(
+  directory: string,
+  sources: readonly string[],
+  commandLine: readonly string[],
+  alsoKeyedBy?: (source: string) => string | undefined,
+): Map<string, string | undefined> {
   const files = filesUnder(directory);
   const included = includedNames(files);
   const ownTranslationUnits = new Set(sources.filter((source) => !included.has(source.split('/').pop()!)));
-  const keys = new Map<string, string>();
+  const keys = new Map<string, string | undefined>();
   for (const source of sources) {
-    const hash = createHash('sha256').update(JSON.stringify([command, ...args])).update('\0').update(source).update('\0');
+    const extra = alsoKeyedBy ? alsoKeyedBy(source) : '';
+    if (extra === undefined) {
+      keys.set(source, undefined);
+      continue;
+    }
+    const hash = createHash('sha256').update(JSON.stringify(commandLine)).update('\0').update(source).update('\0');
     for (const file of files) {
       if (file.path !== source && ownTranslationUnits.has(file.path)) continue;
       hash.update(`${file.path}\0${file.content.length}\0`).update(file.content);
     }
-    keys.set(source, hash.digest('hex'));
+    keys.set(source, hash.update('\0').update(extra).digest('hex'));
   }
   return keys;
 }
 
-export function isKnownClean(key: string): boolean {
-  return clean.has(key);
+export function isKnownClean(key: string | undefined): boolean {
+  return key !== undefined && clean.has(key);
 }
 
-export function rememberClean(key: string): void {
-  clean.add(key);
+export function rememberClean(key: string | undefined): void {
+  if (key !== undefined) clean.add(key);
 }

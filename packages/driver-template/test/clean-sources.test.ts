@@ -1,7 +1,7 @@
 // The compile check does not run a tool again on a source it already found clean with identical
 // inputs in this process (src/clean-sources.ts). These tests show the key follows content, not
 // folders: a changed source, header or included .c file runs again and fails; a copy elsewhere
-// is reused. A small folder without the DDK headers keeps the three tools to a second or so.
+// is reused; cppcheck's key is its preprocessed code, not the configuration's defines. A small folder without the DDK headers keeps the three tools to a second or so.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ afterEach(() => {
 });
 
 describe('source keys follow content', () => {
-  const keysOf = (dir: string, args: readonly string[] = ['-x']) => sourceKeys(dir, ['First.c', 'Second.c'], 'tool', args);
+  const keysOf = (dir: string, args: readonly string[] = ['-x']) => sourceKeys(dir, ['First.c', 'Second.c'], ['tool', ...args]);
 
   it('a copy in another folder has the same keys; other arguments give other keys', () => {
     const dir = folder({ 'Shared.h': SHARED_H, ...SOURCES });
@@ -109,5 +109,18 @@ describe('checkDriver reuses clean results within a process', { timeout: REUSE_M
     // A failure is never remembered: the same faulty folder fails again, running the tool.
     const [still] = checkDriver(faultyHeader, ['cppcheck']);
     expect([still!.ok, still!.reused]).toEqual([false, []]);
+  });
+
+  it('cppcheck analyses a source once when both WDM configurations preprocess it alike, twice when not', () => {
+    // InvertedCallTest.h marks a WDM folder: checked as a WDK build and as the Wine test build.
+    const testBuildOnly = `#ifdef INVERTED_CALL_TEST_BUILD\n${INDEX_OUT_OF_BOUNDS}#endif\n`;
+    const dir = folder({ 'Shared.h': SHARED_H, 'InvertedCallTest.h': '/* marker */\n', ...SOURCES, 'Second.c': `${SOURCES['Second.c']}${testBuildOnly}` });
+    const [cppcheck] = checkDriver(dir, ['cppcheck']);
+    // First.c reads no configuration macro: the test build reuses the WDK build's result.
+    expect(cppcheck!.reused).toEqual(['First.c']);
+    // Negative control: Second.c differs in the test build, so it ran there, and its fault is found.
+    expect(cppcheck!.ok).toBe(false);
+    expect(cppcheck!.output).toMatch(/Second\.c.*arrayIndexOutOfBounds/s);
+    expect(cppcheck!.command.split('\n')[1]).toContain('-DINVERTED_CALL_TEST_BUILD');
   });
 });

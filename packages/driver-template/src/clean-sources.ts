@@ -10,9 +10,10 @@
  * Only the sibling .c files no #include names are left out: each is its own translation unit. In
  * a WDM folder cppcheck's key holds its preprocessed code of the source in place of the
  * configuration's defines (check.ts), so a source both configurations preprocess alike is
- * analysed once. The system headers and the tools are not in the key: they do not change while a process
- * runs, and the memory goes with the process, so a new run (a fresh clone in CI) checks everything.
- * Only clean results are kept (exit status 0, nothing printed); a finding always runs again.
+ * analysed once. The system headers and the tools are not in the key: they do not change while
+ * a process runs, and the memory goes with the process, so a new run (a fresh clone in CI) checks
+ * everything. Only clean results are kept (exit status 0, nothing printed); a finding always runs
+ * again.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,7 +1,8 @@
 // The compile check does not run a tool again on a source it already found clean with identical
 // inputs in this process (src/clean-sources.ts). These tests show the key follows content, not
 // folders: a changed source, header or included .c file runs again and fails; a copy elsewhere
-// is reused; cppcheck's key is its preprocessed code, not the configuration's defines. A small folder without the DDK headers keeps the three tools to a second or so.
+// is reused; in a WDM folder cppcheck's key is its preprocessed code, not the configuration's
+// defines. A small folder without the DDK headers keeps the three tools to a second or so.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,10 +6,13 @@
  * the same sources. A WDM folder is checked in both of its configurations (configurationsOf). It proves
  * the code compiles against documented signatures and is clean for these analysers; it does not
  * prove IRQL rules, multiprocessor behaviour, MSVC-only warnings or that the WDK build succeeds.
+ * Within one process a source already found clean with identical inputs is not run again
+ * (clean-sources.ts): the result names it in `reused`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isKnownClean, rememberClean, sourceKeys } from './clean-sources.js';
 import { CLANG_MINGW_X64, KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE, MINGW_INCLUDE, MINGW_X64 } from '@inverted-call/codegen';
 
 export type DriverCheckTool = 'gcc' | 'clang-analyze' | 'cppcheck';
@@ -22,6 +25,11 @@ export interface DriverCheckResult {
   ok: boolean;
   /** What the tool printed (diagnostics). */
   output: string;
+  /**
+   * The sources not run again: this process had found them clean with identical inputs
+   * (clean-sources.ts). One entry per configuration they were reused in.
+   */
+  reused: string[];
 }
 
 /** KMDF glue is checked against the project's KMDF declarations (check/KmdfSubset.h); WDM glue ignores the define. */
@@ -58,10 +66,28 @@ function sourcesOf(directory: string): string[] {
     .sort();
 }
 
-function checkWith(tool: DriverCheckTool, directory: string, sources: readonly string[], configuration: readonly string[]): DriverCheckResult {
+/**
+ * What cppcheck analyses of one source: its preprocessed code with these defines (`-E`, a tenth of
+ * a second where the analysis takes seconds). The defines act on the analysis only through it, so
+ * it stands for them in the source's key; the comments cppcheck reads for inline suppressions are
+ * in the key already (the folder's files). Undefined when cppcheck cannot preprocess the source.
+ */
+function preprocessedByCppcheck(args: readonly string[], source: string, directory: string): string | undefined {
+  const result = spawnSync('cppcheck', [...args, '-E', source], { cwd: directory, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return result.status === 0 && !result.error ? result.stdout : undefined;
+}
+
+/**
+ * One tool over the sources in one configuration. `configurationsShare`: the folder has more than
+ * one configuration, so cppcheck keys each source by its preprocessed code rather than the
+ * configuration's defines, and a source both preprocess alike is analysed once.
+ */
+function checkWith(tool: DriverCheckTool, directory: string, sources: readonly string[], configuration: readonly string[], configurationsShare: boolean): DriverCheckResult {
   const defines = [...DEFINES, ...configuration];
   let command: string;
   let args: string[];
+  /** cppcheck's options but -j: what it preprocesses with. */
+  let analysis: string[] = [];
   switch (tool) {
     case 'gcc':
       // -c -o /dev/null, not -fsyntax-only: gcc skips -Wunused-result without code generation.
@@ -76,29 +102,41 @@ function checkWith(tool: DriverCheckTool, directory: string, sources: readonly s
       // cppcheck does not know mingw's predefined macros: name the target's. Findings inside the
       // system headers are not ours to fix.
       command = 'cppcheck';
-      args = [
+      analysis = [
         '--platform=win64', '--enable=warning,style,performance,portability', '--error-exitcode=1', '--inline-suppr', '-q', '--std=c11',
         ...defines, '-D_WIN32', '-D_WIN64', '-D_M_AMD64', '-D_AMD64_', '-D__x86_64__', '-D__GNUC__=12',
         '-I.', `-I${MINGW_DDK_INCLUDE}`, `-I${MINGW_INCLUDE}`,
         '--suppress=missingIncludeSystem', `--suppress=*:${MINGW_INCLUDE}/*`, `--suppress=*:${MINGW_DDK_INCLUDE}/*`,
-        // Headers do not change what is reported here; two jobs halve the time on two cores.
-        `--config-exclude=${MINGW_INCLUDE}`, '-j', '2',
+        // Headers do not change what is reported here.
+        `--config-exclude=${MINGW_INCLUDE}`,
       ];
+      // Two jobs halve the time on two cores.
+      args = [...analysis, '-j', '2'];
       break;
   }
+  // A source this process already found clean with the same inputs is not run again.
+  const keys = tool === 'cppcheck' && configurationsShare
+    ? sourceKeys(directory, sources, [command, ...args.filter((arg) => !configuration.includes(arg))], (source) => preprocessedByCppcheck(analysis, source, directory))
+    : sourceKeys(directory, sources, [command, ...args]);
+  const reused = sources.filter((source) => isKnownClean(keys.get(source)!));
+  const toRun = sources.filter((source) => !reused.includes(source));
   // gcc and clang take one file per -o /dev/null run; cppcheck takes them all.
-  const batches = tool === 'cppcheck' ? [sources] : sources.map((source) => [source]);
+  const batches = toRun.length === 0 ? [] : tool === 'cppcheck' ? [toRun] : toRun.map((source) => [source]);
   const outputs: string[] = [];
   let ok = true;
   for (const batch of batches) {
     const result = run(command, [...args, ...batch], directory);
     if (result.missing) {
-      return { tool, command: `${command} ...`, ok: false, output: `${command} is not installed (${INSTALL_HINT[tool]}; npm test installs it)` };
+      return { tool, command: `${command} ...`, ok: false, output: `${command} is not installed (${INSTALL_HINT[tool]}; npm test installs it)`, reused: [] };
     }
-    if (result.status !== 0 || (tool === 'clang-analyze' && result.output.length > 0)) ok = false;
+    const batchOk = result.status === 0 && !(tool === 'clang-analyze' && result.output.length > 0);
+    if (!batchOk) ok = false;
     if (result.output) outputs.push(result.output);
+    // Only a clean batch vouches for each of its sources: cppcheck (with -j, no whole-program
+    // analysis) checks each source on its own, so its result does not depend on the others.
+    else if (batchOk) for (const source of batch) rememberClean(keys.get(source)!);
   }
-  return { tool, command: `${command} ${args.join(' ')} ${sources.join(' ')}`, ok, output: outputs.join('\n') };
+  return { tool, command: `${command} ${args.join(' ')} ${sources.join(' ')}`, ok, output: outputs.join('\n'), reused };
 }
 
 /** Both results of one tool (two configurations of a WDM folder) as one. */
@@ -109,6 +147,7 @@ function mergeResults(results: readonly DriverCheckResult[]): DriverCheckResult 
     command: results.map((result) => result.command).join('\n'),
     ok: results.every((result) => result.ok),
     output: results.map((result) => result.output).filter(Boolean).join('\n'),
+    reused: results.flatMap((result) => result.reused),
   };
 }
 
@@ -120,5 +159,5 @@ export function checkDriver(directory: string, tools: readonly DriverCheckTool[]
   const sources = sourcesOf(directory);
   if (sources.length === 0) throw new Error(`checkDriver: no .c files in ${directory}; render a driver there first`);
   const configurations = configurationsOf(directory);
-  return tools.map((tool) => mergeResults(configurations.map((configuration) => checkWith(tool, directory, sources, configuration))));
+  return tools.map((tool) => mergeResults(configurations.map((configuration) => checkWith(tool, directory, sources, configuration, configurations.length > 1))));
 }

@@ -51,6 +51,9 @@ function failsWith(tool: DriverCheckTool, file: string, change: (source: string)
     writeFileSync(path, after);
     const [result] = checkDriver(dir, [tool]);
     expect(result!.ok).toBe(false);
+    // The changed file ran again (a changed header: every source did), whatever ran before it.
+    if (file.endsWith('.c')) expect(result!.reused).not.toContain(file);
+    else expect(result!.reused).toEqual([]);
     return result!.output;
   } finally {
     rmSync(dir, { recursive: true, force: true });

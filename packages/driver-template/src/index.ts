@@ -12,7 +12,7 @@
 export { renderKmdfDriver, KMDF_VERSION, type FileOwner, type KmdfRenderOptions, type RenderedFile } from './render-kmdf.js';
 export { renderWdmDriver, type WdmRenderOptions } from './render-wdm.js';
 export type { DriverRenderOptions } from './render-common.js';
-export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
+export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, WDM_WINE_RUNTIME_SOURCES, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 export { handlerName, poolTag } from './device-table.js';
 export { templateRoot, type TemplateFolder } from './template-files.js';

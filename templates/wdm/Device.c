@@ -192,10 +192,10 @@ NTSTATUS NTAPI DeviceDispatchClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
     PFILE_OBJECT fileObject = IoGetCurrentIrpStackLocation(Irp)->FileObject;
     DRIVER_FILE *file = (DRIVER_FILE *)fileObject->FsContext;
-    BOOLEAN stillParked;
     KIRQL irql;
 
     if (file != NULL) {
+        BOOLEAN stillParked;
         CoreFileClose(&device->Core, &file->Core);
         KeAcquireSpinLock(&device->Lock, &irql);
         RemoveEntryList(&file->Link);

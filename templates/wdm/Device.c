@@ -15,8 +15,8 @@
 /*
  * DeviceCreate
  *   Creates the named control device (with the schema's SDDL in a WDK build), its extension, lock
- *   and parked-request lists, initializes the core with the device table, and creates the
- *   symbolic link last, so user mode cannot open a half-built device.
+ *   and cancel-safe queue, initializes the core with the device table, and creates the symbolic
+ *   link last, so user mode cannot open a half-built device.
  * IRQL: PASSIVE_LEVEL (from DriverEntry).
  * Returns: STATUS_SUCCESS with *Device set; otherwise the failing call's status, with *Device NULL
  *   and everything made so far deleted.
@@ -29,7 +29,6 @@ NTSTATUS DeviceCreate(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT *Device)
     DRIVER_DEVICE *context;
     CORE_OPS ops;
     NTSTATUS status;
-    UINT32 index;
 
     *Device = NULL;
     RtlInitUnicodeString(&name, DEVICE_NAME_STRING);
@@ -54,16 +53,16 @@ NTSTATUS DeviceCreate(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT *Device)
     context = (DRIVER_DEVICE *)device->DeviceExtension;
     RtlZeroMemory(context, sizeof(*context));
     KeInitializeSpinLock(&context->Lock);
-    for (index = 0; index < DEVICE_CHANNEL_SLOTS; index++) {
-        InitializeListHead(&context->Parked[index]);
-    }
     InitializeListHead(&context->Files);
     context->NextFileId = 1;
 
-    ops = QueueCoreOps;
-    ops.Context = context;
-    status = CoreInitialize(&context->Core, &ops, &DeviceConfig);
-    context->CoreReady = NT_SUCCESS(status);
+    status = QueueInitialize(context);
+    if (NT_SUCCESS(status)) {
+        ops = QueueCoreOps;
+        ops.Context = context;
+        status = CoreInitialize(&context->Core, &ops, &DeviceConfig);
+        context->CoreReady = NT_SUCCESS(status);
+    }
     if (NT_SUCCESS(status)) {
         /* Last: once the link exists, user mode can open the device. */
         status = IoCreateSymbolicLink(&link, &name);
@@ -137,6 +136,7 @@ NTSTATUS NTAPI DeviceDispatchCreate(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return DeviceComplete(Irp, STATUS_INSUFFICIENT_RESOURCES);
     }
     RtlZeroMemory(file, sizeof(*file));
+    QueueFileInitialize(file);
     /* IRP_MJ_CREATE runs in the opener's thread: this is the process that asked for the handle. */
     file->OpenerProcessId = (UINT64)(ULONG_PTR)PsGetCurrentProcessId();
 
@@ -178,9 +178,12 @@ NTSTATUS NTAPI DeviceDispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
  * DeviceDispatchClose (IRP_MJ_CLOSE)
  *   The file object goes away. After a cleanup the CoreFileClose here does nothing. Wine sends no
  *   cleanup at all and may close a handle while its requests are still parked: then this
- *   CoreFileClose takes them back and cancels them. Either way no parked request refers to the
- *   file once it returns (Queue.c explains why one whose cancel routine is running does not
- *   either), so the file context is freed.
+ *   CoreFileClose takes them back and cancels them. Then the file context, which holds the lists
+ *   of its parked requests, is freed. A request whose cancellation is in progress stays linked
+ *   there until the queue's cancel routine removes it, but none can be by now: Windows sends
+ *   IRP_MJ_CLOSE only once every IRP of the file object has completed, and Wine runs a cancel
+ *   routine to its end in the thread that dispatches this close. Should one be linked anyway,
+ *   the context is left allocated (and reported) rather than freed under it.
  * IRQL: PASSIVE_LEVEL.
  * Returns: STATUS_SUCCESS (the IRP is completed with it).
  */
@@ -192,13 +195,23 @@ NTSTATUS NTAPI DeviceDispatchClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     KIRQL irql;
 
     if (file != NULL) {
+        BOOLEAN stillParked;
         CoreFileClose(&device->Core, &file->Core);
         KeAcquireSpinLock(&device->Lock, &irql);
         RemoveEntryList(&file->Link);
         device->OpenFiles--;
         KeReleaseSpinLock(&device->Lock, irql);
+        KeAcquireSpinLock(&device->ParkLock, &irql);
+        stillParked = QueueFileHasParked(file);
+        KeReleaseSpinLock(&device->ParkLock, irql);
         fileObject->FsContext = NULL;
-        ExFreePoolWithTag(file, DEVICE_POOL_TAG);
+        if (stillParked) {
+            DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL,
+                       "inverted-call: handle %u closed while a request of it was still being cancelled: its context is kept\n",
+                       (unsigned int)file->Id);
+        } else {
+            ExFreePoolWithTag(file, DEVICE_POOL_TAG);
+        }
     }
     return DeviceComplete(Irp, STATUS_SUCCESS);
 }

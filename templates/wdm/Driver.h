@@ -4,8 +4,10 @@
  * Part of the template: do not edit (your code goes in Handlers.c).
  *
  * The WDM flavour shares the portable core (Core.c), the generated files and Notify.c with the
- * KMDF flavour and differs only in this glue. The glue calls nothing beyond ntoskrnl and hal,
- * and no IoCsq* routine (see Queue.c), so the same image also runs in Wine's kernel emulation.
+ * KMDF flavour and differs only in this glue. The glue calls nothing beyond ntoskrnl and hal. Its
+ * parked requests sit in the system's cancel-safe queue (IoCsq*, see Queue.c); Wine's kernel
+ * emulation lacks those routines, so the Wine build links the project's own (wine-runtime/IoCsq.c
+ * of the driver-template package) and the WDK build uses ntoskrnl's.
  */
 #ifndef DRIVER_H
 #define DRIVER_H
@@ -38,16 +40,19 @@
  * version 2004 and Wine 8 do not export. */
 #define DRIVER_POOL NonPagedPoolNx
 
-/* The control device's extension: the core, its lock, the parked requests, the open handles. */
+/* The control device's extension: the core, its lock, the cancel-safe queue, the open handles. */
 typedef struct _DRIVER_DEVICE {
     CORE Core;
     BOOLEAN CoreReady;        /* CoreInitialize succeeded: unload uninitializes */
     BOOLEAN LinkCreated;      /* the symbolic link exists: unload deletes it */
-    /* The one lock of the driver: the core's (CORE_OPS Lock/Unlock), and it also guards every
-     * field below. One lock, so parking under the core's lock needs no second one. */
+    /* The core's lock (CORE_OPS Lock/Unlock); it also guards Files and the fields below it. */
     KSPIN_LOCK Lock;
-    /* Parked subscribe requests, per channel, oldest first (DRIVER_REQUEST.ParkLink). */
-    LIST_ENTRY Parked[DEVICE_CHANNEL_SLOTS];
+    /* The cancel-safe queue of parked subscribe requests. Its lists live in each handle
+     * (DRIVER_FILE.Parked); ParkLock is the queue's lock and guards those lists and
+     * DRIVER_REQUEST.ParkLink and .Parking. Lock order: Lock, then ParkLock, never the reverse
+     * (Queue.c says why the queue cannot simply use Lock). */
+    IO_CSQ Csq;
+    KSPIN_LOCK ParkLock;
     LIST_ENTRY Files;         /* open handles (DRIVER_FILE.Link) */
     UINT32 OpenFiles;
     UINT32 NextFileId;
@@ -61,15 +66,23 @@ typedef struct _DRIVER_FILE {
     LIST_ENTRY Link;          /* in DRIVER_DEVICE.Files */
     UINT64 OpenerProcessId;   /* PsGetCurrentProcessId() of the opener */
     UINT32 Id;                /* unique per open, never 0 */
+    /* This handle's parked subscribe requests, per channel, oldest first (DRIVER_REQUEST.ParkLink),
+     * under DRIVER_DEVICE.ParkLock: taking one for this handle looks at one list head. */
+    LIST_ENTRY Parked[DEVICE_CHANNEL_SLOTS];
 } DRIVER_FILE;
 
 /* One device-control request, from dispatch to completion (non-paged, freed on completion). The
- * IRP points back to it through Tail.Overlay.DriverContext[0], for the cancel routine. */
+ * IRP points back to it through Tail.Overlay.DriverContext[0], for the queue's callbacks
+ * (DriverContext[3] is the cancel-safe queue's own). */
 typedef struct _DRIVER_REQUEST {
     CORE_REQUEST Core;        /* Core.GlueRequest: the IRP */
     DRIVER_DEVICE *Device;
-    CORE_FILE *File;          /* the handle it came on: what TakeParkedRequest matches */
-    LIST_ENTRY ParkLink;      /* in Device->Parked[channel] while parked, else linked to itself */
+    DRIVER_FILE *File;        /* the handle it came on: whose lists it is parked in */
+    LIST_ENTRY ParkLink;      /* in File->Parked[channel] while parked, else linked to itself */
+    /* While QueuePark inserts it: a cancellation that completes it meanwhile leaves that to the
+     * core instead (CancelledWhileParking), which still holds its lock. Under ParkLock. */
+    BOOLEAN Parking;
+    BOOLEAN CancelledWhileParking;
     BOOLEAN *MarkedPending;   /* while CoreDispatch runs: set once the IRP is marked pending */
 } DRIVER_REQUEST;
 
@@ -80,9 +93,15 @@ DRIVER_DISPATCH DeviceDispatchCreate;
 DRIVER_DISPATCH DeviceDispatchCleanup;
 DRIVER_DISPATCH DeviceDispatchClose;
 
-/* Queue.c: IRP_MJ_DEVICE_CONTROL, the parked-request queues and what the core calls back. */
+/* Queue.c: IRP_MJ_DEVICE_CONTROL, the cancel-safe queue and what the core calls back. */
 DRIVER_DISPATCH QueueDispatchDeviceControl;
 extern const CORE_OPS QueueCoreOps;
+/* Sets up the device's cancel-safe queue (DeviceCreate, before the core can park anything). */
+DRIVER_CHECK_RESULT NTSTATUS QueueInitialize(DRIVER_DEVICE *Device);
+/* Gives a new handle its empty parked-request lists. */
+VOID QueueFileInitialize(DRIVER_FILE *File);
+/* Whether any request of File is still parked. With ParkLock held. */
+BOOLEAN QueueFileHasParked(const DRIVER_FILE *File);
 /* Completes a device-control IRP and counts it (Completions, Cancels). Without the lock. */
 VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 

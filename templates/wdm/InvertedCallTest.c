@@ -33,24 +33,36 @@ static DRIVER_FILE *TestFindFile(DRIVER_DEVICE *Device, UINT32 Id)
 
 /*
  * TestCountParked
- *   Counts the requests parked on channels [FirstChannel, EndChannel) for File, or for every
- *   handle when File is NULL. Pointers are only compared, never followed.
- * IRQL: DISPATCH_LEVEL (the device lock held).
+ *   Counts the requests of File parked on channels [FirstChannel, EndChannel), in its own lists.
+ * IRQL: DISPATCH_LEVEL (the device lock and ParkLock held).
  * Returns: the count.
  */
-static UINT32 TestCountParked(DRIVER_DEVICE *Device, UINT32 FirstChannel, UINT32 EndChannel, const DRIVER_FILE *File)
+static UINT32 TestCountParked(const DRIVER_FILE *File, UINT32 FirstChannel, UINT32 EndChannel)
 {
     UINT32 count = 0;
     UINT32 channel;
     for (channel = FirstChannel; channel < EndChannel; channel++) {
-        LIST_ENTRY *head = &Device->Parked[channel];
-        LIST_ENTRY *link;
+        const LIST_ENTRY *head = &File->Parked[channel];
+        const LIST_ENTRY *link;
         for (link = head->Flink; link != head; link = link->Flink) {
-            const DRIVER_REQUEST *request = CONTAINING_RECORD(link, DRIVER_REQUEST, ParkLink);
-            if (File == NULL || request->File == &File->Core) {
-                count++;
-            }
+            count++;
         }
+    }
+    return count;
+}
+
+/*
+ * TestCountAllParked
+ *   Counts the requests parked by every open handle, on every channel.
+ * IRQL: DISPATCH_LEVEL (the device lock and ParkLock held).
+ * Returns: the count.
+ */
+static UINT32 TestCountAllParked(DRIVER_DEVICE *Device)
+{
+    UINT32 count = 0;
+    const LIST_ENTRY *link;
+    for (link = Device->Files.Flink; link != &Device->Files; link = link->Flink) {
+        count += TestCountParked(CONTAINING_RECORD(link, DRIVER_FILE, Link), 0, DEVICE_CHANNEL_COUNT);
     }
     return count;
 }
@@ -86,6 +98,7 @@ NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
     UINT32 total;
     UINT32 index;
     KIRQL irql;
+    KIRQL parkIrql;
 
     if (stack->Parameters.DeviceIoControl.InputBufferLength != 0) {
         return TestStateFinish(Device, Irp, STATUS_INVALID_PARAMETER, 0);
@@ -112,7 +125,9 @@ NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
     }
 
     RtlZeroMemory(&header, sizeof(header));
+    /* The device lock keeps the open handles; ParkLock, taken after it as everywhere, their lists. */
     KeAcquireSpinLock(&Device->Lock, &irql);
+    KeAcquireSpinLock(&Device->ParkLock, &parkIrql);
     for (index = 0; index < total; index++) {
         const CORE_SUBSCRIPTION_STATE *state = &states[index];
         INVERTED_CALL_TEST_SUBSCRIPTION entry;
@@ -127,7 +142,7 @@ NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
         owner = TestFindFile(Device, entry.FileId);
         if (owner != NULL) {
             entry.ProcessId = owner->OpenerProcessId;
-            entry.Parked = TestCountParked(Device, state->ChannelIndex, state->ChannelIndex + 1u, owner);
+            entry.Parked = TestCountParked(owner, state->ChannelIndex, state->ChannelIndex + 1u);
         }
         RtlCopyMemory(output + sizeof(header) + (SIZE_T)index * sizeof(entry), &entry, sizeof(entry));
     }
@@ -137,7 +152,8 @@ NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
     header.CallerFileId = File->Id;
     header.Completions = Device->Completions;
     header.Cancels = Device->Cancels;
-    header.ParkedNow = TestCountParked(Device, 0, DEVICE_CHANNEL_COUNT, NULL);
+    header.ParkedNow = TestCountAllParked(Device);
+    KeReleaseSpinLock(&Device->ParkLock, parkIrql);
     KeReleaseSpinLock(&Device->Lock, irql);
     RtlCopyMemory(output, &header, sizeof(header));
 

@@ -1,40 +1,60 @@
 /*
- * Queue.c - IRP_MJ_DEVICE_CONTROL and the queues of parked subscribe requests.
+ * Queue.c - IRP_MJ_DEVICE_CONTROL and the cancel-safe queue of parked subscribe requests.
  * Part of the template: do not edit.
  *
  * Every device-control request goes to the portable core (CoreDispatch), which checks lengths,
  * runs call handlers, answers the protocol-information call and decides about subscriptions.
- * A subscribe request that must wait is parked here, in its channel's list, with a cancel
- * routine: a cancel-safe queue of our own.
+ * A subscribe request that must wait is parked in the system's cancel-safe queue (IoCsq*): the
+ * queue owns the cancel routine and the race between cancelling a request and taking it back, so
+ * the glue implements no cancellation of its own. On Windows the IoCsq routines are ntoskrnl's;
+ * the Wine build links the project's own (Wine 8 lacks them), written from the same documented
+ * semantics. The glue provides the queue's callbacks:
  *
- * Why not IoCsq, the system's cancel-safe queue: Wine does not implement IoCsqInsertIrp,
- * IoCsqRemoveIrp or IoCsqRemoveNextIrp (calling one ends Wine's driver host), and Wine is where
- * this flavour runs end to end. Our queue needs only IoSetCancelRoutine (an atomic exchange of
- * Irp->CancelRoutine that returns the previous value, NULL once cancellation has taken it) and
- * one spin lock, the core's own. The rules, each step under that lock:
+ *   insert    (under ParkLock) refuses an IRP already cancelled, with STATUS_CANCELLED: it is not
+ *             queued and the core completes it. Otherwise marks it pending and appends it to its
+ *             handle's list for the channel, File->Parked[channel].
+ *   remove    (under ParkLock) unlinks it.
+ *   peek      (under ParkLock) the first request of one (handle, channel) list, or the one after
+ *             a given request: taking the oldest request of a handle looks at one list head, so
+ *             closing a handle with n parked requests is linear, not a scan of every request of
+ *             the channel per take. Requests whose cancellation is in progress are skipped by
+ *             IoCsqRemoveNextIrp and stay linked until the queue's cancel routine removes them.
+ *   lock      ParkLock, a spin lock of its own (below).
+ *   complete-canceled  tells the core the request left (CoreParkedRequestCancelled: the
+ *             parked-request limit) and completes the IRP with STATUS_CANCELLED, outside every
+ *             lock; or, when the request is still inside QueuePark, leaves that to the core (below).
  *
- *   park    mark the IRP pending, link it, set the cancel routine. If the IRP was cancelled
- *           before the routine was set and IoSetCancelRoutine(NULL) gets the routine back, the
- *           I/O manager will never call it: unlink, and the core completes it, STATUS_CANCELLED.
- *   take    unlink, then IoSetCancelRoutine(NULL). Not NULL: the cancel routine can no longer
- *           run and the IRP is the core's to fill. NULL: cancellation already took the routine
- *           and is calling it; leave the IRP to it (its entry now links to itself, so the cancel
- *           routine's RemoveEntryList does nothing) and look for the next one.
- *   cancel  release the cancel spin lock first, then take our lock, unlink (harmless after
- *           take), release, tell the core (CoreParkedRequestCancelled: the parked-request limit),
- *           complete with STATUS_CANCELLED.
+ * Why ParkLock and not the core's lock: the core calls ParkRequest and TakeParkedRequest with its
+ * lock held, and IoCsqInsertIrpEx and IoCsqRemoveNextIrp take the queue's lock themselves. Spin
+ * locks do not nest on one thread, so the core's lock as the queue's lock would deadlock there;
+ * making it recursive would mean tracking its owner by hand, the kind of hand-made
+ * synchronization the queue is here to replace. So the queue has its own lock, always taken
+ * after the core's when both are held (park, take, the state IOCTL) and alone in the cancel
+ * path, never before the core's: one order, no deadlock. The core's contract is unchanged.
  *
- * The exchange in IoSetCancelRoutine gives each parked IRP to exactly one of take and cancel,
- * so it is completed once; and an event is written only into an IRP that take won, which can no
- * longer be cancelled (R4). The cancel routine never touches the handle's context, so a close
- * may free that context while a cancel routine is still on its way (Device.c).
+ * A request cancelled while it is being parked. IoCsqInsertIrpEx may find, after inserting, that
+ * the IRP was cancelled before its cancel routine was set; it then removes it again and calls
+ * complete-canceled before returning, that is, inside QueuePark with the core's lock held (and a
+ * cancel routine on another processor may do the same at that moment). Completing there would
+ * complete under a spin lock and re-take the core's lock for the counters. So while
+ * DRIVER_REQUEST.Parking is set, complete-canceled only records CancelledWhileParking, and
+ * QueuePark returns STATUS_CANCELLED: the core completes the request once its lock is released,
+ * exactly as for an IRP the insert callback refused.
+ *
+ * Each parked IRP is completed once: IoSetCancelRoutine's exchange, inside the queue, gives it to
+ * either IoCsqRemoveNextIrp or the cancel routine. An event is written only into a request
+ * IoCsqRemoveNextIrp returned, which can no longer be cancelled (R4).
  */
 #include "Driver.h"
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
 #endif
 
-static DRIVER_CANCEL QueueCancelParked;
+/* What IoCsqRemoveNextIrp looks for: the requests of one handle on one channel. */
+typedef struct _QUEUE_PEEK {
+    DRIVER_FILE *File;
+    UINT32 ChannelIndex;
+} QUEUE_PEEK;
 
 /*
  * QueueCompleteIrp
@@ -159,7 +179,7 @@ NTSTATUS NTAPI QueueDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     RtlZeroMemory(request, sizeof(*request));
     request->Core.GlueRequest = Irp;
     request->Device = device;
-    request->File = &file->Core;
+    request->File = file;
     InitializeListHead(&request->ParkLink);
     status = QueueMapBuffers(Irp, stack, &request->Core);
     if (!NT_SUCCESS(status)) {
@@ -232,63 +252,59 @@ static void QueueUnlock(void *Context, uintptr_t LockState)
 
 /*
  * QueuePark (CORE_OPS.ParkRequest)
- *   Parks a subscribe request in its channel's list with a cancel routine, following the rules
- *   at the top of this file. Called with the core's lock held.
+ *   Inserts a subscribe request into the cancel-safe queue, in its handle's list for the channel.
+ *   Called with the core's lock held; the queue takes ParkLock itself.
  * IRQL: DISPATCH_LEVEL (the lock is held).
  * Returns: STATUS_SUCCESS once parked; STATUS_CANCELLED when the IRP was cancelled before it
- *   became cancelable (the core then completes it with that status).
+ *   became cancelable, or while it was being inserted (the core then completes it with that
+ *   status, once its lock is released).
  */
 static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
 {
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)Context;
     DRIVER_REQUEST *request = CONTAINING_RECORD(Request, DRIVER_REQUEST, Core);
-    PIRP irp = (PIRP)Request->GlueRequest;
+    NTSTATUS status;
+    BOOLEAN cancelled;
+    KIRQL irql;
 
-    IoMarkIrpPending(irp);
-    if (request->MarkedPending != NULL) {
-        *request->MarkedPending = TRUE; /* the dispatch routine must now return STATUS_PENDING */
-        request->MarkedPending = NULL;  /* its frame ends soon after: never written again */
+    KeAcquireSpinLock(&device->ParkLock, &irql);
+    request->Parking = TRUE;
+    KeReleaseSpinLock(&device->ParkLock, irql);
+
+    status = IoCsqInsertIrpEx(&device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)ChannelIndex);
+
+    KeAcquireSpinLock(&device->ParkLock, &irql);
+    request->Parking = FALSE;
+    cancelled = request->CancelledWhileParking;
+    KeReleaseSpinLock(&device->ParkLock, irql);
+    if (NT_SUCCESS(status) && cancelled) {
+        /* The queue removed it again and left its completion to us (QueueCsqCompleteCanceled). */
+        status = STATUS_CANCELLED;
     }
-    InsertTailList(&device->Parked[ChannelIndex], &request->ParkLink);
-    (void)IoSetCancelRoutine(irp, QueueCancelParked);
-    if (irp->Cancel && IoSetCancelRoutine(irp, NULL) != NULL) {
-        /* Cancelled before it was cancelable, and we got the routine back: no one else will
-         * complete it. (NULL instead: the cancel routine has it and waits for our lock.) */
-        RemoveEntryList(&request->ParkLink);
-        InitializeListHead(&request->ParkLink);
-        return STATUS_CANCELLED;
-    }
-    return STATUS_SUCCESS;
+    return status;
 }
 
 /*
  * QueueTakeParked (CORE_OPS.TakeParkedRequest)
- *   Takes the oldest parked request of File on the channel that cancellation has not claimed.
- *   Requests claimed by their cancel routine are unlinked on the way and left to it. Called with
- *   the core's lock held.
+ *   Takes the oldest parked request of File on the channel that cancellation has not claimed,
+ *   through IoCsqRemoveNextIrp and the peek callback, which look at File's own list. Called with
+ *   the core's lock held; the queue takes ParkLock itself.
  * IRQL: DISPATCH_LEVEL (the lock is held).
  * Returns: the request's core part, no longer cancelable; NULL when none is left.
  */
-/* cppcheck-suppress constParameter ; the signature is CORE_OPS.TakeParkedRequest's */
 static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 ChannelIndex)
 {
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)Context;
-    LIST_ENTRY *head = &device->Parked[ChannelIndex];
-    LIST_ENTRY *link = head->Flink;
+    QUEUE_PEEK peek;
+    PIRP irp;
 
-    while (link != head) {
-        DRIVER_REQUEST *request = CONTAINING_RECORD(link, DRIVER_REQUEST, ParkLink);
-        link = link->Flink;
-        if (request->File != File) {
-            continue;
-        }
-        RemoveEntryList(&request->ParkLink);
-        InitializeListHead(&request->ParkLink);
-        if (IoSetCancelRoutine((PIRP)request->Core.GlueRequest, NULL) != NULL) {
-            return &request->Core; /* no longer cancelable: the core may write into it */
-        }
+    peek.File = CONTAINING_RECORD(File, DRIVER_FILE, Core);
+    peek.ChannelIndex = ChannelIndex;
+    irp = IoCsqRemoveNextIrp(&device->Csq, &peek);
+    if (irp == NULL) {
+        return NULL;
     }
-    return NULL;
+    return &((DRIVER_REQUEST *)irp->Tail.Overlay.DriverContext[0])->Core;
 }
 
 /*
@@ -305,31 +321,167 @@ static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS 
     QueueFinish(CONTAINING_RECORD(Request, DRIVER_REQUEST, Core), Status, (ULONG_PTR)Information);
 }
 
+/* ---- the cancel-safe queue's callbacks -------------------------------------------------- */
+
 /*
- * QueueCancelParked (DRIVER_CANCEL)
- *   The I/O manager cancels a parked IRP. Called with the system's cancel spin lock held, which
- *   is released first so that it is never held together with ours; then the request is unlinked
- *   under our lock, the core is told it left (the parked-request limit), and it is completed.
- *   The request knows its device: nothing here depends on the
- *   stack location's device object.
- * IRQL: DISPATCH_LEVEL on entry (the cancel spin lock); the IRP's CancelIrql once released.
- * Returns: nothing; the IRP completes with STATUS_CANCELLED.
+ * QueueCsqInsert (IO_CSQ_INSERT_IRP_EX)
+ *   Appends the IRP's request to its handle's list for the channel InsertContext names, unless
+ *   the IRP is already cancelled; marks it pending and tells the dispatch routine so.
+ * IRQL: DISPATCH_LEVEL (ParkLock held, inside IoCsqInsertIrpEx).
+ * Returns: STATUS_SUCCESS once linked; STATUS_CANCELLED for an IRP already cancelled, which is
+ *   then not queued (the core completes it).
  */
-static VOID NTAPI QueueCancelParked(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+static NTSTATUS NTAPI QueueCsqInsert(PIO_CSQ Csq, PIRP Irp, PVOID InsertContext)
 {
     DRIVER_REQUEST *request = (DRIVER_REQUEST *)Irp->Tail.Overlay.DriverContext[0];
-    DRIVER_DEVICE *device = request->Device;
+    UINT32 channel = (UINT32)(ULONG_PTR)InsertContext;
+
+    (void)Csq;
+    if (Irp->Cancel) {
+        return STATUS_CANCELLED;
+    }
+    IoMarkIrpPending(Irp);
+    if (request->MarkedPending != NULL) {
+        *request->MarkedPending = TRUE; /* the dispatch routine must now return STATUS_PENDING */
+        request->MarkedPending = NULL;  /* its frame ends soon after: never written again */
+    }
+    InsertTailList(&request->File->Parked[channel], &request->ParkLink);
+    return STATUS_SUCCESS;
+}
+
+/*
+ * QueueCsqRemove (IO_CSQ_REMOVE_IRP)
+ *   Unlinks the IRP's request from its handle's list.
+ * IRQL: DISPATCH_LEVEL (ParkLock held).
+ * Returns: nothing.
+ */
+static VOID NTAPI QueueCsqRemove(PIO_CSQ Csq, PIRP Irp)
+{
+    DRIVER_REQUEST *request = (DRIVER_REQUEST *)Irp->Tail.Overlay.DriverContext[0];
+    (void)Csq;
+    RemoveEntryList(&request->ParkLink);
+    InitializeListHead(&request->ParkLink);
+}
+
+/*
+ * QueueCsqPeek (IO_CSQ_PEEK_NEXT_IRP)
+ *   The request after Irp (the first one when Irp is NULL) in the list of the handle and channel
+ *   PeekContext (a QUEUE_PEEK) names. Every request of that list matches, so no scan.
+ * IRQL: DISPATCH_LEVEL (ParkLock held).
+ * Returns: its IRP, or NULL at the end of the list.
+ */
+static PIRP NTAPI QueueCsqPeek(PIO_CSQ Csq, PIRP Irp, PVOID PeekContext)
+{
+    const QUEUE_PEEK *peek = (const QUEUE_PEEK *)PeekContext;
+    LIST_ENTRY *head = &peek->File->Parked[peek->ChannelIndex];
+    LIST_ENTRY *next;
+
+    (void)Csq;
+    if (Irp == NULL) {
+        next = head->Flink;
+    } else {
+        next = ((DRIVER_REQUEST *)Irp->Tail.Overlay.DriverContext[0])->ParkLink.Flink;
+    }
+    if (next == head) {
+        return NULL;
+    }
+    return (PIRP)CONTAINING_RECORD(next, DRIVER_REQUEST, ParkLink)->Core.GlueRequest;
+}
+
+/*
+ * QueueCsqAcquireLock (IO_CSQ_ACQUIRE_LOCK)
+ *   Acquires ParkLock, the queue's lock.
+ * IRQL: <= DISPATCH_LEVEL on entry; DISPATCH_LEVEL on return.
+ * Returns: nothing; *Irql receives the IRQL before.
+ */
+static VOID NTAPI QueueCsqAcquireLock(PIO_CSQ Csq, PKIRQL Irql)
+{
+    KeAcquireSpinLock(&CONTAINING_RECORD(Csq, DRIVER_DEVICE, Csq)->ParkLock, Irql);
+}
+
+/*
+ * QueueCsqReleaseLock (IO_CSQ_RELEASE_LOCK)
+ *   Releases ParkLock and returns to Irql.
+ * IRQL: DISPATCH_LEVEL.
+ * Returns: nothing.
+ */
+static VOID NTAPI QueueCsqReleaseLock(PIO_CSQ Csq, KIRQL Irql)
+{
+    KeReleaseSpinLock(&CONTAINING_RECORD(Csq, DRIVER_DEVICE, Csq)->ParkLock, Irql);
+}
+
+/*
+ * QueueCsqCompleteCanceled (IO_CSQ_COMPLETE_CANCELED_IRP)
+ *   A parked request was cancelled and the queue has removed it: completes it with
+ *   STATUS_CANCELLED. While QueuePark is still inserting it, the core's lock may be held on this
+ *   very thread: then only records the cancel, and QueuePark hands the request back to the core.
+ *   The request knows its device: nothing here depends on the stack location's device object,
+ *   nor touches the handle's context.
+ * IRQL: <= DISPATCH_LEVEL, no lock of the queue held.
+ * Returns: nothing; the IRP is completed, or left to QueuePark's caller.
+ */
+static VOID NTAPI QueueCsqCompleteCanceled(PIO_CSQ Csq, PIRP Irp)
+{
+    DRIVER_DEVICE *device = CONTAINING_RECORD(Csq, DRIVER_DEVICE, Csq);
+    DRIVER_REQUEST *request = (DRIVER_REQUEST *)Irp->Tail.Overlay.DriverContext[0];
+    BOOLEAN parking;
     KIRQL irql;
 
-    (void)DeviceObject;
-    IoReleaseCancelSpinLock(Irp->CancelIrql);
-    KeAcquireSpinLock(&device->Lock, &irql);
-    RemoveEntryList(&request->ParkLink); /* does nothing if take unlinked it already */
-    InitializeListHead(&request->ParkLink);
-    KeReleaseSpinLock(&device->Lock, irql);
-    /* Gives its place back under the handle's parked-request limit; before QueueFinish frees it. */
-    CoreParkedRequestCancelled(&device->Core, &request->Core);
-    QueueFinish(request, STATUS_CANCELLED, 0);
+    KeAcquireSpinLock(&device->ParkLock, &irql);
+    parking = request->Parking;
+    if (parking) {
+        request->CancelledWhileParking = TRUE;
+    }
+    KeReleaseSpinLock(&device->ParkLock, irql);
+    if (!parking) {
+        /* The core counted it parked: it leaves without being taken (the parked-request limit). */
+        CoreParkedRequestCancelled(&device->Core, &request->Core);
+        QueueFinish(request, STATUS_CANCELLED, 0);
+    }
+}
+
+/*
+ * QueueInitialize
+ *   Sets up the device's cancel-safe queue and its lock.
+ * IRQL: PASSIVE_LEVEL (DeviceCreate).
+ * Returns: IoCsqInitializeEx's status.
+ */
+NTSTATUS QueueInitialize(DRIVER_DEVICE *Device)
+{
+    KeInitializeSpinLock(&Device->ParkLock);
+    return IoCsqInitializeEx(&Device->Csq, QueueCsqInsert, QueueCsqRemove, QueueCsqPeek, QueueCsqAcquireLock, QueueCsqReleaseLock,
+                             QueueCsqCompleteCanceled);
+}
+
+/*
+ * QueueFileInitialize
+ *   Gives a new handle its empty per-channel lists of parked requests.
+ * IRQL: PASSIVE_LEVEL (DeviceDispatchCreate).
+ * Returns: nothing.
+ */
+VOID QueueFileInitialize(DRIVER_FILE *File)
+{
+    UINT32 index;
+    for (index = 0; index < DEVICE_CHANNEL_SLOTS; index++) {
+        InitializeListHead(&File->Parked[index]);
+    }
+}
+
+/*
+ * QueueFileHasParked
+ *   Whether any request is still linked in one of File's lists.
+ * IRQL: DISPATCH_LEVEL (ParkLock held).
+ * Returns: TRUE when one is.
+ */
+BOOLEAN QueueFileHasParked(const DRIVER_FILE *File)
+{
+    UINT32 index;
+    for (index = 0; index < DEVICE_CHANNEL_SLOTS; index++) {
+        if (!IsListEmpty(&File->Parked[index])) {
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 const CORE_OPS QueueCoreOps = {

@@ -12,7 +12,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE } from '@inverted-call/codegen';
-import { runKernelBuild, WDM_LINK_FLAGS, wdmBuildSources, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
+import { driverFolderSources, runKernelBuild, WDM_LINK_FLAGS, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 
 /** The runtime's C sources (from src/ or dist/ of this package). */
 export const KMDF_RUNTIME_DIR = fileURLToPath(new URL('../wine-runtime/kmdf/', import.meta.url));
@@ -51,7 +51,7 @@ export function kmdfBuildArguments(sources: readonly string[], outputSys: string
  * replace files of the same name) with the KMDF-subset runtime into outputSys.
  */
 export function buildKmdfDriverImage(directory: string, outputSys: string, options: WdmBuildOptions): WdmBuildResult {
-  const sources = wdmBuildSources(directory, options.extraSources);
+  const sources = driverFolderSources(directory, options.extraSources);
   if (sources.length === 0) throw new Error(`buildKmdfDriverImage: no .c files in ${directory}; render a KMDF driver there first`);
   const args = kmdfBuildArguments(sources, resolve(outputSys), options);
   return runKernelBuild(directory, args, 'buildKmdfDriverImage');

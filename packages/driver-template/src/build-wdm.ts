@@ -4,6 +4,10 @@
  * as `checkDriver`, then the link TOOLCHAIN.md measured to load in Wine (native subsystem,
  * DriverEntry as the entry point, imports from ntoskrnl.exe and hal.dll only).
  *
+ * The Wine build also links the kit's Wine runtime (wine-runtime/ of this package): the IoCsq
+ * routines the WDM glue parks requests with, which Windows has in ntoskrnl and Wine 8 lacks. A WDK
+ * build never sees those files.
+ *
  * The image is for Wine. It is not signed, not linked with /INTEGRITYCHECK and, without
  * wdmsec.lib, creates its device with the system's default security instead of the schema's SDDL
  * (INVERTED_CALL_NO_WDMSEC): build a driver for a real machine with the WDK.
@@ -11,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE, MINGW_X64 } from '@inverted-call/codegen';
 
 export interface WdmBuildOptions {
@@ -45,14 +50,26 @@ export const WDM_LINK_FLAGS: readonly string[] = [
 /** Import libraries, after the objects that need them. */
 const WDM_LIBRARIES = ['-lntoskrnl', '-lhal'];
 
-/** The sources of a build: the folder's .c files, with extraSources replacing or adding files. */
-export function wdmBuildSources(directory: string, extraSources: readonly string[] = []): string[] {
+/**
+ * The Wine runtime's sources, linked into every Wine build and never into a WDK build: IoCsq.c,
+ * the cancel-safe queue routines Wine 8 lacks. Beside `src/` in the repository and beside `dist/`
+ * once published.
+ */
+export const WDM_WINE_RUNTIME_SOURCES: readonly string[] = ['IoCsq.c'].map((name) => fileURLToPath(new URL(`../wine-runtime/${name}`, import.meta.url)));
+
+/** A driver folder's .c files, with extraSources replacing (same name) or adding files. */
+export function driverFolderSources(directory: string, extraSources: readonly string[] = []): string[] {
   const extras = extraSources.map((source) => resolve(directory, source));
   const replaced = new Set(extras.map((source) => basename(source)));
   const own = readdirSync(directory)
     .filter((name) => name.endsWith('.c') && !replaced.has(name))
     .sort();
   return [...own, ...extras];
+}
+
+/** The sources of a WDM Wine build: the folder's (driverFolderSources), then the Wine runtime's. */
+export function wdmBuildSources(directory: string, extraSources: readonly string[] = []): string[] {
+  return [...driverFolderSources(directory, extraSources), ...WDM_WINE_RUNTIME_SOURCES];
 }
 
 /** The gcc arguments that compile and link Sources (run in the driver folder) into OutputSys. */

@@ -13,7 +13,7 @@ export { renderKmdfDriver, KMDF_VERSION, type FileOwner, type KmdfRenderOptions,
 export { renderWdmDriver, type WdmRenderOptions } from './render-wdm.js';
 export type { DriverRenderOptions } from './render-common.js';
 export { buildKmdfDriverImage, kmdfBuildArguments, kmdfRuntimeSources, KMDF_RUNTIME_DIR } from './build-kmdf.js';
-export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
+export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, WDM_WINE_RUNTIME_SOURCES, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 export { handlerName, poolTag } from './device-table.js';
 export { templateRoot, type TemplateFolder } from './template-files.js';

@@ -4,16 +4,18 @@
  * test-build state IOCTL and the WDM README. Same owners as the KMDF flavour.
  */
 import type { DeviceModel } from '@inverted-call/schema';
-import { MINGW_GCC, wdmBuildArguments } from './build-wdm.js';
+import { basename } from 'node:path';
+import { MINGW_GCC, WDM_WINE_RUNTIME_SOURCES, wdmBuildArguments } from './build-wdm.js';
 import { renderDriver, type DriverFlavour, type DriverRenderOptions, type RenderedFile, type TemplateFile } from './render-common.js';
 
 export type WdmRenderOptions = DriverRenderOptions;
 
 const glue = (name: string): TemplateFile => ({ path: name, folder: 'wdm', source: name });
 
-/** The mingw command of the README, one option group per line. */
+/** The mingw command of the README, one option group per line: the folder's sources and the kit's Wine runtime. */
 function mingwCommand(name: string): string {
-  const args = wdmBuildArguments(['*.c'], `${name}.sys`, { testBuild: false });
+  const runtime = WDM_WINE_RUNTIME_SOURCES.map((source) => `<kit>/wine-runtime/${basename(source)}`);
+  const args = wdmBuildArguments(['*.c', ...runtime], `${name}.sys`, { testBuild: false });
   const lines: string[] = [];
   let line = MINGW_GCC;
   for (const arg of args) {

@@ -57,7 +57,7 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     const first = cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'wdm');
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(readFileSync(join(dir, 'Queue.c'), 'utf8')).toContain('IoSetCancelRoutine');
+    expect(readFileSync(join(dir, 'Queue.c'), 'utf8')).toContain('IoCsqInsertIrpEx');
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('(WDM)');
     expect(existsSync(join(dir, 'check'))).toBe(false);
     expect(cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'wdm', '--check').status).toBe(0);

@@ -1,14 +1,16 @@
 // The WDM flavour on the C side: the compile check (gcc, clang --analyze, cppcheck, each in the
 // WDK configuration and in the Wine test configuration) reports nothing for three schemas; the
 // conformance device's driver links into a kernel image, normal and test build, whose subsystem is
-// native and which imports no IoCsq* routine (Wine has none); and negative controls show that the
-// check and the import assertion fail when they should.
+// native and which imports no IoCsq* routine (Wine has none: the Wine build links the kit's own,
+// wine-runtime/IoCsq.c); and negative controls show that the check and the import assertion fail
+// when they should.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWdmDriverImage, checkDriver, wdmBuildSources, type DriverCheckTool } from '../src/index.js';
+import { MINGW_GCC } from '../src/build-wdm.js';
+import { buildWdmDriverImage, checkDriver, WDM_WINE_RUNTIME_SOURCES, wdmBuildArguments, wdmBuildSources, type DriverCheckTool } from '../src/index.js';
 import { CONFORMANCE_HANDLERS } from './support/native.js';
 import { renderToTemp } from './support/schemas.js';
 import { INDEX_OUT_OF_BOUNDS, NULL_DEREFERENCE } from './support/negative-controls.js';
@@ -88,16 +90,18 @@ describe('the conformance device links into a kernel image', { timeout: LINK_MS 
     expect(build.command).toContain('-DSTRICT');
     expect(build.command).toContain('-Wall -Wextra -Werror');
     expect(build.command.includes('-DINVERTED_CALL_TEST_BUILD')).toBe(testBuild);
-    // The conformance Handlers.c stands in for the folder's stubs.
+    // The conformance Handlers.c stands in for the folder's stubs; the Wine runtime is linked in.
     expect(build.command).toContain(CONFORMANCE_HANDLERS);
     expect(build.command).not.toMatch(/ Handlers\.c /);
+    expect(WDM_WINE_RUNTIME_SOURCES.map((source) => basename(source))).toEqual(['IoCsq.c']);
+    for (const source of WDM_WINE_RUNTIME_SOURCES) expect(build.command).toContain(` ${source} `);
 
     const image = inspectImage(sys);
     expect(image.subsystem).toMatch(/\(NT native\)/);
     expect([...image.imports.keys()]).toEqual(['ntoskrnl.exe']);
     const names = allImports(image);
     expect(names.filter((name) => name.startsWith('IoCsq'))).toEqual([]);
-    // What the cancel-safe queue and the device are made of (IoSetCancelRoutine is an inline exchange).
+    // What the cancel-safe queue (the runtime's) and the device are made of (IoSetCancelRoutine is an inline exchange).
     for (const name of ['IoCreateDevice', 'IoCreateSymbolicLink', 'IoReleaseCancelSpinLock', 'IofCompleteRequest', 'KeAcquireSpinLockRaiseToDpc', 'PsGetCurrentProcessId']) {
       expect(names, name).toContain(name);
     }
@@ -179,7 +183,7 @@ describe('negative controls: the WDM checks can fail', { timeout: NEGATIVE_CONTR
     const dir = changedCopy('Queue.c', (source) =>
       source
         .replace('#include "Driver.h"\n', '#include "Driver.h"\nVOID NoSuchKernelRoutine(VOID);\n')
-        .replace('IoReleaseCancelSpinLock(Irp->CancelIrql);', 'IoReleaseCancelSpinLock(Irp->CancelIrql);\n    NoSuchKernelRoutine();'),
+        .replace('    IoMarkIrpPending(Irp);\n', '    IoMarkIrpPending(Irp);\n    NoSuchKernelRoutine();\n'),
     );
     expect(() => buildWdmDriverImage(dir, join(dir, 'out.sys'), { testBuild: false, extraSources: [CONFORMANCE_HANDLERS] })).toThrow(/undefined reference to .NoSuchKernelRoutine./);
   });
@@ -189,6 +193,17 @@ describe('negative controls: the WDM checks can fail', { timeout: NEGATIVE_CONTR
     const sys = join(dir, 'csq.sys');
     buildWdmDriverImage(dir, sys, { testBuild: false, extraSources: [CONFORMANCE_HANDLERS] });
     expect(allImports(inspectImage(sys)).filter((name) => name.startsWith('IoCsq'))).toEqual(['IoCsqInsertIrp']);
+  });
+
+  it('without the Wine runtime the glue imports the IoCsq routines Wine lacks', () => {
+    // The same link with the runtime's sources left out: the glue's calls then resolve to ntoskrnl
+    // imports, which the assertion above keeps out of a Wine build.
+    const sources = wdmBuildSources(rendered.conformance!.dir, [CONFORMANCE_HANDLERS]).filter((source) => !WDM_WINE_RUNTIME_SOURCES.includes(source));
+    expect(sources.some((source) => source.endsWith('IoCsq.c'))).toBe(false);
+    const sys = join(scratch, 'no-runtime.sys');
+    const result = spawnSync(MINGW_GCC, wdmBuildArguments(sources, sys, { testBuild: false }), { cwd: rendered.conformance!.dir, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(allImports(inspectImage(sys)).filter((name) => name.startsWith('IoCsq')).sort()).toEqual(['IoCsqInitializeEx', 'IoCsqInsertIrpEx', 'IoCsqRemoveNextIrp']);
   });
 });
 

@@ -57,10 +57,13 @@ describe('renderWdmDriver', () => {
     expect(device).toMatch(/IoCreateDeviceSecure\([^;]*DEVICE_TYPE_VALUE,\s*FILE_DEVICE_SECURE_OPEN, FALSE, &sddl, NULL, &device\)/);
   });
 
-  it('the glue parks without IoCsq and keeps the state IOCTL on function 0xFFE', () => {
+  it('the glue parks in the system cancel-safe queue, sets no cancel routine itself, and keeps the state IOCTL on function 0xFFE', () => {
     const files = byPath(renderWdm('conformance'));
-    for (const [path, file] of files) if (/\.[ch]$/.test(path)) expect(withoutComments(file.content), path).not.toMatch(/IoCsq/);
-    expect(files.get('Queue.c')!.content).toContain('IoSetCancelRoutine(irp, QueueCancelParked)');
+    for (const [path, file] of files) if (/\.[ch]$/.test(path)) expect(withoutComments(file.content), path).not.toMatch(/IoSetCancelRoutine|DRIVER_CANCEL/);
+    const queue = withoutComments(files.get('Queue.c')!.content);
+    expect(queue).toContain('IoCsqInsertIrpEx(&device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)ChannelIndex)');
+    expect(queue).toContain('IoCsqRemoveNextIrp(&device->Csq, &peek)');
+    expect(queue).toMatch(/IoCsqInitializeEx\(&Device->Csq, QueueCsqInsert, QueueCsqRemove, QueueCsqPeek, QueueCsqAcquireLock, QueueCsqReleaseLock,\s+QueueCsqCompleteCanceled\)/);
     expect(files.get('InvertedCallTest.h')!.content).toMatch(/CTL_CODE\(DEVICE_TYPE_VALUE, INVERTED_CALL_TEST_STATE_FUNCTION, METHOD_BUFFERED, FILE_ANY_ACCESS\)/);
     expect(files.get('InvertedCallTest.h')!.content).toContain('#define INVERTED_CALL_TEST_STATE_FUNCTION 0xFFE');
   });
@@ -89,7 +92,8 @@ describe('renderWdmDriver', () => {
     expect(readme).toMatch(/x86_64-w64-mingw32-gcc[\s\S]*-Wl,--subsystem,native[\s\S]*-lntoskrnl -lhal/);
     expect(readme).toContain('-o ConformanceDevice.sys');
     expect(readme).toContain('"ImagePath"="\\\\SystemRoot\\\\System32\\\\drivers\\\\ConformanceDevice.sys"');
-    expect(readme).toContain('IoCsqInsertIrp');
+    expect(readme).toContain('IoCsqInsertIrpEx');
+    expect(readme).toContain('wine-runtime/IoCsq.c');
     expect(readme).toContain('\\\\.\\ConformanceDevice');
     expect(readme).toMatch(/Not proven here/);
   });

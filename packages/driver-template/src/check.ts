@@ -3,7 +3,7 @@
  * WDK. Every .c file of the driver folder is compiled for Windows x64 kernel mode by mingw-w64 gcc
  * against its DDK headers (and, for the KMDF flavour, the project's own KMDF declarations in
  * check/), with -DSTRICT -Wall -Wextra -Werror; then clang's static analyser and cppcheck look at
- * the same sources. A WDM folder is checked in both of its configurations (configurationsOf). It proves
+ * the same sources. A rendered folder is checked in both of its configurations (configurationsOf). It proves
  * the code compiles against documented signatures and is clean for these analysers; it does not
  * prove IRQL rules, multiprocessor behaviour, MSVC-only warnings or that the WDK build succeeds.
  * Within one process a source already found clean with identical inputs is not run again
@@ -36,15 +36,16 @@ export interface DriverCheckResult {
 const DEFINES = [...KERNEL_TARGET_DEFINES, '-DINVERTED_CALL_KMDF_SUBSET'];
 
 /** The file only a rendered WDM driver folder has. */
-const WDM_MARKER = 'InvertedCallTest.h';
+const TEST_BUILD_MARKER = 'InvertedCallTest.h';
 
 /**
- * The configurations a folder is checked in. A WDM folder (it has InvertedCallTest.h) is checked
- * twice: as a WDK build (IoCreateDeviceSecure, no test code) and as the Wine bed's mingw test build
+ * The configurations a folder is checked in. A folder with test-build code (it has
+ * InvertedCallTest.h: every render of either flavour) is checked twice: as a WDK build
+ * (IoCreateDeviceSecure, no test code) and as the Wine bed's mingw test build
  * (INVERTED_CALL_NO_WDMSEC, INVERTED_CALL_TEST_BUILD), so no line of it goes unchecked.
  */
 function configurationsOf(directory: string): string[][] {
-  if (!existsSync(join(directory, WDM_MARKER))) return [[]];
+  if (!existsSync(join(directory, TEST_BUILD_MARKER))) return [[]];
   return [[], ['-DINVERTED_CALL_NO_WDMSEC', '-DINVERTED_CALL_TEST_BUILD']];
 }
 
@@ -139,7 +140,7 @@ function checkWith(tool: DriverCheckTool, directory: string, sources: readonly s
   return { tool, command: `${command} ${args.join(' ')} ${sources.join(' ')}`, ok, output: outputs.join('\n'), reused };
 }
 
-/** Both results of one tool (two configurations of a WDM folder) as one. */
+/** Both results of one tool (the two configurations of a rendered folder) as one. */
 function mergeResults(results: readonly DriverCheckResult[]): DriverCheckResult {
   if (results.length === 1) return results[0]!;
   return {

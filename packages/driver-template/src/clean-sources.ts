@@ -8,7 +8,7 @@
  * line but the source list, the source's own relative path and text, and every other file of the
  * folder (headers, check/ declarations, any .c file an #include names) with its relative path.
  * Only the sibling .c files no #include names are left out: each is its own translation unit. In
- * a WDM folder cppcheck's key holds its preprocessed code of the source in place of the
+ * a folder checked in two configurations cppcheck's key holds its preprocessed code of the source in place of the
  * configuration's defines (check.ts), so a source both configurations preprocess alike is
  * analysed once. The system headers and the tools are not in the key: they do not change while
  * a process runs, and the memory goes with the process, so a new run (a fresh clone in CI) checks

@@ -31,7 +31,7 @@ README.md) are written only if they do not exist yet.
 check compiles every .c file of <dir> for Windows x64 kernel mode with mingw-w64 gcc
 (-DSTRICT -Wall -Wextra -Werror, the mingw DDK headers and, for KMDF, the project's KMDF
 declarations), then runs clang --analyze and cppcheck on them; exit 1 if any reports anything.
-A WDM folder is checked both as a WDK build and as the Wine test build.
+A rendered folder (either flavour) is checked both as a WDK build and as the Wine test build.
 
   -h, --help                  show this help`;
 

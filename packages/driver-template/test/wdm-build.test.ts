@@ -5,7 +5,7 @@
 // wine-runtime/IoCsq.c); and negative controls show that the check and the import assertion fail
 // when they should.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,16 +208,17 @@ describe('negative controls: the WDM checks can fail', { timeout: NEGATIVE_CONTR
 });
 
 describe('checkDriver tells the flavours apart', { timeout: FLAVOUR_MS }, () => {
-  it('a KMDF folder is checked once, with its KMDF declarations', () => {
+  it('a KMDF folder is checked in both configurations (its test-build code too), with its KMDF declarations', () => {
     const kmdf = renderToTemp('minimal');
     try {
       const [gcc] = checkDriver(kmdf.dir, ['gcc']);
       expect(gcc!.ok).toBe(true);
-      expect(gcc!.command.split('\n')).toHaveLength(1);
+      expect(gcc!.command.split('\n')).toHaveLength(2);
       expect(gcc!.command).toContain('-DINVERTED_CALL_KMDF_SUBSET');
-      // The WDM marker is what switches the second configuration on.
-      copyFileSync(join(rendered.conformance!.dir, 'InvertedCallTest.h'), join(kmdf.dir, 'InvertedCallTest.h'));
-      expect(checkDriver(kmdf.dir, ['gcc'])[0]!.command.split('\n')).toHaveLength(2);
+      expect(gcc!.command).toContain('-DINVERTED_CALL_TEST_BUILD');
+      // The test-build header is what switches the second configuration on.
+      rmSync(join(kmdf.dir, 'InvertedCallTest.h'));
+      expect(checkDriver(kmdf.dir, ['gcc'])[0]!.command.split('\n')).toHaveLength(1);
     } finally {
       kmdf.dispose();
     }

@@ -1,5 +1,6 @@
 /*
- * InvertedCallTest.c - the state IOCTL of test builds (InvertedCallTest.h).
+ * InvertedCallTest.c - the test-only IOCTLs of test builds: the state IOCTL (InvertedCallTest.h)
+ * and, with a process channel, the process IOCTL (NotifyTest.h, shared with the KMDF flavour).
  * Part of the template: do not edit. Compiled into every build, but empty unless
  * INVERTED_CALL_TEST_BUILD is defined.
  *
@@ -12,27 +13,29 @@
 
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#if DEVICE_PROCESS_NOTIFY
+#include "NotifyTest.h"
+#endif
 
 /*
- * TestStateCodeIsTaken
- *   Whether the schema already uses the state IOCTL's code, for a protocol-information,
- *   subscribe or call IOCTL.
+ * TestCodeIsTaken
+ *   Whether the schema already uses Code, for a protocol-information, subscribe or call IOCTL.
  * IRQL: PASSIVE_LEVEL (DriverEntry).
  * Returns: TRUE when the code is taken.
  */
-static BOOLEAN TestStateCodeIsTaken(const CORE_DEVICE_CONFIG *Config)
+static BOOLEAN TestCodeIsTaken(const CORE_DEVICE_CONFIG *Config, UINT32 Code)
 {
     UINT32 index;
-    if (Config->ProtocolInfoCode == IOCTL_INVERTED_CALL_TEST_STATE) {
+    if (Config->ProtocolInfoCode == Code) {
         return TRUE;
     }
     for (index = 0; index < Config->ChannelCount; index++) {
-        if (Config->Channels[index].SubscribeCode == IOCTL_INVERTED_CALL_TEST_STATE) {
+        if (Config->Channels[index].SubscribeCode == Code) {
             return TRUE;
         }
     }
     for (index = 0; index < Config->CallCount; index++) {
-        if (Config->Calls[index].Code == IOCTL_INVERTED_CALL_TEST_STATE) {
+        if (Config->Calls[index].Code == Code) {
             return TRUE;
         }
     }
@@ -40,22 +43,40 @@ static BOOLEAN TestStateCodeIsTaken(const CORE_DEVICE_CONFIG *Config)
 }
 
 /*
- * TestStateCheckSchema
- *   Refuses, with a debug message naming the fix, a test build whose schema uses the code the
- *   state IOCTL keeps (function 0xFFE).
+ * TestRefuseTakenCode
+ *   Refuses, with a debug message naming the fix, a test build whose schema uses Code, which
+ *   test builds keep for one of their IOCTLs (Function names it).
  * IRQL: PASSIVE_LEVEL (DriverEntry).
  * Returns: STATUS_SUCCESS, or STATUS_DEVICE_CONFIGURATION_ERROR when the code is taken.
  */
-NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
+static NTSTATUS TestRefuseTakenCode(const CORE_DEVICE_CONFIG *Config, UINT32 Code, const char *Use, unsigned int Function)
 {
-    if (TestStateCodeIsTaken(Config)) {
+    if (TestCodeIsTaken(Config, Code)) {
         DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL,
-                   "inverted-call: the schema uses IOCTL 0x%08X, which test builds keep for their state IOCTL "
-                   "(function 0xFFE): move that IOCTL or build without INVERTED_CALL_TEST_BUILD\n",
-                   (unsigned int)IOCTL_INVERTED_CALL_TEST_STATE);
+                   "inverted-call: the schema uses IOCTL 0x%08X, which test builds keep for their %s IOCTL "
+                   "(function 0x%03X): move that IOCTL or build without INVERTED_CALL_TEST_BUILD\n",
+                   (unsigned int)Code, Use, Function);
         return STATUS_DEVICE_CONFIGURATION_ERROR;
     }
     return STATUS_SUCCESS;
+}
+
+/*
+ * TestStateCheckSchema
+ *   Refuses a test build whose schema uses a code a test-only IOCTL keeps: the state IOCTL's
+ *   (function 0xFFE) and, with a process channel, the process IOCTL's (0xFFD).
+ * IRQL: PASSIVE_LEVEL (DriverEntry).
+ * Returns: STATUS_SUCCESS, or STATUS_DEVICE_CONFIGURATION_ERROR when a code is taken.
+ */
+NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
+{
+    NTSTATUS status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_STATE, "state", INVERTED_CALL_TEST_STATE_FUNCTION);
+#if DEVICE_PROCESS_NOTIFY
+    if (NT_SUCCESS(status)) {
+        status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_PROCESS, "process", INVERTED_CALL_TEST_PROCESS_FUNCTION);
+    }
+#endif
+    return status;
 }
 
 /*
@@ -113,14 +134,14 @@ static NTSTATUS TestStateFinish(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status
 }
 
 /*
- * TestStateDispatch
+ * TestStateDispatch (through TestDispatch)
  *   Answers the state IOCTL: the header (open handles, subscriptions, the caller's file id and
  *   the glue's counters) followed by one entry per subscription. The request is always completed.
  * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
  * Returns: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for any input; STATUS_BUFFER_TOO_SMALL when
  *   the output cannot hold the header or every entry; STATUS_INSUFFICIENT_RESOURCES.
  */
-NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
+static NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
     ULONG outputLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
@@ -190,6 +211,41 @@ NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
         ExFreePoolWithTag(states, DEVICE_POOL_TAG);
     }
     return TestStateFinish(Device, Irp, STATUS_SUCCESS, (ULONG_PTR)(sizeof(header) + (SIZE_T)total * sizeof(INVERTED_CALL_TEST_SUBSCRIPTION)));
+}
+
+/*
+ * TestOwnsCode
+ *   Whether Code is one of the test-only IOCTLs, which TestDispatch answers instead of the core.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: TRUE for the state IOCTL, and for the process IOCTL when there is a process channel.
+ */
+BOOLEAN TestOwnsCode(ULONG Code)
+{
+#if DEVICE_PROCESS_NOTIFY
+    if (Code == IOCTL_INVERTED_CALL_TEST_PROCESS) {
+        return TRUE;
+    }
+#endif
+    return Code == IOCTL_INVERTED_CALL_TEST_STATE;
+}
+
+/*
+ * TestDispatch
+ *   Answers a test-only IOCTL (TestOwnsCode): the state IOCTL, or the process IOCTL, which runs
+ *   the registered process-notify routine on the input's description (NotifyTestInject). The
+ *   request is always completed.
+ * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
+ * Returns: the status the request was completed with.
+ */
+NTSTATUS TestDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
+{
+#if DEVICE_PROCESS_NOTIFY
+    PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+    if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_INVERTED_CALL_TEST_PROCESS) {
+        return TestStateFinish(Device, Irp, NotifyTestInject(Irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength), 0);
+    }
+#endif
+    return TestStateDispatch(Device, File, Irp);
 }
 
 #else

@@ -6,7 +6,8 @@
  * Only a build with -DINVERTED_CALL_TEST_BUILD answers this code; any other build refuses it like
  * every code the schema does not declare (STATUS_INVALID_DEVICE_REQUEST). Never ship a test build.
  * DriverEntry of a test build fails with STATUS_DEVICE_CONFIGURATION_ERROR if the schema itself
- * uses IOCTL_INVERTED_CALL_TEST_STATE.
+ * uses IOCTL_INVERTED_CALL_TEST_STATE, or, with a process channel, IOCTL_INVERTED_CALL_TEST_PROCESS
+ * (function 0xFFD, NotifyTest.h: the process IOCTL that makes the process-notify callback run).
  *
  * Request: no input. Output: INVERTED_CALL_TEST_STATE, then SubscriptionCount entries of
  * INVERTED_CALL_TEST_SUBSCRIPTION in channel order, then creation order. An output that cannot

@@ -29,15 +29,19 @@ const DEFINES = [...KERNEL_TARGET_DEFINES, '-DINVERTED_CALL_KMDF_SUBSET'];
 
 /** The file only a rendered WDM driver folder has. */
 const WDM_MARKER = 'InvertedCallTest.h';
+/** The file a driver folder with the process-notify callback has, in either flavour. */
+const NOTIFY_TEST_MARKER = 'NotifyTest.h';
 
 /**
  * The configurations a folder is checked in. A WDM folder (it has InvertedCallTest.h) is checked
  * twice: as a WDK build (IoCreateDeviceSecure, no test code) and as the Wine bed's mingw test build
- * (INVERTED_CALL_NO_WDMSEC, INVERTED_CALL_TEST_BUILD), so no line of it goes unchecked.
+ * (INVERTED_CALL_NO_WDMSEC, INVERTED_CALL_TEST_BUILD). A KMDF folder with the process callback is
+ * checked as a test build too, for its process IOCTL (NotifyTest.h). So no line goes unchecked.
  */
 function configurationsOf(directory: string): string[][] {
-  if (!existsSync(join(directory, WDM_MARKER))) return [[]];
-  return [[], ['-DINVERTED_CALL_NO_WDMSEC', '-DINVERTED_CALL_TEST_BUILD']];
+  if (existsSync(join(directory, WDM_MARKER))) return [[], ['-DINVERTED_CALL_NO_WDMSEC', '-DINVERTED_CALL_TEST_BUILD']];
+  if (existsSync(join(directory, NOTIFY_TEST_MARKER))) return [[], ['-DINVERTED_CALL_TEST_BUILD']];
+  return [[]];
 }
 
 const INSTALL_HINT: Record<DriverCheckTool, string> = {

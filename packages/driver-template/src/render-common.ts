@@ -68,6 +68,10 @@ export interface FlavourContext {
 
 const CORE_FILES = ['Core.c', 'Core.h'] as const;
 
+/** templates/shared files rendered with a process channel: the callback and its test-build IOCTL. */
+const NOTIFY_SOURCES = ['Notify.c', 'NotifyTest.c', 'NotifyTestInput.c'] as const;
+const NOTIFY_HEADERS = ['Notify.h', 'NotifyTest.h'] as const;
+
 /** A file of templates/shared, rendered under its own name. */
 const shared = (name: string): TemplateFile => ({ path: name, folder: 'shared', source: name });
 
@@ -92,7 +96,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   const template = ({ path, folder, source }: TemplateFile): void => {
     files.push({ path, content: readTemplateFile(source, folder), owner: 'template' });
   };
-  const notifyFiles = processNotify ? [shared('Notify.c'), shared('Notify.h')] : [];
+  // The callback, and the test-build IOCTL that makes it run where the kernel never calls it (Wine).
+  const notifyFiles = processNotify ? [...NOTIFY_SOURCES, ...NOTIFY_HEADERS].map(shared) : [];
 
   for (const name of CORE_FILES) template({ path: name, folder: 'core', source: name });
   for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h'), ...notifyFiles, ...flavour.outsideProject]) template(file);
@@ -105,8 +110,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
     { path: 'Handlers.c', content: emitHandlersStub(table), owner: 'user' },
   );
 
-  const sources = [...flavour.glueSources.map((file) => file.path), ...(processNotify ? ['Notify.c'] : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
-  const headers = [...flavour.glueHeaders.map((file) => file.path), 'CoreConfig.h', ...(processNotify ? ['Notify.h'] : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
+  const sources = [...flavour.glueSources.map((file) => file.path), ...(processNotify ? NOTIFY_SOURCES : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
+  const headers = [...flavour.glueHeaders.map((file) => file.path), 'CoreConfig.h', ...(processNotify ? NOTIFY_HEADERS : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
   const values: Record<string, string> = {
     DriverName: model.name,
     DriverModel: flavour.driverModel,

@@ -22,7 +22,7 @@ const KMDF_FLAVOUR: DriverFlavour = {
   glueHeaders: [glue('Driver.h')],
   outsideProject: ['KmdfSubset.h', 'WdmAdditions.h'].map((name) => ({ path: `check/${name}`, folder: 'check-headers', source: name })),
   readme: { path: 'README.md', folder: 'kmdf', source: 'project/README.md.tmpl' },
-  values: ({ model }) => ({
+  values: ({ model, processNotify }) => ({
     FrameworkVersionProperties: [
       '    <!-- Framework version the driver compiles and links against; stampinf writes the same',
       "         value into the INF's KmdfLibraryVersion. -->",
@@ -33,7 +33,8 @@ const KMDF_FLAVOUR: DriverFlavour = {
     InfFrameworkVersion: '\n      <KmdfVersionNumber>$(KMDF_VERSION_MAJOR).$(KMDF_VERSION_MINOR)</KmdfVersionNumber>',
     SourcesComment: [
       '  <!-- Sources. check\\KmdfSubset.h is deliberately absent: it serves only the Linux compile',
-      '       check and must never be part of a real build. -->',
+      `       check and must never be part of a real build.${processNotify ? ' NotifyTest.c and NotifyTestInput.c compile to' : ' -->'}`,
+      ...(processNotify ? ['       nothing unless INVERTED_CALL_TEST_BUILD is defined, which only test builds do. -->'] : []),
     ].join('\n'),
     StampinfNote: [
       '; build. It replaces $ARCH$ with amd64 or arm64, $KMDFVERSION$ with the KMDF version the',

@@ -1,6 +1,6 @@
 /*
- * NotifyTest.h - the process IOCTL of test builds: it makes the process-notify callback run. Part
- * of the template: do not edit. Rendered with Notify.c (schemas with a process channel).
+ * NotifyTest.h - the process IOCTL of test builds: it makes the process-notify callback run.
+ * Part of the template: do not edit. Rendered with Notify.c (schemas with a process channel).
  *
  * Wine never calls a PsSetCreateProcessNotifyRoutineEx callback, so a test describes one process
  * creation or exit in this IOCTL's input; the driver builds the PS_CREATE_NOTIFY_INFO (or passes

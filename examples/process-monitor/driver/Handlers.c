@@ -16,10 +16,10 @@
 
 /* DriverVersion.flags, bit 0: built with the test-only IOCTLs (a test build, which the Wine tests
  * use; never shipped). */
-#ifdef INVERTED_CALL_TEST_BUILD
-#define PROCESS_MONITOR_VERSION_FLAGS 1
-#else
+#ifndef INVERTED_CALL_TEST_BUILD
 #define PROCESS_MONITOR_VERSION_FLAGS 0
+#else
+#define PROCESS_MONITOR_VERSION_FLAGS 1
 #endif
 
 NTSTATUS HandleGetVersion(const CORE_CALL_CONTEXT *Context, PROCESS_MONITOR_DRIVER_VERSION *Output)

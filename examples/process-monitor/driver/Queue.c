@@ -9,6 +9,9 @@
  * writes the event into it: no event is ever written into a request that is then cancelled.
  */
 #include "Driver.h"
+#if defined(INVERTED_CALL_TEST_BUILD) && DEVICE_PROCESS_NOTIFY
+#include "NotifyTest.h"
+#endif
 
 static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL QueueEvtIoDeviceControl;
 
@@ -75,6 +78,16 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
     size_t length;
     NTSTATUS status;
 
+#if defined(INVERTED_CALL_TEST_BUILD) && DEVICE_PROCESS_NOTIFY
+    if (IoControlCode == IOCTL_INVERTED_CALL_TEST_PROCESS) {
+        /* Test builds only: run the registered process-notify routine on the input (NotifyTest.h). */
+        buffer = NULL;
+        length = 0;
+        status = InputBufferLength > 0 ? WdfRequestRetrieveInputBuffer(Request, InputBufferLength, &buffer, &length) : STATUS_SUCCESS;
+        WdfRequestComplete(Request, NT_SUCCESS(status) ? NotifyTestInject(buffer, length) : status);
+        return;
+    }
+#endif
     request->GlueRequest = Request;
     request->InputBuffer = NULL;
     request->InputLength = 0;

@@ -3,7 +3,7 @@
 // it never would (short, long, misaligned, unknown kinds); and the encoder checked against the
 // layout the header declares, printed by the same native program.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FILE_ANY_ACCESS, METHOD_BUFFERED, ctlCode } from '@inverted-call/codec';
@@ -26,8 +26,19 @@ const SHARED_DIR = join(REPO, 'templates/shared');
 const STATUS = { success: 0, invalidParameter: 0xc000000d, bufferTooSmall: 0xc0000023 } as const;
 const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g', '-DINVERTED_CALL_TEST_BUILD'];
 
+/** The check the negative control takes out: without it, a name length past the input is believed. */
+const EXACT_LENGTH_CHECK = 'if (InputLength - fixedBytes != (size_t)fixed.ImageNameBytes) {';
+
 let program: string;
+/** notify_test built from a copy of NotifyTestInput.c without EXACT_LENGTH_CHECK. */
+let brokenProgram: string;
 let dispose: () => void;
+
+function build(output: string, includes: string[], parser: string): void {
+  const result = spawnSync('gcc', [...CFLAGS, ...includes, parser, join(SHARED_DIR, 'test/notify_test.c'), '-o', output], { encoding: 'utf8' });
+  if (result.error) throw new Error(`gcc is required (it builds NotifyTestInput.c natively) but could not be run: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}):\n${result.stderr}`);
+}
 
 beforeAll(() => {
   // The process monitor's generated DeviceTable.h (a schema with a process channel) and the
@@ -35,10 +46,13 @@ beforeAll(() => {
   const rendered = renderToTemp('processMonitor', 'wdm');
   const out = mkdtempSync(join(tmpdir(), 'inverted-call-notify-test-'));
   program = join(out, 'notify_test');
+  brokenProgram = join(out, 'notify_test_broken');
   const includes = [join(CORE_DIR, 'test'), CORE_DIR, SHARED_DIR, rendered.dir].map((dir) => `-I${dir}`);
-  const result = spawnSync('gcc', [...CFLAGS, ...includes, join(SHARED_DIR, 'NotifyTestInput.c'), join(SHARED_DIR, 'test/notify_test.c'), '-o', program], { encoding: 'utf8' });
-  if (result.error) throw new Error(`gcc is required (it builds NotifyTestInput.c natively) but could not be run: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}):\n${result.stderr}`);
+  build(program, includes, join(SHARED_DIR, 'NotifyTestInput.c'));
+  const source = readFileSync(join(SHARED_DIR, 'NotifyTestInput.c'), 'utf8');
+  if (!source.includes(EXACT_LENGTH_CHECK)) throw new Error(`NotifyTestInput.c no longer has "${EXACT_LENGTH_CHECK}": update the negative control`);
+  writeFileSync(join(out, 'NotifyTestInput.c'), source.replace(EXACT_LENGTH_CHECK, 'if (0) {'));
+  build(brokenProgram, includes, join(out, 'NotifyTestInput.c'));
   dispose = () => {
     rendered.dispose();
     rmSync(out, { recursive: true, force: true });
@@ -60,12 +74,16 @@ interface Parsed {
   imageName?: number[] | null;
 }
 
-function run(args: string[], input: Uint8Array = new Uint8Array()): Parsed & Record<string, unknown> {
-  const result = spawnSync(program, args, {
+function spawnNative(executable: string, args: string[], input: Uint8Array) {
+  return spawnSync(executable, args, {
     input,
     encoding: 'utf8',
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' },
   });
+}
+
+function run(args: string[], input: Uint8Array = new Uint8Array()): Parsed & Record<string, unknown> {
+  const result = spawnNative(program, args, input);
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`notify_test exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
   return JSON.parse(result.stdout) as Parsed & Record<string, unknown>;
@@ -176,6 +194,13 @@ describe('bad input is refused without reading past it', () => {
   it('a name at an odd address is refused (it is handed on as WCHARs); without a name, alignment does not matter', () => {
     expect(parse(good, true)).toEqual({ status: STATUS.invalidParameter, untouched: true });
     expect(parse(encodeNotifyTestProcess(created({ imageFileName: null })), true)).toMatchObject({ status: 0 });
+  });
+
+  it('negative control: without the exact-length check, a name length past the input is read past its end, and ASan stops it', () => {
+    const input = withU32(good, at.imageNameBytes, nameBytes + 2);
+    const result = spawnNative(brokenProgram, [], input);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('heap-buffer-overflow');
   });
 
   it('the statuses are the ones the header documents', () => {

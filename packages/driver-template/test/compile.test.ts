@@ -75,6 +75,11 @@ describe('negative controls: each check can fail', { timeout: NEGATIVE_CONTROL_M
     expect(output).toMatch(/conflicting types for .HandleGetVersion./);
   });
 
+  it('gcc: a fault inside the KMDF glue\'s test-build process IOCTL (the folder is also checked as a test build)', () => {
+    const output = failsWith('gcc', 'Queue.c', (source) => source.replace('NotifyTestInject(buffer, length)', 'NotifyTestInject(buffer)'));
+    expect(output).toMatch(/too few arguments to function .NotifyTestInject./);
+  });
+
   it('clang --analyze: a null pointer dereference', () => {
     const output = failsWith('clang-analyze', 'Handlers.c', (source) => `${source}${NULL_DEREFERENCE}`);
     expect(output).toMatch(/core\.NullDereference/);

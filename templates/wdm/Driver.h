@@ -106,9 +106,11 @@ BOOLEAN QueueFileHasParked(const DRIVER_FILE *File);
 VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 
 #ifdef INVERTED_CALL_TEST_BUILD
-/* InvertedCallTest.c: the test-build state IOCTL (InvertedCallTest.h). */
+/* InvertedCallTest.c: the test-only IOCTLs (InvertedCallTest.h; NotifyTest.h with a process
+ * channel). Queue.c hands TestDispatch every code TestOwnsCode claims. */
 #include "InvertedCallTestCodes.h"
-NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp);
+BOOLEAN TestOwnsCode(ULONG Code);
+NTSTATUS TestDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp);
 #endif
 
 #endif /* DRIVER_H */

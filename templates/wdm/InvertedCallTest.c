@@ -1,5 +1,6 @@
 /*
- * InvertedCallTest.c - the state IOCTL of test builds (InvertedCallTest.h).
+ * InvertedCallTest.c - the test-only IOCTLs of test builds: the state IOCTL (InvertedCallTest.h)
+ * and, with a process channel, the process IOCTL (NotifyTest.h, shared with the KMDF flavour).
  * Part of the template: do not edit. Compiled into every build, but empty unless
  * INVERTED_CALL_TEST_BUILD is defined.
  *
@@ -12,6 +13,9 @@
 
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#if DEVICE_PROCESS_NOTIFY
+#include "NotifyTest.h"
+#endif
 
 /*
  * TestFindFile
@@ -80,14 +84,14 @@ static NTSTATUS TestStateFinish(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status
 }
 
 /*
- * TestStateDispatch
+ * TestStateDispatch (through TestDispatch)
  *   Answers the state IOCTL: the header (open handles, subscriptions, the caller's file id and
  *   the glue's counters) followed by one entry per subscription. The request is always completed.
  * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
  * Returns: STATUS_SUCCESS; STATUS_INVALID_PARAMETER for any input; STATUS_BUFFER_TOO_SMALL when
  *   the output cannot hold the header or every entry; STATUS_INSUFFICIENT_RESOURCES.
  */
-NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
+static NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
 {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
     ULONG outputLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
@@ -161,6 +165,41 @@ NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
         ExFreePoolWithTag(states, DEVICE_POOL_TAG);
     }
     return TestStateFinish(Device, Irp, STATUS_SUCCESS, (ULONG_PTR)(sizeof(header) + (SIZE_T)total * sizeof(INVERTED_CALL_TEST_SUBSCRIPTION)));
+}
+
+/*
+ * TestOwnsCode
+ *   Whether Code is one of the test-only IOCTLs, which TestDispatch answers instead of the core.
+ * IRQL: <= DISPATCH_LEVEL.
+ * Returns: TRUE for the state IOCTL, and for the process IOCTL when there is a process channel.
+ */
+BOOLEAN TestOwnsCode(ULONG Code)
+{
+#if DEVICE_PROCESS_NOTIFY
+    if (Code == IOCTL_INVERTED_CALL_TEST_PROCESS) {
+        return TRUE;
+    }
+#endif
+    return Code == IOCTL_INVERTED_CALL_TEST_STATE;
+}
+
+/*
+ * TestDispatch
+ *   Answers a test-only IOCTL (TestOwnsCode): the state IOCTL, or the process IOCTL, which runs
+ *   the registered process-notify routine on the input's description (NotifyTestInject). The
+ *   request is always completed.
+ * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
+ * Returns: the status the request was completed with.
+ */
+NTSTATUS TestDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
+{
+#if DEVICE_PROCESS_NOTIFY
+    PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+    if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_INVERTED_CALL_TEST_PROCESS) {
+        return TestStateFinish(Device, Irp, NotifyTestInject(Irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength), 0);
+    }
+#endif
+    return TestStateDispatch(Device, File, Irp);
 }
 
 #else

@@ -166,8 +166,8 @@ NTSTATUS NTAPI QueueDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
         return STATUS_INVALID_DEVICE_REQUEST;
     }
 #ifdef INVERTED_CALL_TEST_BUILD
-    if (code == IOCTL_INVERTED_CALL_TEST_STATE) {
-        return TestStateDispatch(device, file, Irp);
+    if (TestOwnsCode(code)) {
+        return TestDispatch(device, file, Irp);
     }
 #endif
 

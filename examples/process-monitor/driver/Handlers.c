@@ -14,8 +14,13 @@
 #define PROCESS_MONITOR_VERSION_MINOR 0
 #define PROCESS_MONITOR_VERSION_PATCH 0
 
-/* DriverVersion.flags, bit 0: built with the test-only IOCTLs. This driver has none. */
+/* DriverVersion.flags, bit 0: built with the test-only IOCTLs (a test build, which the Wine tests
+ * use; never shipped). */
+#ifndef INVERTED_CALL_TEST_BUILD
 #define PROCESS_MONITOR_VERSION_FLAGS 0
+#else
+#define PROCESS_MONITOR_VERSION_FLAGS 1
+#endif
 
 NTSTATUS HandleGetVersion(const CORE_CALL_CONTEXT *Context, PROCESS_MONITOR_DRIVER_VERSION *Output)
 {

@@ -1,6 +1,7 @@
 /*
- * InvertedCallTestCodes.c - the IOCTL codes test builds keep for themselves (InvertedCallTest.h),
- * and the check that the schema leaves them free. Shared by the KMDF and the WDM flavour.
+ * InvertedCallTestCodes.c - the IOCTL codes test builds keep for themselves (InvertedCallTest.h,
+ * and NotifyTest.h with a process channel), and the check that the schema leaves them free.
+ * Shared by the KMDF and the WDM flavour.
  * Part of the template: do not edit. Compiled into every build, but empty unless
  * INVERTED_CALL_TEST_BUILD is defined.
  */
@@ -9,27 +10,29 @@
 
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#if DEVICE_PROCESS_NOTIFY
+#include "NotifyTest.h"
+#endif
 
 /*
- * TestStateCodeIsTaken
- *   Whether the schema already uses the state IOCTL's code, for a protocol-information,
- *   subscribe or call IOCTL.
+ * TestCodeIsTaken
+ *   Whether the schema already uses Code, for a protocol-information, subscribe or call IOCTL.
  * IRQL: PASSIVE_LEVEL (DriverEntry).
  * Returns: TRUE when the code is taken.
  */
-static BOOLEAN TestStateCodeIsTaken(const CORE_DEVICE_CONFIG *Config)
+static BOOLEAN TestCodeIsTaken(const CORE_DEVICE_CONFIG *Config, UINT32 Code)
 {
     UINT32 index;
-    if (Config->ProtocolInfoCode == IOCTL_INVERTED_CALL_TEST_STATE) {
+    if (Config->ProtocolInfoCode == Code) {
         return TRUE;
     }
     for (index = 0; index < Config->ChannelCount; index++) {
-        if (Config->Channels[index].SubscribeCode == IOCTL_INVERTED_CALL_TEST_STATE) {
+        if (Config->Channels[index].SubscribeCode == Code) {
             return TRUE;
         }
     }
     for (index = 0; index < Config->CallCount; index++) {
-        if (Config->Calls[index].Code == IOCTL_INVERTED_CALL_TEST_STATE) {
+        if (Config->Calls[index].Code == Code) {
             return TRUE;
         }
     }
@@ -37,22 +40,40 @@ static BOOLEAN TestStateCodeIsTaken(const CORE_DEVICE_CONFIG *Config)
 }
 
 /*
- * TestStateCheckSchema
- *   Refuses, with a debug message naming the fix, a test build whose schema uses the code the
- *   state IOCTL keeps (function 0xFFE).
+ * TestRefuseTakenCode
+ *   Refuses, with a debug message naming the fix, a test build whose schema uses Code, which
+ *   test builds keep for one of their IOCTLs (Function names it).
  * IRQL: PASSIVE_LEVEL (DriverEntry).
  * Returns: STATUS_SUCCESS, or STATUS_DEVICE_CONFIGURATION_ERROR when the code is taken.
  */
-NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
+static NTSTATUS TestRefuseTakenCode(const CORE_DEVICE_CONFIG *Config, UINT32 Code, const char *Use, unsigned int Function)
 {
-    if (TestStateCodeIsTaken(Config)) {
+    if (TestCodeIsTaken(Config, Code)) {
         DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL,
-                   "inverted-call: the schema uses IOCTL 0x%08X, which test builds keep for their state IOCTL "
-                   "(function 0xFFE): move that IOCTL or build without INVERTED_CALL_TEST_BUILD\n",
-                   (unsigned int)IOCTL_INVERTED_CALL_TEST_STATE);
+                   "inverted-call: the schema uses IOCTL 0x%08X, which test builds keep for their %s IOCTL "
+                   "(function 0x%03X): move that IOCTL or build without INVERTED_CALL_TEST_BUILD\n",
+                   (unsigned int)Code, Use, Function);
         return STATUS_DEVICE_CONFIGURATION_ERROR;
     }
     return STATUS_SUCCESS;
+}
+
+/*
+ * TestStateCheckSchema
+ *   Refuses a test build whose schema uses a code a test-only IOCTL keeps: the state IOCTL's
+ *   (function 0xFFE) and, with a process channel, the process IOCTL's (0xFFD).
+ * IRQL: PASSIVE_LEVEL (DriverEntry).
+ * Returns: STATUS_SUCCESS, or STATUS_DEVICE_CONFIGURATION_ERROR when a code is taken.
+ */
+NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
+{
+    NTSTATUS status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_STATE, "state", INVERTED_CALL_TEST_STATE_FUNCTION);
+#if DEVICE_PROCESS_NOTIFY
+    if (NT_SUCCESS(status)) {
+        status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_PROCESS, "process", INVERTED_CALL_TEST_PROCESS_FUNCTION);
+    }
+#endif
+    return status;
 }
 
 #endif /* INVERTED_CALL_TEST_BUILD */

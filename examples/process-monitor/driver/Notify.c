@@ -53,6 +53,20 @@ VOID NotifyUnregister(VOID)
     }
 }
 
+#ifdef INVERTED_CALL_TEST_BUILD
+/*
+ * NotifyRegisteredRoutine
+ *   The routine as registered, for the test-build process IOCTL to call it the way the kernel
+ *   would (NotifyTest.c).
+ * IRQL: any.
+ * Returns: the registered routine, or NULL while none is registered.
+ */
+PCREATE_PROCESS_NOTIFY_ROUTINE_EX NotifyRegisteredRoutine(VOID)
+{
+    return NotifyRoutine;
+}
+#endif
+
 /*
  * NotifyNow
  *   The system time, for an event's timestamp.
@@ -70,7 +84,8 @@ static INT64 NotifyNow(VOID)
 /*
  * NotifyProcessCreated
  *   Builds the created event on the stack (ids, time, the image name copied without splitting a
- *   surrogate pair and marked complete, truncated or unavailable) and offers it to the core.
+ *   surrogate pair and marked complete, truncated, or unavailable when NULL or empty) and offers
+ *   it to the core.
  * IRQL: PASSIVE_LEVEL, in the thread creating the process.
  * Returns: nothing; a full ring counts the event as dropped, which the client is told.
  */
@@ -85,7 +100,8 @@ static VOID NotifyProcessCreated(HANDLE ProcessId, const PS_CREATE_NOTIFY_INFO *
     event.CreatingProcessId = (UINT64)(ULONG_PTR)CreateInfo->CreatingThreadId.UniqueProcess;
     event.CreatingThreadId = (UINT64)(ULONG_PTR)CreateInfo->CreatingThreadId.UniqueThread;
     event.CreateTime = NotifyNow();
-    if (image != NULL && image->Buffer != NULL) {
+    /* An empty name says no more than a missing one: both are reported unavailable. */
+    if (image != NULL && image->Buffer != NULL && image->Length >= sizeof(WCHAR)) {
         size_t units = image->Length / sizeof(WCHAR);
         int truncated = 0;
         (void)CoreCopyUtf16(event.ImageName, sizeof(event.ImageName) / sizeof(event.ImageName[0]), image->Buffer, units, &truncated);

@@ -28,6 +28,12 @@ NOTIFY_CHECK_RESULT NTSTATUS NotifyRegister(CORE *Core);
 
 /* Removes the callback (waiting for running ones) before the core it feeds is freed. */
 VOID NotifyUnregister(VOID);
+
+#ifdef INVERTED_CALL_TEST_BUILD
+/* The routine registered with the kernel, or NULL: the test-build process IOCTL (NotifyTest.c)
+ * calls exactly this pointer. */
+PCREATE_PROCESS_NOTIFY_ROUTINE_EX NotifyRegisteredRoutine(VOID);
+#endif
 #endif
 
 #endif /* NOTIFY_H */

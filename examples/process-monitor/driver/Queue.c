@@ -11,6 +11,9 @@
 #include "Driver.h"
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#if DEVICE_PROCESS_NOTIFY
+#include "NotifyTest.h"
+#endif
 #endif
 
 static EVT_WDF_IO_QUEUE_IO_DEVICE_CONTROL QueueEvtIoDeviceControl;
@@ -83,6 +86,18 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
 #ifdef INVERTED_CALL_TEST_BUILD
     if (IoControlCode == IOCTL_INVERTED_CALL_TEST_STATE) {
         TestStateDispatch(context, file, Request, OutputBufferLength, InputBufferLength);
+        return;
+    }
+#endif
+#if defined(INVERTED_CALL_TEST_BUILD) && DEVICE_PROCESS_NOTIFY
+    if (IoControlCode == IOCTL_INVERTED_CALL_TEST_PROCESS) {
+        /* Test builds only: run the registered process-notify routine on the input (NotifyTest.h). */
+        buffer = NULL;
+        length = 0;
+        status = InputBufferLength > 0 ? WdfRequestRetrieveInputBuffer(Request, InputBufferLength, &buffer, &length) : STATUS_SUCCESS;
+        status = NT_SUCCESS(status) ? NotifyTestInject(buffer, length) : status;
+        TestRequestCompleted(context, status);
+        WdfRequestComplete(Request, status);
         return;
     }
 #endif

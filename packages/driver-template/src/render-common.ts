@@ -71,6 +71,9 @@ const CORE_FILES = ['Core.c', 'Core.h'] as const;
 /** Shared test-build files (templates/shared): the test IOCTLs' layout and the check that the
  * schema leaves their codes free. They compile to nothing without INVERTED_CALL_TEST_BUILD. */
 const TEST_BUILD_FILES = ['InvertedCallTest.h', 'InvertedCallTestCodes.h', 'InvertedCallTestCodes.c'] as const;
+/** templates/shared files rendered with a process channel: the callback and its test-build IOCTL. */
+const NOTIFY_SOURCES = ['Notify.c', 'NotifyTest.c', 'NotifyTestInput.c'] as const;
+const NOTIFY_HEADERS = ['Notify.h', 'NotifyTest.h'] as const;
 
 /** A file of templates/shared, rendered under its own name. */
 const shared = (name: string): TemplateFile => ({ path: name, folder: 'shared', source: name });
@@ -96,7 +99,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   const template = ({ path, folder, source }: TemplateFile): void => {
     files.push({ path, content: readTemplateFile(source, folder), owner: 'template' });
   };
-  const notifyFiles = processNotify ? [shared('Notify.c'), shared('Notify.h')] : [];
+  // The callback, and the test-build IOCTL that makes it run where the kernel never calls it (Wine).
+  const notifyFiles = processNotify ? [...NOTIFY_SOURCES, ...NOTIFY_HEADERS].map(shared) : [];
 
   for (const name of CORE_FILES) template({ path: name, folder: 'core', source: name });
   for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h'), ...TEST_BUILD_FILES.map(shared), ...notifyFiles, ...flavour.outsideProject]) template(file);
@@ -111,8 +115,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
 
   const testSources = TEST_BUILD_FILES.filter((name) => name.endsWith('.c'));
   const testHeaders = TEST_BUILD_FILES.filter((name) => name.endsWith('.h'));
-  const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? ['Notify.c'] : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
-  const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? ['Notify.h'] : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
+  const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? NOTIFY_SOURCES : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
+  const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? NOTIFY_HEADERS : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
   const values: Record<string, string> = {
     DriverName: model.name,
     DriverModel: flavour.driverModel,

@@ -22,7 +22,7 @@ const KMDF_FLAVOUR: DriverFlavour = {
   glueHeaders: [glue('Driver.h')],
   outsideProject: ['KmdfSubset.h', 'WdmAdditions.h'].map((name) => ({ path: `check/${name}`, folder: 'check-headers', source: name })),
   readme: { path: 'README.md', folder: 'kmdf', source: 'project/README.md.tmpl' },
-  values: ({ model }) => ({
+  values: ({ model, processNotify }) => ({
     FrameworkVersionProperties: [
       '    <!-- Framework version the driver compiles and links against; stampinf writes the same',
       "         value into the INF's KmdfLibraryVersion. -->",
@@ -34,7 +34,7 @@ const KMDF_FLAVOUR: DriverFlavour = {
     SourcesComment: [
       '  <!-- Sources. check\\KmdfSubset.h is deliberately absent: it serves only the Linux compile',
       '       check and must never be part of a real build. InvertedCallTest.c and InvertedCallTestCodes.c',
-      '       compile to nothing unless INVERTED_CALL_TEST_BUILD is defined, which only test builds do. -->',
+      `       ${processNotify ? '(and NotifyTest.c, NotifyTestInput.c) ' : ''}compile to nothing unless INVERTED_CALL_TEST_BUILD is defined, which only test builds do. -->`,
     ].join('\n'),
     StampinfNote: [
       '; build. It replaces $ARCH$ with amd64 or arm64, $KMDFVERSION$ with the KMDF version the',

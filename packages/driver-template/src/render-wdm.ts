@@ -36,7 +36,7 @@ const WDM_FLAVOUR: DriverFlavour = {
   glueHeaders: [glue('Driver.h')],
   outsideProject: [],
   readme: { path: 'README.md', folder: 'wdm', source: 'project/README.md.tmpl' },
-  values: ({ model }) => ({
+  values: ({ model, processNotify }) => ({
     FrameworkVersionProperties: '    <!-- WDM: no framework to version. The driver links against the kernel, and wdmsec.lib (below). -->',
     LinkDependencies: [
       '',
@@ -45,7 +45,7 @@ const WDM_FLAVOUR: DriverFlavour = {
     ].join('\n'),
     InfFrameworkVersion: '',
     SourcesComment: [
-      '  <!-- Sources. InvertedCallTest.c and InvertedCallTestCodes.c compile to nothing unless INVERTED_CALL_TEST_BUILD is defined,',
+      `  <!-- Sources. InvertedCallTest.c, InvertedCallTestCodes.c${processNotify ? ', NotifyTest.c and NotifyTestInput.c' : ''} compile to nothing unless INVERTED_CALL_TEST_BUILD is defined,`,
       '       which only test builds do; never ship one. -->',
     ].join('\n'),
     StampinfNote: '; build. It replaces $ARCH$ with amd64 or arm64 and writes the DriverVer date and version.',

@@ -41,6 +41,18 @@ describe('renderKmdfDriver', () => {
     expect(byPath(render('processMonitor', { processNotify: false })).has('Notify.c')).toBe(false);
   });
 
+  it('renders the test-build process IOCTL (NotifyTest.c, NotifyTestInput.c, NotifyTest.h) exactly with Notify.c', () => {
+    const monitor = byPath(render('processMonitor'));
+    for (const path of ['NotifyTest.c', 'NotifyTestInput.c', 'NotifyTest.h']) expect(monitor.get(path)?.owner, path).toBe('template');
+    for (const source of ['NotifyTest.c', 'NotifyTestInput.c']) expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain(`<ClCompile Include="${source}" />`);
+    expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain('<ClInclude Include="NotifyTest.h" />');
+    expect(monitor.get('Queue.c')!.content).toContain('NotifyTestInject(');
+    for (const files of [render('conformance'), render('processMonitor', { processNotify: false })]) {
+      expect(files.filter((file) => file.path.startsWith('NotifyTest'))).toEqual([]);
+      expect(files.find((file) => file.path.endsWith('.vcxproj'))!.content).not.toContain('NotifyTest');
+    }
+  });
+
   it.each(['kmdf', 'wdm'] as const)('%s: every template C file says in its opening comment that it is the template\'s, not to be edited', (flavour) => {
     const files = flavour === 'kmdf' ? render('processMonitor') : renderWdm('processMonitor');
     const marked = (content: string) => /^\/\*[^]*?Part of the template: do not edit[^]*?\*\//.test(content.slice(0, content.indexOf('*/') + 2));

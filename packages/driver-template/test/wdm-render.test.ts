@@ -39,7 +39,7 @@ describe('renderWdmDriver', () => {
   it('shares the core, the generated C and Notify.c with the KMDF flavour, byte for byte', () => {
     const kmdf = byPath(render('processMonitor'));
     const wdm = byPath(renderWdm('processMonitor'));
-    for (const path of ['Core.c', 'Core.h', 'CoreConfig.h', 'Notify.c', 'Notify.h', 'DeviceTable.c', 'DeviceTable.h', 'Handlers.h', 'Handlers.c', 'process-monitor.h']) {
+    for (const path of ['Core.c', 'Core.h', 'CoreConfig.h', 'Notify.c', 'Notify.h', 'NotifyTest.c', 'NotifyTestInput.c', 'NotifyTest.h', 'DeviceTable.c', 'DeviceTable.h', 'Handlers.h', 'Handlers.c', 'process-monitor.h']) {
       expect(wdm.get(path)?.content, path).toBe(kmdf.get(path)?.content);
     }
     // Notify.c includes the small shared header, never a glue's Driver.h.

@@ -75,8 +75,9 @@ describe('defaults (--yes)', () => {
   });
 
   it('renders the KMDF driver, and the generated files are what the check script expects', () => {
-    expect(files).toEqual(expect.arrayContaining(['driver/Queue.c', 'driver/check/KmdfSubset.h']));
-    expect(files).not.toContain('driver/InvertedCallTest.c');
+    // The KMDF declarations of the compile check, and the KMDF test-build state IOCTL the Wine bed asks.
+    expect(files).toEqual(expect.arrayContaining(['driver/Queue.c', 'driver/check/KmdfSubset.h', 'driver/InvertedCallTest.c']));
+    expect(readFileSync(join(project, 'driver', 'Queue.c'), 'utf8')).toContain('WdfRequestForwardToIoQueue');
     expectUpToDate(project, 'my-device', 'kmdf');
   });
 

@@ -128,10 +128,25 @@ export async function waitForDriver(prefixDir: string, name: string, timeoutMs =
   throw new Error(`driver service ${name} is ${state}, not RUNNING, after ${timeoutMs} ms (did DriverEntry fail? run with WINEDEBUG=+debugstr to see its DbgPrint)`);
 }
 
-/** `sc start <name>`, then wait for RUNNING. */
+/**
+ * `sc start <name>`, then wait for RUNNING. If the service is not RUNNING 10 s after a start, the
+ * start is issued again (once seen on a loaded machine, right after a new session: the service
+ * stayed STOPPED with nothing logged, as if the request had been dropped). A driver whose
+ * DriverEntry fails fails every attempt, and the error then carries what each `sc start` said.
+ */
 export async function startDriver(prefixDir: string, name: string, timeoutMs = 30_000): Promise<void> {
-  await runWineTool(prefixDir, ['sc', 'start', name]);
-  await waitForDriver(prefixDir, name, timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  const said: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const result = await runWineTool(prefixDir, ['sc', 'start', name]);
+    said.push(`sc start, attempt ${attempt}: exit ${result.status}; ${`${result.stdout}${result.stderr}`.trim().replace(/\s+/g, ' ')}`);
+    try {
+      await waitForDriver(prefixDir, name, Math.max(1_000, Math.min(10_000, deadline - Date.now())));
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw new Error(`${(error as Error).message}\n${said.join('\n')}`, { cause: error });
+    }
+  }
 }
 
 /** `sc stop <name>` (the driver's DriverUnload runs), then wait for STOPPED. */

@@ -158,7 +158,7 @@ describe('the KMDF-subset verifier stops a glue with a planted bug', () => {
     // further driver in that session (ZwLoadDriver fails with STATUS_OBJECT_TYPE_MISMATCH).
     bed.session = await startSession(bed.prefix, { wineDebug: sessionDebugChannels('kmdf') });
     const seen = verifierStops(bed.session.logPath).length;
-    await startDriver(bed.prefix, serviceOf(bug.index));
+    await startDriver(bed.prefix, serviceOf(bug.index), 60_000);
     expect(verifierStops(bed.session.logPath).length, 'no stop before the trigger').toBe(seen);
     await bug.trigger(bed);
     const stops = await newStops(bed, seen);

@@ -72,7 +72,7 @@ describe('negative controls: each check can fail', { timeout: NEGATIVE_CONTROL_M
   });
 
   it('gcc: a queue handle passed where a request handle belongs', () => {
-    const output = failsWith('gcc', 'Queue.c', (source) => source.replace('WdfRequestForwardToIoQueue((WDFREQUEST)Request->GlueRequest', 'WdfRequestForwardToIoQueue((WDFQUEUE)Request->GlueRequest'));
+    const output = failsWith('gcc', 'Queue.c', (source) => source.replaceAll('WdfRequestForwardToIoQueue(request,', 'WdfRequestForwardToIoQueue((WDFQUEUE)(void *)request,'));
     expect(output).toMatch(/incompatible-pointer-types|incompatible pointer type/);
   });
 

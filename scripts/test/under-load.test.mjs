@@ -132,7 +132,9 @@ describe('test-under-load.mjs', () => {
 
   it('on Ctrl+C kills a command that ignores SIGINT once the grace period is over', async () => {
     // No hogs: they are not what this checks, and it lasts the whole grace period.
-    const { status, started, output } = await interruptOnceRunning(['--hogs', '0', '--command', "trap '' INT; sleep 60; echo not killed"]);
+    // SIGINT is sent only once the command says its trap is set: sent earlier, it would end the
+    // shell at once (seen once under load: exit after 9 ms).
+    const { status, started, output } = await interruptOnceRunning(['--hogs', '0', '--command', "trap '' INT; echo trap set; sleep 60; echo not killed"], 'trap set');
     expect(status).toBe(130);
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(STOP_GRACE_MS - 100);
@@ -149,12 +151,15 @@ describe('test-under-load.mjs', () => {
   });
 });
 
-/** Starts the script with `args`, sends it SIGINT once its command runs, and waits for it to exit. */
-async function interruptOnceRunning(args) {
+/**
+ * Starts the script with `args`, sends it SIGINT once its command runs (once its output holds
+ * `ready`, when given), and waits for it to exit.
+ */
+async function interruptOnceRunning(args, ready = ': run: ') {
   const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (data) => (output += data));
-  await new Promise((resolve) => child.stdout.on('data', () => output.includes(': run: ') && resolve()));
+  await new Promise((resolve) => child.stdout.on('data', () => output.includes(': run: ') && output.includes(ready) && resolve()));
   const started = Date.now();
   child.kill('SIGINT');
   const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));

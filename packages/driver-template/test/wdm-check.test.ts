@@ -1,0 +1,40 @@
+// The WDM flavour's compile check (gcc, clang --analyze, cppcheck, each in the WDK configuration
+// and in the Wine test configuration) reports nothing for the process monitor (with the
+// process-notify callback and its test-build IOCTL) and the file audit device. The conformance
+// device's check, which the negative controls reuse, is in wdm-build.test.ts; the two files run
+// side by side.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkDriver } from '../src/index.js';
+import { renderToTemp } from './support/schemas.js';
+
+const CHECKED = ['processMonitor', 'fileAudit'] as const;
+const rendered: Partial<Record<(typeof CHECKED)[number], ReturnType<typeof renderToTemp>>> = {};
+
+// Limits as in wdm-build.test.ts: the process monitor's check took 171 s to 318 s under load.
+const RENDER_MS = 30_000;
+const CHECK_MS = 900_000;
+
+beforeAll(() => {
+  for (const schema of CHECKED) rendered[schema] = renderToTemp(schema, 'wdm');
+}, RENDER_MS);
+
+afterAll(() => {
+  for (const entry of Object.values(rendered)) entry?.dispose();
+});
+
+describe('the WDM driver passes the compile check', { timeout: CHECK_MS }, () => {
+  it.each(CHECKED)('%s: gcc, clang --analyze and cppcheck report nothing, as a WDK build and as the Wine test build', (schema) => {
+    const results = checkDriver(rendered[schema]!.dir);
+    for (const result of results) expect(result.output, `${result.tool}: ${result.command}`).toBe('');
+    expect(results.map((result) => [result.tool, result.ok])).toEqual([
+      ['gcc', true],
+      ['clang-analyze', true],
+      ['cppcheck', true],
+    ]);
+    // Both configurations ran: the WDK one, then the Wine test build.
+    const gcc = results[0]!.command.split('\n');
+    expect(gcc).toHaveLength(2);
+    expect(gcc[0]).not.toContain('INVERTED_CALL_TEST_BUILD');
+    expect(gcc[1]).toContain('-DINVERTED_CALL_NO_WDMSEC -DINVERTED_CALL_TEST_BUILD');
+  });
+});

@@ -9,5 +9,9 @@ export default defineConfig({
     // on a loaded machine (see each file); the render tests keep the shared 120 s default, which is
     // hundreds of times the 0.2 s the slowest of them took.
     globalSetup: ['test/setup/native-builds.ts'],
+    // Two files at a time. Vitest's default on a 2-core machine is one (cores - 1), and these files
+    // are long and partly single-threaded (gcc and clang run one source at a time): one at a time
+    // made this package the suite's last task by minutes (818 s, the files' times adding up).
+    maxWorkers: 2,
   },
 });

@@ -48,3 +48,6 @@ export {
   CONFORMANCE_SERVICE,
   type ConformanceBed,
 } from './conformance-driver.js';
+export { connectBridge, type BridgeConnection } from './bridge-client.js';
+export { startBridgeProxy, bridgeProxyScript, type BridgeProxy } from './bridge-proxy-process.js';
+export { BRIDGE_ADDRESS_ENV } from './bridge-protocol.js';

@@ -3,7 +3,10 @@ import { baseConfig } from '../../tsup.base.js';
 
 export default defineConfig([
   // shims: import.meta.url in the CJS build (node.ts finds ../windows from it).
-  { ...baseConfig, entry: ['src/index.ts'], shims: true },
+  // target is a subpath of its own: a project's tests take it without the Wine setup code.
+  { ...baseConfig, entry: ['src/index.ts', 'src/target.ts'], shims: true },
+  // The CLI is ESM only; `clean: false` keeps the library build beside it.
+  { ...baseConfig, entry: ['src/cli.ts'], format: ['esm'], dts: false, clean: false },
   // The device bridge's Windows end, run by Windows node.exe under Wine: one file with everything
   // of ours inside (Wine does not follow pnpm's symlinks the way Linux does); koffi stays outside
   // and is found through NODE_PATH (node.ts).

@@ -72,6 +72,8 @@ export function scriptsOf(answers: ProjectAnswers, layout: ProjectLayout): Recor
     build: 'tsc -p tsconfig.build.json',
     start: 'tsc -p tsconfig.build.json && node dist/main.js',
     'driver:check': `inverted-call-driver check ${layout.driverFolder}`,
+    // The same tests (device conformance included) against the driver itself, built for Wine.
+    'test:driver': `inverted-call-wine test ${layout.schemaFile} --driver ${layout.driverFolder} -- vitest run`,
   };
 }
 
@@ -97,9 +99,11 @@ export function packageJsonOf(answers: ProjectAnswers, layout: ProjectLayout, ve
     },
     devDependencies: {
       '@inverted-call/codegen': kit('@inverted-call/codegen'),
+      '@inverted-call/conformance': kit('@inverted-call/conformance'),
       '@inverted-call/driver-template': kit('@inverted-call/driver-template'),
       '@inverted-call/schema': kit('@inverted-call/schema'),
       '@inverted-call/simulator': kit('@inverted-call/simulator'),
+      '@inverted-call/wine-bed': kit('@inverted-call/wine-bed'),
       '@types/node': exact('@types/node'),
       typescript: exact('typescript'),
       vitest: exact('vitest'),

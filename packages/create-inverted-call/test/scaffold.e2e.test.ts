@@ -4,7 +4,8 @@
  * `npm create inverted-call` installs it; its bin creates a project non-interactively in a
  * temporary folder; the project installs the packed packages too (typescript and vitest come
  * from the npm registry); then the project's own scripts run: the codegen check, the typecheck,
- * its tests, and the driver compile check on its rendered driver. Once per driver flavour, plus
+ * its tests, the driver compile check on its rendered driver, and (KMDF and WDM) its tests
+ * against its own driver under Wine (`test:driver`). Once per driver flavour, plus
  * a device with calls only, the three at once. Slow: a minute or two.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -130,23 +131,51 @@ async function simulate(project: string): Promise<Spawned> {
   });
 }
 
-/** What every generated project must pass: its codegen check, typecheck, tests and the driver compile check. */
+/**
+ * The project's tests against its own driver under Wine (`npm run test:driver`): the driver folder
+ * as generated (the project's flavour, its Handlers.c) built for Wine, loaded, and the same
+ * vitest files that ran on the simulator run through the device bridge, conformance included.
+ */
+async function expectDriverTestsPass(npm: Npm, simulatorTests: number): Promise<void> {
+  const result = await npm('run', 'test:driver');
+  expectSuccess('npm run test:driver', result);
+  const output = plain(result.output);
+  expect(output).toMatch(/inverted-call-wine: .* loaded under Wine/);
+  // The same tests as on the simulator, every one passed against the driver.
+  expect(passedTests(output, 'npm run test:driver')).toBe(simulatorTests);
+  expect(output).toMatch(/inverted-call-wine: ok\n/);
+}
+
+/** How many tests vitest said passed. */
+function passedTests(output: string, step: string): number {
+  const match = /Tests\s+(\d+) passed/.exec(plain(output));
+  expect(match, `${step}: no vitest summary in\n${output}`).not.toBeNull();
+  return Number(match![1]);
+}
+
+/**
+ * What every generated project must pass: its codegen check, typecheck, tests (on the simulator),
+ * the driver compile check, and the same tests against the driver under Wine.
+ */
 async function expectProjectPasses(npm: Npm): Promise<void> {
-    expectSuccess('npm run check', await npm('run', 'check'));
-    expectSuccess('npm run typecheck', await npm('run', 'typecheck'));
-    const tests = await npm('test');
-    expectSuccess('npm test', tests);
-    expect(plain(tests.output)).toMatch(/Tests\s+4 passed/);
-    const driver = await npm('run', 'driver:check');
-    expectSuccess('npm run driver:check', driver);
-    expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck/);
+  expectSuccess('npm run check', await npm('run', 'check'));
+  expectSuccess('npm run typecheck', await npm('run', 'typecheck'));
+  const tests = await npm('test');
+  expectSuccess('npm test', tests);
+  // The project's own 4 tests, plus the device conformance scenarios its schema gives.
+  const simulatorTests = passedTests(tests.output, 'npm test');
+  expect(simulatorTests).toBeGreaterThan(4);
+  const driver = await npm('run', 'driver:check');
+  expectSuccess('npm run driver:check', driver);
+  expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck/);
+  await expectDriverTestsPass(npm, simulatorTests);
 }
 
 // The three projects run side by side: most of a project's time is npm waiting on the registry
 // and the disk, which one project alone leaves the CPUs idle for. Each has its own folder; npm's
 // cache is safe for concurrent installs.
 describe.concurrent('a generated project, installed from this repository’s packed packages', () => {
-  it('KMDF (the defaults): codegen check, typecheck, tests, driver compile check, and the simulated service', async () => {
+  it('KMDF (the defaults): codegen check, typecheck, tests, driver compile check, the tests against the driver under Wine, and the simulated service', async () => {
     const { project, npm } = await createAndInstall('kmdf-monitor', []);
     await expectProjectPasses(npm);
 
@@ -159,7 +188,7 @@ describe.concurrent('a generated project, installed from this repository’s pac
     expect(service.output).toMatch(/SIGINT: stopping\nstopped\n/);
   }, PROJECT_LIMIT);
 
-  it('WDM, with more calls and channels: codegen check, typecheck, tests, driver compile check', async () => {
+  it('WDM, with more calls and channels: codegen check, typecheck, tests, driver compile check, the tests against the driver under Wine', async () => {
     const { npm } = await createAndInstall('wdm-monitor', ['--driver', 'wdm', '--calls', 'GetVersion,Reset', '--channels', 'Status,Temperature']);
     await expectProjectPasses(npm);
   }, PROJECT_LIMIT);

@@ -5,7 +5,7 @@
  * back until it overflows, so the service shows you a loss notice.
  */
 import { createSimulator } from '@inverted-call/simulator';
-import type { SimulatedBackend } from '@inverted-call/simulator';
+import type { SimulatedBackend, Simulator } from '@inverted-call/simulator';
 import { <%- deviceConst %> } from '<%- moduleImport %>';
 
 const ROUND_MS = 500;
@@ -18,15 +18,27 @@ export interface Simulation {
   stop(): void;
 }
 
-export function startSimulation(signal: AbortSignal): Simulation {
-  const simulator = createSimulator(<%- deviceConst %>);
+/**
+ * The calls, answered as driver/Handlers.c answers them: the tests run against both (see
+ * test/device.test.ts), so keep the two in step when you change either.
+ */
+export function answerCalls(simulator: Simulator<typeof <%- deviceConst %>>): void {
 <%_ for (const call of calls) { _%>
 <%_   if (call.shape === 'version') { _%>
   simulator.handle('<%- call.name %>', () => ({ major: 0, minor: 1, patch: 0, flags: 0 }));
 <%_   } else { _%>
-  simulator.handle('<%- call.name %>', (input) => ({ value: input.value * 2 }));
+  // u32 arithmetic, as in C: wraps at 2^32.
+  simulator.handle('<%- call.name %>', (input) => ({ value: (input.value * 2) >>> 0 }));
 <%_   } _%>
 <%_ } _%>
+<%_ if (calls.length === 0) { _%>
+  void simulator; // the device has no calls yet
+<%_ } _%>
+}
+
+export function startSimulation(signal: AbortSignal): Simulation {
+  const simulator = createSimulator(<%- deviceConst %>);
+  answerCalls(simulator);
 <%_ for (const channel of channels) { _%>
   simulator.setChannel('<%- channel.name %>', { capacity: RING_CAPACITY });
 <%_ } _%>

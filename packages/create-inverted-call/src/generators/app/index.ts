@@ -26,6 +26,7 @@ import { templatesRoot } from '../../package-root.js';
 import { layoutOf, modelOf, packageJsonOf, schemaAndGeneratedFiles, type ProjectFile } from '../../project-files.js';
 import { preflight, type CreateOptions } from '../../preflight.js';
 import { questionsFor } from '../../prompts.js';
+import { sampleHandlers } from '../../sample-handlers.js';
 import { checkTargetFolder, targetDirectory } from '../../target-folder.js';
 import { templateContext } from '../../template-context.js';
 import { loadVersions } from '../../versions.js';
@@ -43,6 +44,7 @@ const TEMPLATES: readonly { from: string; to: string }[] = [
   { from: 'src/main.ts', to: 'src/main.ts' },
   { from: 'src/simulation.ts', to: 'src/simulation.ts' },
   { from: 'test/device.test.ts', to: 'test/device.test.ts' },
+  { from: 'test/conformance.test.ts', to: 'test/conformance.test.ts' },
   { from: 'test/service.test.ts', to: 'test/service.test.ts' },
 ];
 
@@ -99,7 +101,11 @@ export default class InvertedCallGenerator extends Generator<Record<string, neve
     const tsModule = made.find((file) => file.path === layout.tsModule)!.content;
     const context = templateContext(answers, layout, model, tsModule, handlerName, versions);
 
-    for (const file of made) this.fs.write(this.destinationPath(file.path), file.content);
+    const handlers = `${layout.driverFolder}/Handlers.c`;
+    for (const file of made) {
+      const content = file.path === handlers ? sampleHandlers(file.content, context.calls, context.handlerNames) : file.content;
+      this.fs.write(this.destinationPath(file.path), content);
+    }
     for (const { from, to } of TEMPLATES) this.fs.copyTpl(this.templatePath(from), this.destinationPath(to), context as never);
 
     const paths = [...made.map((file: ProjectFile) => file.path), ...TEMPLATES.map((template) => template.to)];

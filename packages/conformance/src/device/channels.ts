@@ -41,6 +41,8 @@ function channelScenarios(descriptor: DeviceDescriptorV1, channel: ChannelDescri
       equal(countsOf(subscriptionOf(await context.state(), 'client', name)), { parked: 1, ringFill: 0, dropped: 0n, nextSequence: 0n }, 'a new subscription with one request parked');
       const events = context.sampleEvents(channel, deliveryCount(channel));
       await context.emitEach(channel, events);
+      // The first event completed the parked request; the rest wait in the ring.
+      equal(countsOf(subscriptionOf(await context.state(), 'client', name)), { parked: 0, ringFill: events.length - 1, dropped: 0n, nextSequence: BigInt(events.length) }, `the subscription after ${events.length} events`);
       const records = await collectRecords(handle, channel, first, events.length, `${name} events`);
       expectRecords(records, events, 0n, `${name} events`);
       equal(countsOf(subscriptionOf(await context.state(), 'client', name)), { parked: 0, ringFill: 0, dropped: 0n, nextSequence: BigInt(events.length) }, 'the subscription after delivery');

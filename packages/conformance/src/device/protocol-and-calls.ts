@@ -51,7 +51,7 @@ export function protocolScenarios(descriptor: DeviceDescriptorV1): DeviceScenari
 
 export function callScenarios(descriptor: DeviceDescriptorV1): DeviceScenario[] {
   return Object.values(descriptor.calls).map((call) =>
-    deviceScenario('R6', `${call.name}: input of the wrong size fails with ERROR_INVALID_PARAMETER, an output buffer too small with ERROR_INSUFFICIENT_BUFFER`, async (context) => {
+    deviceScenario('R6', `${call.name}: ${call.input ? 'input of the wrong size' : 'any input'} fails with ERROR_INVALID_PARAMETER${call.output && call.output.size > 0 ? ', an output buffer too small with ERROR_INSUFFICIENT_BUFFER' : ''}`, async (context) => {
       const handle = await context.raw();
       const outputLength = call.output?.size ?? 0;
       const wrongInputs: [string, Uint8Array | null][] = call.input

@@ -46,7 +46,7 @@ function repairZeros(codec: StructCodec<unknown>, bytes: Uint8Array): void {
       bytes[index] = 0;
     }
   }
-  if (reason !== undefined) throw new Error(`sample data for ${codec.name}: no valid value found (${reason}); give the scenarios data of your own for this struct`);
+  if (reason !== undefined) throw new Error(`sample data for ${codec.name}: no bytes tried decode to a value that encodes back to itself (${reason}); check its codec, or regenerate it from the schema`);
 }
 
 /** A value of `codec`'s struct that encodes and decodes back to itself exactly; different seeds give different values. */

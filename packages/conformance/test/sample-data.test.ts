@@ -4,6 +4,9 @@ import { conformanceDevice, sampleValue } from '@inverted-call/conformance';
 import { describe, expect, it } from 'vitest';
 import { processMonitorDevice } from '../../../examples/process-monitor/generated/process-monitor.js';
 import { StatusCodec, callsOnlyDevice } from './support/calls-only-device.js';
+import { generatedDescriptor } from './support/generated-device.js';
+
+const fieldKindsDevice = await generatedDescriptor('test/fixtures/field-kinds.device.json');
 
 /** Every struct a descriptor names: event payloads, call inputs and outputs. */
 function structsOf(descriptor: DeviceDescriptorV1): StructCodec<unknown>[] {
@@ -13,7 +16,7 @@ function structsOf(descriptor: DeviceDescriptorV1): StructCodec<unknown>[] {
 }
 
 describe('sampleValue', () => {
-  const structs = [conformanceDevice, processMonitorDevice, callsOnlyDevice].flatMap(structsOf);
+  const structs = [conformanceDevice, processMonitorDevice, callsOnlyDevice, fieldKindsDevice].flatMap(structsOf);
 
   it.each(structs.map((codec) => [codec.name, codec] as const))('%s: round-trips exactly, and another seed gives another value', (_name, codec) => {
     for (const seed of [0, 1, 57]) {
@@ -37,7 +40,28 @@ describe('sampleValue', () => {
     expect(small.flag).toBe(true);
   });
 
+  it('fills GUIDs, Latin-1 and UTF-16 text, fixed arrays of numbers and of nested structs, and BOOL', () => {
+    const frame = sampleValue(fieldKindsDevice.channels.Frames!.events.Frame!.codec, 2) as Record<string, unknown>;
+    expect(frame.sensorId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(frame.sensorId).not.toBe('00000000-0000-0000-0000-000000000000');
+    expect(frame.label).toHaveLength(12);
+    expect(frame.owner).toHaveLength(8);
+    expect(frame.calibrated).toBe(true);
+    const history = frame.history as number[];
+    expect(history).toHaveLength(5);
+    expect(history.every((entry) => entry !== 0)).toBe(true);
+    const readings = frame.readings as { health: string; valid: boolean; value: number; raw: bigint }[];
+    expect(readings).toHaveLength(2);
+    for (const reading of readings) {
+      expect(['Failed', 'Unknown', 'Ok']).toContain(reading.health);
+      expect(reading.valid).toBe(true);
+      expect(reading.value).not.toBe(0);
+      expect(reading.raw).not.toBe(0n);
+    }
+  });
+
   it('finds a member for an enum that has no zero member', () => {
+    expect(['Low', 'High']).toContain((sampleValue(fieldKindsDevice.channels.Alerts!.events.Alert!.codec, 0) as { severity: string }).severity);
     expect(['Idle', 'Busy']).toContain(sampleValue(StatusCodec, 0).mode);
   });
 

@@ -90,16 +90,55 @@ function ignoringInputLengths(descriptor: typeof conformanceDevice): DeviceTestT
   }, target);
 }
 
+/** A bridge that opens every handle read-write, whatever access the client asked for. */
+function ignoringAccess(descriptor: DeviceDescriptorV1): DeviceTestTarget {
+  const target = createSimulatorDeviceTarget(descriptor);
+  return {
+    ...target,
+    process: (name): DeviceBackendV1 => {
+      const backend = target.process(name);
+      return { specificationVersion: 'v1', name: `read-write ${name}`, open: (path) => backend.open(path, { access: 'read-write' }) };
+    },
+  };
+}
+
+/** A bridge whose close() reports success without closing: the driver never sees the handle go. */
+function neverClosing(descriptor: DeviceDescriptorV1): DeviceTestTarget {
+  const target = createSimulatorDeviceTarget(descriptor);
+  const opened: DeviceHandleV1[] = [];
+  return {
+    ...target,
+    process: (name): DeviceBackendV1 => {
+      const backend = target.process(name);
+      return {
+        specificationVersion: 'v1',
+        name: `leaky ${name}`,
+        open: async (path, options) => {
+          const handle = await backend.open(path, options);
+          opened.push(handle);
+          return { path: handle.path, access: handle.access, ioctl: (...args) => handle.ioctl(...args), close: async () => {} };
+        },
+      };
+    },
+    // The leaked handles are closed for real when the target goes, so the run ends clean.
+    dispose: async () => {
+      await Promise.all(opened.map((handle) => handle.close()));
+    },
+  };
+}
+
 const device = conformanceDevice;
 const delivery = scenarioNamed(device, 'Events: events reach a subscriber in order, every kind with its exact data, numbered from 0 without a gap');
 const overflow = scenarioNamed(device, "Latest (drop-oldest, capacity 4): 2 events past a full ring are dropped and counted exactly, in the driver's state and in the batches");
 const cancel = scenarioNamed(device, 'Events: a cancelled subscribe request fails with ERROR_OPERATION_ABORTED, leaves nothing parked, and the next event waits for the next request');
 const protocol = scenarioNamed(device, 'protocol information matches the descriptor: version 1, schema hash, channel count, and per channel its capacity, policy, batch bytes and largest record');
+const access = scenarioNamed(device, 'handles without the access a code needs are denied with ERROR_ACCESS_DENIED (Echo, ReadCounter, WriteCounter, Inject, Events, Latest, Audit)');
+const close = scenarioNamed(device, 'Audit: closing a handle cancels its parked requests and frees its subscription');
 const echoLengths = scenarioNamed(device, 'Echo: input of the wrong size fails with ERROR_INVALID_PARAMETER, an output buffer too small with ERROR_INSUFFICIENT_BUFFER');
 
 describe('the device-generic scenarios fail a broken target', () => {
   it('passes the scenarios used below against the simulator itself', async () => {
-    for (const scenario of [delivery, overflow, cancel, protocol, echoLengths]) {
+    for (const scenario of [delivery, overflow, cancel, protocol, echoLengths, access, close]) {
       expect(await failureOf(scenario, device, () => createSimulatorDeviceTarget(device)), scenario.name).toBeUndefined();
     }
   });
@@ -139,6 +178,18 @@ describe('the device-generic scenarios fail a broken target', () => {
     expect(failure).toBeInstanceOf(ConformanceFailure);
     expect((failure as Error).message).toBe('Echo, 35 bytes in: expected a rejection, but it resolved');
   });
+
+  it('fails access checks when the bridge opens every handle read-write', async () => {
+    const failure = await failureOf(access, device, () => ignoringAccess(device));
+    expect(failure).toBeInstanceOf(ConformanceFailure);
+    expect((failure as Error).message).toBe("Echo on a read-only handle: Win32 error: expected 'ERROR_ACCESS_DENIED', got 'ERROR_INVALID_PARAMETER'");
+  });
+
+  it('fails close when closing a handle does not reach the driver', async () => {
+    const failure = await failureOf(close, device, () => neverClosing(device));
+    expect(failure).toBeInstanceOf(ConformanceFailure);
+    expect((failure as Error).message).toMatch(/^parked request 1 of the closed handle: expected a DeviceError ERROR_OPERATION_ABORTED, got ConformanceFailure: parked request 1 of the closed handle: nothing after 5000 ms/);
+  }, 30_000);
 
   it('refuses a target made for another device, naming both', async () => {
     const failure = await failureOf(delivery, device, () => createSimulatorDeviceTarget(processMonitorDevice));

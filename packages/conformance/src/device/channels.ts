@@ -5,7 +5,6 @@
  */
 import type { ChannelDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
 import { equal, within } from '../assert.js';
-import type { Item } from '../scenarios/support.js';
 import { eventsIn, expectDeviceError, lossesIn, parkedOf, readChannelBatch, subscribeChannel, subscriptionOf, subscriptionsOf, takeItems, watch } from '../scenarios/support.js';
 import { collectRecords, drainRing, expectRecords } from './records.js';
 import { deviceScenario, type DeviceScenario } from './scenario.js';
@@ -85,22 +84,22 @@ function channelScenarios(descriptor: DeviceDescriptorV1, channel: ChannelDescri
 
     deviceScenario('R5', `${name}: closing a handle cancels its parked requests and frees its subscription`, async (context) => {
       const baseline = (await context.state()).openHandles;
-      const handle = await context.raw('closer');
+      const handle = await context.raw();
       const parked = Math.min(2, descriptor.limits.maxParkedPerHandle);
       const requests = Array.from({ length: parked }, () => watch(subscribeChannel(handle, channel)));
       await context.settle();
       const before = await context.state();
-      equal({ openHandles: before.openHandles, parked: subscriptionOf(before, 'closer', name).parked }, { openHandles: baseline + 1, parked }, 'the handle before closing');
+      equal({ openHandles: before.openHandles, parked: subscriptionOf(before, 'client', name).parked }, { openHandles: baseline + 1, parked }, 'the handle before closing');
       await within(handle.close(), 'closing the handle');
       for (const [index, request] of requests.entries()) await expectDeviceError(request.done, 'ERROR_OPERATION_ABORTED', `parked request ${index + 1} of the closed handle`);
       await context.settle();
       const after = await context.state();
-      equal({ openHandles: after.openHandles, subscriptions: subscriptionsOf(after, 'closer') }, { openHandles: baseline, subscriptions: [] }, 'the driver after the close');
+      equal({ openHandles: after.openHandles, subscriptions: subscriptionsOf(after, 'client') }, { openHandles: baseline, subscriptions: [] }, 'the driver after the close');
     }),
 
     deviceScenario('client', `${name}: a client that breaks off a subscription and subscribes again on the same handle sees no false loss and no repeat`, async (context) => {
       const device = await context.client();
-      const subscribe = (device.subscribe as Record<string, () => AsyncIterableIterator<Item> & { ready: Promise<void> }>)[name]!;
+      const subscribe = device.subscribe[name]!;
       const first = subscribe();
       await within(first.ready, 'the first subscription ready');
       const early = context.sampleEvents(channel, 2);
@@ -121,7 +120,7 @@ function channelScenarios(descriptor: DeviceDescriptorV1, channel: ChannelDescri
   if (twoSubscriptionsFit(descriptor, channel)) {
     scenarios.push(
       deviceScenario('R3', `${name}: two subscribers in two processes each get every event, numbered by their own subscription`, async (context) => {
-        const handles = [await context.raw('first'), await context.raw('second')];
+        const handles = [await context.raw('client'), await context.raw('second')];
         const requests = handles.map((handle) => subscribeChannel(handle, channel, { outputLength: channel.batchBytes }));
         await context.settle();
         const events = context.sampleEvents(channel, deliveryCount(channel));
@@ -131,7 +130,7 @@ function channelScenarios(descriptor: DeviceDescriptorV1, channel: ChannelDescri
           expectRecords(records, events, 0n, `${name} events of subscriber ${index + 1}`);
         }
         const state = await context.state();
-        for (const process of ['first', 'second']) {
+        for (const process of ['client', 'second']) {
           equal(countsOf(subscriptionOf(state, process, name)), { parked: 0, ringFill: 0, dropped: 0n, nextSequence: BigInt(events.length) }, `the subscription of ${process}`);
         }
       }),

@@ -5,14 +5,10 @@
  * so the user's driver does nothing it was not asked to in production.
  */
 import type { CallDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
-import { ChannelInfoCodec, ProtocolInfoCodec, channelInfoOffset, protocolInfoByteLength, schemaHashHex } from '@inverted-call/codec';
+import { ChannelInfoCodec, FILE_READ_ACCESS, FILE_WRITE_ACCESS, ProtocolInfoCodec, channelInfoOffset, protocolInfoByteLength, schemaHashHex } from '@inverted-call/codec';
 import { equal } from '../assert.js';
 import { expectDeviceError, subscribeChannel, subscriptionsOf } from '../scenarios/support.js';
 import { deviceScenario, type DeviceScenario } from './scenario.js';
-
-/** Read access bit and write access bit of an IOCTL code (FILE_READ_ACCESS, FILE_WRITE_ACCESS). */
-const NEEDS_READ = 1;
-const NEEDS_WRITE = 2;
 
 /**
  * An input the call's length check refuses: one byte short of its struct, or one byte for a call
@@ -82,8 +78,8 @@ export function accessScenarios(descriptor: DeviceDescriptorV1): DeviceScenario[
   if (restricted.length === 0) return [];
   return [
     deviceScenario('R6', `handles without the access a code needs are denied with ERROR_ACCESS_DENIED (${restricted.map((entry) => entry.name).join(', ')})`, async (context) => {
-      for (const [access, missing, process] of [['read', NEEDS_WRITE, 'reader'], ['write', NEEDS_READ, 'writer']] as const) {
-        const handle = await context.raw(process, access);
+      for (const [access, missing] of [['read', FILE_WRITE_ACCESS], ['write', FILE_READ_ACCESS]] as const) {
+        const handle = await context.raw('client', access);
         for (const call of calls.filter((entry) => entry.requiredAccess & missing)) {
           await expectDeviceError(handle.ioctl(call.code, refusedInput(call), call.output?.size ?? 0), 'ERROR_ACCESS_DENIED', `${call.name} on a ${access}-only handle`);
         }
@@ -93,8 +89,7 @@ export function accessScenarios(descriptor: DeviceDescriptorV1): DeviceScenario[
         }
       }
       await context.settle();
-      const state = await context.state();
-      equal([...subscriptionsOf(state, 'reader'), ...subscriptionsOf(state, 'writer')], [], 'subscriptions of the refused handles');
+      equal(subscriptionsOf(await context.state(), 'client'), [], 'subscriptions of the refused handles');
     }),
   ];
 }

@@ -25,7 +25,7 @@ export interface TestRunner {
 export const scenarios: readonly Scenario[] = allScenarios;
 
 /** Longer than any scenario takes on a real driver; past it the scenario has hung, and fails on its own. */
-const SCENARIO_TIME_LIMIT_MS = 30_000;
+export const SCENARIO_TIME_LIMIT_MS = 30_000;
 
 export async function runScenario(scenario: Scenario, makeTarget: () => Promise<ConformanceTarget>): Promise<void> {
   const target = await makeTarget();
@@ -43,19 +43,40 @@ export async function runScenario(scenario: Scenario, makeTarget: () => Promise<
 }
 
 export function runConformance(name: string, makeTarget: () => Promise<ConformanceTarget>, runner: TestRunner, options: ConformanceOptions = {}): void {
+  registerScenarios(`conformance: ${name}`, name, scenarios, (entry) => runScenario(entry, makeTarget), runner, options);
+}
+
+/** The known differences of `options`, once each is checked to name one of `entries`. */
+export function checkKnownDifferences(entries: readonly { name: string }[], options: ConformanceOptions): Record<string, string> {
   const known = options.knownDifferences ?? {};
   for (const key of Object.keys(known)) {
-    if (!scenarios.some((candidate) => candidate.name === key)) throw new Error(`conformance: knownDifferences names no scenario: "${key}"`);
+    if (!entries.some((candidate) => candidate.name === key)) throw new Error(`conformance: knownDifferences names no scenario: "${key}"`);
   }
-  runner.describe(`conformance: ${name}`, () => {
-    for (const entry of scenarios) {
+  return known;
+}
+
+/**
+ * Registers one test per scenario with `runner`, under `title`. A scenario listed in
+ * `knownDifferences` must fail; an entry naming no scenario is refused at once.
+ */
+export function registerScenarios<Entry extends { name: string; rule: string }>(
+  title: string,
+  targetName: string,
+  entries: readonly Entry[],
+  runOne: (entry: Entry) => Promise<void>,
+  runner: TestRunner,
+  options: ConformanceOptions,
+): void {
+  const known = checkKnownDifferences(entries, options);
+  runner.describe(title, () => {
+    for (const entry of entries) {
       const reason = known[entry.name];
       if (reason === undefined) {
-        runner.it(`[${entry.rule}] ${entry.name}`, () => runScenario(entry, makeTarget));
+        runner.it(`[${entry.rule}] ${entry.name}`, () => runOne(entry));
       } else {
         runner.it(`[${entry.rule}] ${entry.name} (known difference: ${reason})`, async () => {
-          const failed = await runScenario(entry, makeTarget).then(() => false, () => true);
-          if (!failed) throw new Error(`"${entry.name}" now passes on ${name}: remove it from knownDifferences`);
+          const failed = await runOne(entry).then(() => false, () => true);
+          if (!failed) throw new Error(`"${entry.name}" now passes on ${targetName}: remove it from knownDifferences`);
         });
       }
     }

@@ -5,32 +5,16 @@
  */
 import type { DeviceBackendV1 } from '@inverted-call/backend';
 import type { conformanceDevice } from '@inverted-call/conformance-device';
+import type { DeviceDriverState, DeviceSubscriptionState } from './device-target.js';
 
 export type ConformanceChannel = keyof typeof conformanceDevice.channels & string;
 
-export interface ConformanceSubscriptionState {
-  /**
-   * The client process holding it, by the name it was given in `ConformanceTarget.process(name)`.
-   * A process name, not a handle index: the simulator knows its processes by these names, and a
-   * real driver's state IOCTL can report the owner's process id, which the target maps back to the
-   * name it started that process under. Scenarios that need two handles of one process tell their
-   * subscriptions apart by channel or by counts, never by handle.
-   */
-  process: string;
+/** A subscription of the conformance device: the generic state, with the channel typed. */
+export interface ConformanceSubscriptionState extends DeviceSubscriptionState {
   channel: ConformanceChannel;
-  /** Subscribe requests waiting in its queue. */
-  parked: number;
-  /** Events waiting in its ring. */
-  ringFill: number;
-  /** Events dropped by overflow so far: the DroppedTotal of its next batch. */
-  dropped: bigint;
-  /** The sequence number the next offered event takes. */
-  nextSequence: bigint;
 }
 
-export interface ConformanceDriverState {
-  /** Every handle the driver holds, the target's own control handle included: compare counts, not absolutes. */
-  openHandles: number;
+export interface ConformanceDriverState extends DeviceDriverState {
   subscriptions: ConformanceSubscriptionState[];
 }
 

@@ -5,19 +5,24 @@
  */
 import type { DeviceHandleV1, IoctlResult } from '@inverted-call/backend';
 import { decodeBatch, kindsById, type LossNotice } from '@inverted-call/client';
-import { BATCH_HEADER_BYTES, BatchHeaderCodec, type BatchHeader } from '@inverted-call/codec';
+import { BATCH_HEADER_BYTES, BatchHeaderCodec, type BatchHeader, type ChannelDescriptorV1 } from '@inverted-call/codec';
 import { check, deviceError, equal, rejects, within } from '../assert.js';
 import type { ScenarioContext } from '../context.js';
 import { conformanceDevice } from '@inverted-call/conformance-device';
-import { eventData, type ConformanceChannel, type ConformanceDriverState, type ConformanceSubscriptionState } from '../target.js';
+import type { DeviceDriverState, DeviceSubscriptionState } from '../device-target.js';
+import { eventData, type ConformanceChannel } from '../target.js';
 
 export const channels = conformanceDevice.channels;
 export const calls = conformanceDevice.calls;
 
 /** A raw subscribe request; by default with the smallest output buffer R1 accepts. */
 export function subscribeRaw(handle: DeviceHandleV1, channel: ConformanceChannel, options: { outputLength?: number; signal?: AbortSignal } = {}): Promise<IoctlResult> {
-  const descriptor = channels[channel];
-  return handle.ioctl(descriptor.code, null, options.outputLength ?? descriptor.minimumOutputBytes, options.signal ? { signal: options.signal } : {});
+  return subscribeChannel(handle, channels[channel], options);
+}
+
+/** A raw subscribe request on any device's channel; by default with the smallest output buffer R1 accepts. */
+export function subscribeChannel(handle: DeviceHandleV1, channel: ChannelDescriptorV1, options: { outputLength?: number; signal?: AbortSignal } = {}): Promise<IoctlResult> {
+  return handle.ioctl(channel.code, null, options.outputLength ?? channel.minimumOutputBytes, options.signal ? { signal: options.signal } : {});
 }
 
 export interface BatchRecord {
@@ -33,10 +38,15 @@ export interface Batch extends BatchHeader {
 
 /** One completed subscribe request: the header through the codec, the records through the client's strict decoder. */
 export function readBatch(result: IoctlResult, channel: ConformanceChannel): Batch {
+  return readChannelBatch(result, channels[channel]);
+}
+
+/** `readBatch` for any device's channel. */
+export function readChannelBatch(result: IoctlResult, channel: ChannelDescriptorV1): Batch {
   const { output } = result;
-  equal(result.bytesReturned, output.byteLength, `subscribe ${channel}: bytesReturned against the output's length`);
-  check(output.byteLength >= BATCH_HEADER_BYTES, `subscribe ${channel}: ${output.byteLength} bytes cannot hold a batch header`);
-  const decoded = decodeBatch(output, channels[channel], kindsById(channels[channel]));
+  equal(result.bytesReturned, output.byteLength, `subscribe ${channel.name}: bytesReturned against the output's length`);
+  check(output.byteLength >= BATCH_HEADER_BYTES, `subscribe ${channel.name}: ${output.byteLength} bytes cannot hold a batch header`);
+  const decoded = decodeBatch(output, channel, kindsById(channel));
   return {
     ...BatchHeaderCodec.decode(output),
     bytesReturned: result.bytesReturned,
@@ -82,18 +92,18 @@ export async function expectDeviceError(promise: Promise<unknown>, code: string,
   return error as { code: string; errno: number; canceled: boolean };
 }
 
-export function subscriptionsOf(state: ConformanceDriverState, process: string, channel?: ConformanceChannel): ConformanceSubscriptionState[] {
+export function subscriptionsOf<Entry extends DeviceSubscriptionState>(state: { subscriptions: Entry[] }, process: string, channel?: string): Entry[] {
   return state.subscriptions.filter((entry) => entry.process === process && (channel === undefined || entry.channel === channel));
 }
 
 /** The one subscription of `process` on `channel`; fails if there is none or more than one. */
-export function subscriptionOf(state: ConformanceDriverState, process: string, channel: ConformanceChannel): ConformanceSubscriptionState {
+export function subscriptionOf<Entry extends DeviceSubscriptionState>(state: { subscriptions: Entry[] }, process: string, channel: string): Entry {
   const found = subscriptionsOf(state, process, channel);
   equal(found.length, 1, `subscriptions of ${process} on ${channel}`);
   return found[0]!;
 }
 
-export function parkedOf(state: ConformanceDriverState, process: string): number {
+export function parkedOf(state: DeviceDriverState, process: string): number {
   return subscriptionsOf(state, process).reduce((sum, entry) => sum + entry.parked, 0);
 }
 

@@ -3,7 +3,9 @@
 // conformance device's rendered DeviceTable.h and fed what the encoder makes and what it never
 // would (short, long, unknown channel or kind, wrong payload size); the encoder is checked against
 // the layout the header declares, printed by the same program. A schema without channels builds
-// too (DEVICE_EVENT_KINDS expands to nothing) and refuses every input.
+// too (DEVICE_EVENT_KINDS expands to nothing) and refuses every input. And the load-time check
+// that a schema leaves the test IOCTLs' codes free (InvertedCallTestCodes.c), built natively with
+// a stand-in ntddk.h (templates/shared/test/native-ntddk).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +41,11 @@ let program: string;
 let noChannelsProgram: string;
 /** emit_test built from a copy of EmitTest.c without EXACT_LENGTH_CHECK. */
 let brokenProgram: string;
+/** test_codes_test for the conformance device, for the process monitor (a process channel), and
+ * for the conformance device from a copy of InvertedCallTestCodes.c without EMIT_CODE_CHECK. */
+const codesPrograms = { conformance: '', processMonitor: '', broken: '' };
+/** The refusal the negative control takes out. */
+const EMIT_CODE_CHECK = 'status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_EMIT, "emit", INVERTED_CALL_TEST_EMIT_FUNCTION);';
 let dispose: () => void;
 
 function build(output: string, includes: string[], source: string): void {
@@ -50,9 +57,17 @@ function build(output: string, includes: string[], source: string): void {
 
 const includesFor = (renderedDir: string): string[] => [join(CORE_DIR, 'test'), CORE_DIR, SHARED_DIR, renderedDir].map((dir) => `-I${dir}`);
 
+function buildCodes(output: string, renderedDir: string, source = join(SHARED_DIR, 'InvertedCallTestCodes.c')): void {
+  const includes = [`-I${join(SHARED_DIR, 'test/native-ntddk')}`, ...includesFor(renderedDir)];
+  const result = spawnSync('gcc', [...CFLAGS, ...includes, source, join(SHARED_DIR, 'test/test_codes_test.c'), '-o', output], { encoding: 'utf8' });
+  if (result.error) throw new Error(`gcc is required (it builds InvertedCallTestCodes.c natively) but could not be run: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}):\n${result.stderr}`);
+}
+
 beforeAll(() => {
   const conformance = renderToTemp('conformance', 'wdm');
   const minimal = renderToTemp('minimal', 'wdm');
+  const processMonitor = renderToTemp('processMonitor', 'wdm');
   const out = mkdtempSync(join(tmpdir(), 'inverted-call-emit-test-'));
   program = join(out, 'emit_test');
   noChannelsProgram = join(out, 'emit_test_no_channels');
@@ -63,9 +78,19 @@ beforeAll(() => {
   if (!source.includes(EXACT_LENGTH_CHECK)) throw new Error(`EmitTest.c no longer has "${EXACT_LENGTH_CHECK}": update the negative control`);
   writeFileSync(join(out, 'EmitTest.c'), source.replace(EXACT_LENGTH_CHECK, 'if (0) {'));
   build(brokenProgram, includesFor(conformance.dir), join(out, 'EmitTest.c'));
+  codesPrograms.conformance = join(out, 'codes_conformance');
+  codesPrograms.processMonitor = join(out, 'codes_process_monitor');
+  codesPrograms.broken = join(out, 'codes_broken');
+  buildCodes(codesPrograms.conformance, conformance.dir);
+  buildCodes(codesPrograms.processMonitor, processMonitor.dir);
+  const codes = readFileSync(join(SHARED_DIR, 'InvertedCallTestCodes.c'), 'utf8');
+  if (!codes.includes(EMIT_CODE_CHECK)) throw new Error(`InvertedCallTestCodes.c no longer has "${EMIT_CODE_CHECK}": update the negative control`);
+  writeFileSync(join(out, 'InvertedCallTestCodes.c'), codes.replace(EMIT_CODE_CHECK, ''));
+  buildCodes(codesPrograms.broken, conformance.dir, join(out, 'InvertedCallTestCodes.c'));
   dispose = () => {
     conformance.dispose();
     minimal.dispose();
+    processMonitor.dispose();
     rmSync(out, { recursive: true, force: true });
   };
 }, 180_000);
@@ -268,5 +293,40 @@ describe('the state decoder', () => {
     expect(header).toContain(`sizeof(INVERTED_CALL_TEST_STATE) == ${STATE_HEADER_BYTES}`);
     expect(header).toContain(`sizeof(INVERTED_CALL_TEST_SUBSCRIPTION) == ${STATE_ENTRY_BYTES}`);
     expect(header).toContain('#define INVERTED_CALL_TEST_STATE_FUNCTION 0xFFE');
+  });
+});
+
+describe('a test build refuses a schema that takes a code the test IOCTLs keep (TestStateCheckSchema)', () => {
+  const STATUS_DEVICE_CONFIGURATION_ERROR = 0xc0000182;
+  const check = (executable: string, code: number) => {
+    const result = spawnNative(executable, [String(code)], new Uint8Array());
+    if (result.status !== 0) throw new Error(`test_codes_test exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    return { status: (JSON.parse(result.stdout) as { status: number }).status, message: result.stderr };
+  };
+  const conformanceType = model('conformance').deviceType.value;
+  const monitorType = model('processMonitor').deviceType.value;
+
+  it.each([
+    ['state', 'FFE'],
+    ['emit', 'FFC'],
+  ])('the %s IOCTL\'s code (function 0x%s): STATUS_DEVICE_CONFIGURATION_ERROR and a message naming it', (use, fn) => {
+    const code = ctlCode(conformanceType, Number.parseInt(fn, 16), METHOD_BUFFERED, FILE_ANY_ACCESS);
+    expect(check(codesPrograms.conformance, code)).toEqual({
+      status: STATUS_DEVICE_CONFIGURATION_ERROR,
+      message: expect.stringContaining(`keep for their ${use} IOCTL (function 0x${fn})`),
+    });
+  });
+
+  it('the process IOCTL\'s code only with a process channel; a free code passes', () => {
+    const process = (type: number) => ctlCode(type, 0xffd, METHOD_BUFFERED, FILE_ANY_ACCESS);
+    expect(check(codesPrograms.processMonitor, process(monitorType)).status).toBe(STATUS_DEVICE_CONFIGURATION_ERROR);
+    expect(check(codesPrograms.processMonitor, testEmitIoctlCode(monitorType)).status).toBe(STATUS_DEVICE_CONFIGURATION_ERROR);
+    expect(check(codesPrograms.conformance, process(conformanceType))).toEqual({ status: 0, message: '' });
+    expect(check(codesPrograms.conformance, ctlCode(conformanceType, 0xffb, METHOD_BUFFERED, FILE_ANY_ACCESS))).toEqual({ status: 0, message: '' });
+  });
+
+  it('negative control: without the emit refusal, a schema taking 0xFFC loads', () => {
+    expect(check(codesPrograms.broken, testEmitIoctlCode(conformanceType))).toEqual({ status: 0, message: '' });
+    expect(check(codesPrograms.broken, stateIoctlCode(conformanceType)).status).toBe(STATUS_DEVICE_CONFIGURATION_ERROR);
   });
 });

@@ -1,8 +1,8 @@
 /*
  * EmitTest.h - the emit IOCTL of test builds: puts events into the driver's channels through
  * CoreEmit, the path the driver's own code uses, so a test can feed any device (not only one whose
- * schema has a call for it) and read the events back with the real client. Part of the template:
- * do not edit. Rendered into every driver.
+ * schema has a call for it) and read the events back with the real client.
+ * Part of the template: do not edit. Rendered into every driver.
  *
  * Only a build with -DINVERTED_CALL_TEST_BUILD answers it; any other build refuses it like every
  * code the schema does not declare (STATUS_INVALID_DEVICE_REQUEST). Never ship a test build: like

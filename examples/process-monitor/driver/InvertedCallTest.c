@@ -1,7 +1,8 @@
 /*
  * InvertedCallTest.c - the state IOCTL of KMDF test builds (InvertedCallTest.h) and the account
- * it reports, and the emit IOCTL (EmitTest.h, shared with the WDM flavour). Part of the template:
- * do not edit. Compiled into every build, but empty unless INVERTED_CALL_TEST_BUILD is defined.
+ * it reports, and the emit IOCTL (EmitTest.h, shared with the WDM flavour).
+ * Part of the template: do not edit. Compiled into every build, but empty unless
+ * INVERTED_CALL_TEST_BUILD is defined.
  *
  * The core reports its subscriptions (CoreQueryState); the glue adds what only it knows: which
  * handle and process each belongs to, how many requests are parked, and its counters. A parked

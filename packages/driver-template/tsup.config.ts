@@ -2,8 +2,9 @@ import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.base.js';
 
 export default defineConfig([
-  // notify-test is a subpath of its own: Windows-side test bundles take it without the renderer.
-  { ...baseConfig, entry: ['src/index.ts', 'src/notify-test.ts'] },
+  // notify-test and test-ioctls are subpaths of their own: Windows-side test bundles and the
+  // Linux-side Wine bridge take them without the renderer.
+  { ...baseConfig, entry: ['src/index.ts', 'src/notify-test.ts', 'src/test-ioctls.ts'] },
   // The CLI is ESM only; `clean: false` keeps the library build beside it.
   { ...baseConfig, entry: ['src/cli.ts'], format: ['esm'], dts: false, clean: false },
 ]);

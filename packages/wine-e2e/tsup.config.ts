@@ -13,6 +13,7 @@ export default defineConfig({
     streamer: 'src/windows/streamer.ts',
     interleavings: 'src/windows/interleavings.ts',
     bench: 'src/windows/bench.ts',
+    emit: 'src/windows/emit.ts',
   },
   outDir: 'dist-windows',
   format: ['esm'],

@@ -85,10 +85,12 @@ EVT_WDF_OBJECT_CONTEXT_CLEANUP QueueEvtRequestCleanup;
 #ifdef INVERTED_CALL_TEST_BUILD
 /* InvertedCallTest.c: the test-build state IOCTL (InvertedCallTest.h) and its account of opens,
  * parked requests and completions, kept by the hooks below (each called under CoreLock unless
- * it says otherwise). */
+ * it says otherwise), and the emit IOCTL (EmitTest.h). */
 #include "InvertedCallTestCodes.h"
 VOID TestStateDispatch(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File, WDFREQUEST Request, size_t OutputLength,
                        size_t InputLength);
+/* The test-build emit IOCTL (EmitTest.h): completes the request. Not under CoreLock. */
+VOID TestEmitDispatch(DRIVER_DEVICE_CONTEXT *Device, WDFREQUEST Request, size_t InputLength);
 VOID TestFileOpened(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File);  /* takes CoreLock */
 VOID TestFileClosed(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File);  /* takes CoreLock */
 VOID TestRequestParked(DRIVER_DEVICE_CONTEXT *Device, DRIVER_REQUEST_CONTEXT *Request, DRIVER_FILE_CONTEXT *File, UINT32 Channel);

@@ -1,6 +1,7 @@
 /*
  * InvertedCallTestCodes.c - the IOCTL codes test builds keep for themselves (InvertedCallTest.h,
- * and NotifyTest.h with a process channel), and the check that the schema leaves them free.
+ * EmitTest.h, and NotifyTest.h with a process channel), and the check that the schema leaves them
+ * free.
  * Shared by the KMDF and the WDM flavour.
  * Part of the template: do not edit. Compiled into every build, but empty unless
  * INVERTED_CALL_TEST_BUILD is defined.
@@ -10,6 +11,7 @@
 
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#include "EmitTest.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif
@@ -61,13 +63,17 @@ static NTSTATUS TestRefuseTakenCode(const CORE_DEVICE_CONFIG *Config, UINT32 Cod
 /*
  * TestStateCheckSchema
  *   Refuses a test build whose schema uses a code a test-only IOCTL keeps: the state IOCTL's
- *   (function 0xFFE) and, with a process channel, the process IOCTL's (0xFFD).
+ *   (function 0xFFE), the emit IOCTL's (0xFFC) and, with a process channel, the process IOCTL's
+ *   (0xFFD).
  * IRQL: PASSIVE_LEVEL (DriverEntry).
  * Returns: STATUS_SUCCESS, or STATUS_DEVICE_CONFIGURATION_ERROR when a code is taken.
  */
 NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
 {
     NTSTATUS status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_STATE, "state", INVERTED_CALL_TEST_STATE_FUNCTION);
+    if (NT_SUCCESS(status)) {
+        status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_EMIT, "emit", INVERTED_CALL_TEST_EMIT_FUNCTION);
+    }
 #if DEVICE_PROCESS_NOTIFY
     if (NT_SUCCESS(status)) {
         status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_PROCESS, "process", INVERTED_CALL_TEST_PROCESS_FUNCTION);

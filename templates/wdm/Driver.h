@@ -106,8 +106,8 @@ BOOLEAN QueueFileHasParked(const DRIVER_FILE *File);
 VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 
 #ifdef INVERTED_CALL_TEST_BUILD
-/* InvertedCallTest.c: the test-only IOCTLs (InvertedCallTest.h; NotifyTest.h with a process
- * channel). Queue.c hands TestDispatch every code TestOwnsCode claims. */
+/* InvertedCallTest.c: the test-only IOCTLs (InvertedCallTest.h, EmitTest.h; NotifyTest.h with a
+ * process channel). Queue.c hands TestDispatch every code TestOwnsCode claims. */
 #include "InvertedCallTestCodes.h"
 BOOLEAN TestOwnsCode(ULONG Code);
 NTSTATUS TestDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp);

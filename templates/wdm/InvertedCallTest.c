@@ -1,6 +1,7 @@
 /*
- * InvertedCallTest.c - the test-only IOCTLs of test builds: the state IOCTL (InvertedCallTest.h)
- * and, with a process channel, the process IOCTL (NotifyTest.h, shared with the KMDF flavour).
+ * InvertedCallTest.c - the test-only IOCTLs of test builds: the state IOCTL (InvertedCallTest.h),
+ * the emit IOCTL (EmitTest.h) and, with a process channel, the process IOCTL (NotifyTest.h); the
+ * last two are shared with the KMDF flavour.
  * Part of the template: do not edit. Compiled into every build, but empty unless
  * INVERTED_CALL_TEST_BUILD is defined.
  *
@@ -13,6 +14,7 @@
 
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#include "EmitTest.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif
@@ -171,10 +173,14 @@ static NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP
  * TestOwnsCode
  *   Whether Code is one of the test-only IOCTLs, which TestDispatch answers instead of the core.
  * IRQL: <= DISPATCH_LEVEL.
- * Returns: TRUE for the state IOCTL, and for the process IOCTL when there is a process channel.
+ * Returns: TRUE for the state and emit IOCTLs, and for the process IOCTL when there is a process
+ *   channel.
  */
 BOOLEAN TestOwnsCode(ULONG Code)
 {
+    if (Code == IOCTL_INVERTED_CALL_TEST_EMIT) {
+        return TRUE;
+    }
 #if DEVICE_PROCESS_NOTIFY
     if (Code == IOCTL_INVERTED_CALL_TEST_PROCESS) {
         return TRUE;
@@ -185,16 +191,20 @@ BOOLEAN TestOwnsCode(ULONG Code)
 
 /*
  * TestDispatch
- *   Answers a test-only IOCTL (TestOwnsCode): the state IOCTL, or the process IOCTL, which runs
- *   the registered process-notify routine on the input's description (NotifyTestInject). The
- *   request is always completed.
+ *   Answers a test-only IOCTL (TestOwnsCode): the state IOCTL; the emit IOCTL, which hands the
+ *   input's payload to CoreEmit (EmitTestRun, from the system buffer: non-paged); or the process
+ *   IOCTL, which runs the registered process-notify routine on the input's description
+ *   (NotifyTestInject). The request is always completed.
  * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
  * Returns: the status the request was completed with.
  */
 NTSTATUS TestDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
 {
-#if DEVICE_PROCESS_NOTIFY
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+    if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_INVERTED_CALL_TEST_EMIT) {
+        return TestStateFinish(Device, Irp, EmitTestRun(&Device->Core, Irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength), 0);
+    }
+#if DEVICE_PROCESS_NOTIFY
     if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_INVERTED_CALL_TEST_PROCESS) {
         return TestStateFinish(Device, Irp, NotifyTestInject(Irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength), 0);
     }

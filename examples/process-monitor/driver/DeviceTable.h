@@ -20,6 +20,12 @@
 /* Pool tag "Proc" (as pool tools show it). */
 #define DEVICE_POOL_TAG 0x636F7250u
 
+/* Every event kind: KIND(channel index, kind id, payload struct). The test-build emit IOCTL
+ * (EmitTest.c) checks its input against these. */
+#define DEVICE_EVENT_KINDS(KIND) \
+    KIND(PROCESS_MONITOR_PROCESS_INDEX, PROCESS_MONITOR_PROCESS_KIND_CREATED, PROCESS_MONITOR_PROCESS_CREATED) \
+    KIND(PROCESS_MONITOR_PROCESS_INDEX, PROCESS_MONITOR_PROCESS_KIND_EXITED, PROCESS_MONITOR_PROCESS_EXITED)
+
 /* Process notifications (Notify.c) feed channel Process. */
 #define DEVICE_PROCESS_NOTIFY 1
 #define DEVICE_PROCESS_CHANNEL_INDEX PROCESS_MONITOR_PROCESS_INDEX

@@ -1,6 +1,7 @@
 /*
- * InvertedCallTest.c - the state IOCTL of KMDF test builds (InvertedCallTest.h), and the account
- * it reports. Part of the template: do not edit. Compiled into every build, but empty unless
+ * InvertedCallTest.c - the state IOCTL of KMDF test builds (InvertedCallTest.h) and the account
+ * it reports, and the emit IOCTL (EmitTest.h, shared with the WDM flavour).
+ * Part of the template: do not edit. Compiled into every build, but empty unless
  * INVERTED_CALL_TEST_BUILD is defined.
  *
  * The core reports its subscriptions (CoreQueryState); the glue adds what only it knows: which
@@ -14,6 +15,7 @@
 
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#include "EmitTest.h"
 
 /*
  * TestFileOpened / TestFileClosed
@@ -206,6 +208,23 @@ VOID TestStateDispatch(DRIVER_DEVICE_CONTEXT *Device, DRIVER_FILE_CONTEXT *File,
         ExFreePoolWithTag(states, DEVICE_POOL_TAG);
     }
     TestStateFinish(Device, Request, STATUS_SUCCESS, sizeof(header) + (SIZE_T)total * sizeof(INVERTED_CALL_TEST_SUBSCRIPTION));
+}
+
+/*
+ * TestEmitDispatch
+ *   Answers the emit IOCTL: hands the input's payload to CoreEmit Count times (EmitTestRun). The
+ *   input is the METHOD_BUFFERED system buffer, non-paged as CoreEmit requires of a payload.
+ * IRQL: PASSIVE_LEVEL (the default queue's callback).
+ * Returns: nothing; the request is completed with no output: EmitTestRun's status, or the
+ *   framework's when the input buffer cannot be retrieved.
+ */
+VOID TestEmitDispatch(DRIVER_DEVICE_CONTEXT *Device, WDFREQUEST Request, size_t InputLength)
+{
+    PVOID input = NULL;
+    size_t length = 0;
+    NTSTATUS status = InputLength > 0 ? WdfRequestRetrieveInputBuffer(Request, InputLength, &input, &length) : STATUS_SUCCESS;
+    status = NT_SUCCESS(status) ? EmitTestRun(&Device->Core, input, length) : status;
+    TestStateFinish(Device, Request, status, 0);
 }
 
 #endif /* INVERTED_CALL_TEST_BUILD */

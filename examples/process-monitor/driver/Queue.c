@@ -11,6 +11,7 @@
 #include "Driver.h"
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
+#include "EmitTest.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif
@@ -86,6 +87,10 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
 #ifdef INVERTED_CALL_TEST_BUILD
     if (IoControlCode == IOCTL_INVERTED_CALL_TEST_STATE) {
         TestStateDispatch(context, file, Request, OutputBufferLength, InputBufferLength);
+        return;
+    }
+    if (IoControlCode == IOCTL_INVERTED_CALL_TEST_EMIT) {
+        TestEmitDispatch(context, Request, InputBufferLength);
         return;
     }
 #endif

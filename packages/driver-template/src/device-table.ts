@@ -45,6 +45,22 @@ function handlerParameters(model: DeviceModel, call: CallModel): string {
   return parameters.join(', ');
 }
 
+/**
+ * DEVICE_EVENT_KINDS(KIND): KIND(channel index, kind id, payload struct) once per event kind of
+ * every channel, so the test-build emit IOCTL (templates/shared/EmitTest.c) knows which kinds a
+ * channel carries and each one's payload size, without a table in every build.
+ */
+function eventKindsMacro(model: DeviceModel): string[] {
+  const entries = model.channels.flatMap((channel) =>
+    channel.events.map((event) => `    KIND(${channelMacro(channel.cName, 'INDEX')}, ${event.cName}, ${structCName(model, event.struct)})`),
+  );
+  return [
+    '/* Every event kind: KIND(channel index, kind id, payload struct). The test-build emit IOCTL',
+    ' * (EmitTest.c) checks its input against these. */',
+    entries.length === 0 ? '#define DEVICE_EVENT_KINDS(KIND)' : `#define DEVICE_EVENT_KINDS(KIND) \\\n${entries.join(' \\\n')}`,
+  ];
+}
+
 export function emitDeviceTableHeader(input: DeviceTableInput): string {
   const { model, processNotify } = input;
   const tag = poolTag(model);
@@ -65,6 +81,8 @@ export function emitDeviceTableHeader(input: DeviceTableInput): string {
     `#define DEVICE_CHANNEL_SLOTS ${Math.max(1, model.channels.length)}u`,
     `/* Pool tag "${tag.text}" (as pool tools show it). */`,
     `#define DEVICE_POOL_TAG 0x${tag.value.toString(16).toUpperCase().padStart(8, '0')}u`,
+    '',
+    ...eventKindsMacro(model),
     '',
   ];
   if (processNotify) {

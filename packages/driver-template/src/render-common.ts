@@ -68,9 +68,9 @@ export interface FlavourContext {
 
 const CORE_FILES = ['Core.c', 'Core.h'] as const;
 
-/** Shared test-build files (templates/shared): the test IOCTLs' layout and the check that the
- * schema leaves their codes free. They compile to nothing without INVERTED_CALL_TEST_BUILD. */
-const TEST_BUILD_FILES = ['InvertedCallTest.h', 'InvertedCallTestCodes.h', 'InvertedCallTestCodes.c'] as const;
+/** Shared test-build files (templates/shared): the test IOCTLs' layout, the emit IOCTL and the
+ * check that the schema leaves their codes free. They compile to nothing without INVERTED_CALL_TEST_BUILD. */
+const TEST_BUILD_FILES = ['InvertedCallTest.h', 'InvertedCallTestCodes.h', 'InvertedCallTestCodes.c', 'EmitTest.h', 'EmitTest.c'] as const;
 /** templates/shared files rendered with a process channel: the callback and its test-build IOCTL. */
 const NOTIFY_SOURCES = ['Notify.c', 'NotifyTest.c', 'NotifyTestInput.c'] as const;
 const NOTIFY_HEADERS = ['Notify.h', 'NotifyTest.h'] as const;

@@ -33,7 +33,7 @@ const KMDF_FLAVOUR: DriverFlavour = {
     InfFrameworkVersion: '\n      <KmdfVersionNumber>$(KMDF_VERSION_MAJOR).$(KMDF_VERSION_MINOR)</KmdfVersionNumber>',
     SourcesComment: [
       '  <!-- Sources. check\\KmdfSubset.h is deliberately absent: it serves only the Linux compile',
-      '       check and must never be part of a real build. InvertedCallTest.c and InvertedCallTestCodes.c',
+      '       check and must never be part of a real build. InvertedCallTest.c, InvertedCallTestCodes.c, EmitTest.c',
       `       ${processNotify ? '(and NotifyTest.c, NotifyTestInput.c) ' : ''}compile to nothing unless INVERTED_CALL_TEST_BUILD is defined, which only test builds do. -->`,
     ].join('\n'),
     StampinfNote: [

@@ -45,7 +45,7 @@ const WDM_FLAVOUR: DriverFlavour = {
     ].join('\n'),
     InfFrameworkVersion: '',
     SourcesComment: [
-      `  <!-- Sources. InvertedCallTest.c, InvertedCallTestCodes.c${processNotify ? ', NotifyTest.c and NotifyTestInput.c' : ''} compile to nothing unless INVERTED_CALL_TEST_BUILD is defined,`,
+      `  <!-- Sources. InvertedCallTest.c, InvertedCallTestCodes.c, EmitTest.c${processNotify ? ', NotifyTest.c and NotifyTestInput.c' : ''} compile to nothing unless INVERTED_CALL_TEST_BUILD is defined,`,
       '       which only test builds do; never ship one. -->',
     ].join('\n'),
     StampinfNote: '; build. It replaces $ARCH$ with amd64 or arm64 and writes the DriverVer date and version.',

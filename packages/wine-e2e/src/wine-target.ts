@@ -9,14 +9,13 @@
 import { DeviceError, type DeviceBackendV1, type DeviceHandleV1, type OpenOptions } from '@inverted-call/backend';
 import { EmitRequestCodec, conformanceDevice, type ConformanceChannel, type ConformanceDriverState, type ConformanceTarget } from '@inverted-call/conformance';
 import { createWin32Backend } from '@inverted-call/win32';
-import { STATE_ENTRY_BYTES, STATE_HEADER_BYTES, STATE_MAX_ENTRIES, decodeDriverState, stateIoctlCode, type DriverState } from './driver-state.js';
+import { STATE_OUTPUT_BYTES, decodeDriverState, stateIoctlCode, type DriverState } from '@inverted-call/driver-template/test-ioctls';
 
 const CHANNELS = Object.keys(conformanceDevice.channels) as ConformanceChannel[];
 const STATE_CODE = stateIoctlCode(conformanceDevice.deviceType);
-const STATE_OUTPUT = STATE_HEADER_BYTES + STATE_MAX_ENTRIES * STATE_ENTRY_BYTES;
 
 export async function readDriverState(handle: DeviceHandleV1): Promise<DriverState> {
-  return decodeDriverState((await handle.ioctl(STATE_CODE, null, STATE_OUTPUT)).output);
+  return decodeDriverState((await handle.ioctl(STATE_CODE, null, STATE_OUTPUT_BYTES)).output);
 }
 
 interface TargetProcess {

@@ -4,9 +4,11 @@
  * run under Wine is shown in wine-bed.test.ts, which has a prefix.) Then what must fail, fails
  * with a message that names the package and the fix.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   WINDOWS_SIDE_CACHE_ENV,
@@ -91,6 +93,34 @@ describe('provisionWindowsSide, from the registry', () => {
     provisionWindowsSide({ cacheRoot: root, ...quiet });
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(running)).toBe(true);
+  }, FETCH_LIMIT);
+});
+
+/** Runs provisionWindowsSide in a process of its own (the built package), resolving with its exit code and report. */
+function provisionInChild(cacheRoot: string): Promise<{ code: number | null; output: string }> {
+  const built = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+  const script = `import { provisionWindowsSide } from ${JSON.stringify(built)};\nconsole.log(JSON.stringify(provisionWindowsSide({ cacheRoot: ${JSON.stringify(cacheRoot)}, log: () => {} })));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('two processes provisioning the same cache at once', () => {
+  it('both finish with the same ready folder; the first rename wins, the other drops its copy', async () => {
+    const root = join(work, 'race');
+    // Each run needs seconds of npm and tar work, so two started together both find no ready folder.
+    const results = await Promise.all([provisionInChild(root), provisionInChild(root)]);
+    for (const result of results) expect(result.code, result.output).toBe(0);
+    const reports = results.map((result) => JSON.parse(result.output.trim().split('\n').at(-1)!) as { dir: string; fetched: boolean });
+    expect(reports.map((report) => report.fetched)).toEqual([true, true]);
+    expect(reports[0]!.dir).toBe(reports[1]!.dir);
+    expect(isProvisioned(reports[0]!.dir)).toBe(true);
+    expect(readdirSync(root)).toEqual([windowsSideFolderName()]);
   }, FETCH_LIMIT);
 });
 

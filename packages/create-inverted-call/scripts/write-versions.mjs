@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const readJson = (path) => JSON.parse(readFileSync(here(path), 'utf8'));
 
-/** Packages a generated project depends on, directly or through another @inverted-call package. */
-const KIT_PACKAGES = ['backend', 'client', 'codec', 'codegen', 'driver-template', 'schema', 'simulator', 'win32'];
+/**
+ * Packages a generated project depends on, directly or through another @inverted-call package
+ * (wine-bed, for the driver under Wine, brings conformance and conformance-device).
+ */
+const KIT_PACKAGES = ['backend', 'client', 'codec', 'codegen', 'conformance', 'conformance-device', 'driver-template', 'schema', 'simulator', 'win32', 'wine-bed'];
 /** Tools the generated project installs at exactly the workspace's versions. */
 const TOOLS = ['typescript', 'vitest', '@types/node'];
 /** GitHub Actions the CI workflow uses: not in the workspace, so pinned here, in one place. */

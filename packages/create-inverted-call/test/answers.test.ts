@@ -56,6 +56,24 @@ describe('the version manifest', () => {
     expect(Object.keys(versions.packages)).toEqual(expect.arrayContaining(['@inverted-call/client', '@inverted-call/codec', '@inverted-call/simulator', '@inverted-call/codegen', '@inverted-call/driver-template']));
     expect(versions.generator).toBe(readJson(repositoryRoot, 'packages', 'create-inverted-call', 'package.json').version);
   });
+
+  /** The @inverted-call dependencies of the listed packages that the list lacks (the scaffold test overrides only listed ones). */
+  function unlisted(names: readonly string[]): string[] {
+    const missing = new Set<string>();
+    for (const name of names) {
+      const { dependencies = {} } = readJson(repositoryRoot, 'packages', name.replace('@inverted-call/', ''), 'package.json') as { dependencies?: Record<string, string> };
+      for (const dependency of Object.keys(dependencies)) if (dependency.startsWith('@inverted-call/') && !names.includes(dependency)) missing.add(`${name} -> ${dependency}`);
+    }
+    return [...missing];
+  }
+
+  it('lists every @inverted-call package the listed ones depend on, the Wine bed included', () => {
+    const names = Object.keys(loadVersions().packages);
+    expect(names).toContain('@inverted-call/wine-bed');
+    expect(unlisted(names)).toEqual([]);
+    // Negative control: without conformance, the Wine bed's dependency on it is reported.
+    expect(unlisted(names.filter((name) => name !== '@inverted-call/conformance'))).toEqual(['@inverted-call/wine-bed -> @inverted-call/conformance']);
+  });
 });
 
 describe('prompts', () => {

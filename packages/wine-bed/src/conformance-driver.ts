@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildKmdfDriverImage, buildWdmDriverImage, renderKmdfDriver, renderWdmDriver, writeRenderedDriver } from '@inverted-call/driver-template';
 import { loadDeviceSchema } from '@inverted-call/schema';
 import { installDriverService } from './driver.js';
@@ -16,12 +15,11 @@ import { createPrefix, defaultPrefixDir } from './prefix.js';
 import { SESSION_START_MARKER, startSession, stopSession, type WineSession } from './session.js';
 import { ensureWine } from './wine.js';
 
-// From src/ or dist/ of packages/wine-bed.
-const CONFORMANCE = fileURLToPath(new URL('../../conformance/', import.meta.url));
 const resolveFile = createRequire(import.meta.url).resolve;
 /** The conformance device's schema, as its package publishes it. */
 export const CONFORMANCE_SCHEMA = resolveFile('@inverted-call/conformance-device/conformance.device.json');
-export const CONFORMANCE_HANDLERS = join(CONFORMANCE, 'driver', 'Handlers.c');
+/** The conformance driver's Handlers.c, as @inverted-call/conformance publishes it. */
+export const CONFORMANCE_HANDLERS = resolveFile('@inverted-call/conformance/driver/Handlers.c');
 /** The service name the conformance driver is installed under. */
 export const CONFORMANCE_SERVICE = 'ConformanceDevice';
 /** The conformance device's generated header (conformance-device.h), as its package publishes it. */

@@ -1,5 +1,5 @@
 /**
- * @inverted-call/wine-bed (private): sets up, from nothing, a Wine 8 prefix in which a Windows
+ * @inverted-call/wine-bed: sets up, from nothing, a Wine 8 prefix in which a Windows
  * node.exe with koffi talks to a real kernel driver, for end-to-end tests without a Windows
  * machine. See README.md for the measured facts.
  */
@@ -27,10 +27,22 @@ export {
   windowsNodeExe,
   koffiModulesDir,
   windowsSideDir,
+  windowsSide,
   type RunWindowsNodeOptions,
   type WindowsNodeProcess,
   type WindowsNodeResult,
 } from './node.js';
+export { WINDOWS_SIDE_PINS, windowsSideFolderName, type WindowsSide, type WindowsSidePackage, type WindowsSidePins } from './windows-side.js';
+export {
+  provisionWindowsSide,
+  isProvisioned,
+  provisionedLayout,
+  windowsSideCacheRoot,
+  WINDOWS_SIDE_CACHE_ENV,
+  WINDOWS_SIDE_READY_MARKER,
+  type ProvisionOptions,
+  type ProvisionedWindowsSide,
+} from './provision.js';
 export { killWindowsProcess, findWindowsProcesses, type WindowsProcessInfo } from './process.js';
 export {
   buildConformanceDriver,

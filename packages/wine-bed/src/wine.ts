@@ -44,6 +44,17 @@ function onPath(name: string): string | undefined {
 
 let cached: WineTools | undefined;
 
+/** Where to install Wine, said the same way by every message of the bed. */
+function installAdvice(): string {
+  return (
+    `Install it as root: ${WINE_INSTALL_COMMAND}\n` +
+    "(The bed is tested with Debian 12's Wine 8.0, 64-bit only: no i386 packages, no X server.)\n" +
+    'Nothing installs Wine for you: in CI, your workflow must run that command before the tests that use the bed ' +
+    '(for example in a debian:12 container job, or with sudo on a hosted Ubuntu runner); ' +
+    "in this kit's own repository, `npm test` run as root does it."
+  );
+}
+
 /**
  * Finds wine64 and wineserver (WINE_BED_WINE64 / WINE_BED_WINESERVER override the search) and
  * checks that the loader runs. Throws with the apt command when Wine is missing: a test that needs
@@ -51,18 +62,19 @@ let cached: WineTools | undefined;
  */
 export function ensureWine(): WineTools {
   if (cached) return cached;
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`The Wine bed runs on x86_64 Linux only (this is ${process.platform}/${process.arch}): run the tests that use it on a Linux x64 machine or CI runner.`);
+  }
   const wine64 = process.env.WINE_BED_WINE64 || onPath('wine64') || LOADER_PLACES.find(executable);
   const wineserver = process.env.WINE_BED_WINESERVER || onPath('wineserver') || SERVER_PLACES.find(executable);
   if (!wine64 || !wineserver) {
     throw new Error(
-      `Wine is not installed (looked for wine64 on PATH and in ${LOADER_PLACES.join(', ')}; wineserver on PATH and in ${SERVER_PLACES.join(', ')}).\n` +
-        `Install it (Debian/Ubuntu, as root): ${WINE_INSTALL_COMMAND}\n` +
-        'or run `npm test` as root, which installs it. The Wine bed needs only 64-bit Wine: no i386 packages, no X server.',
+      `Wine is not installed (looked for wine64 on PATH and in ${LOADER_PLACES.join(', ')}; wineserver on PATH and in ${SERVER_PLACES.join(', ')}).\n${installAdvice()}`,
     );
   }
   const probe = spawnSync(wine64, ['--version'], { encoding: 'utf8', env: { ...process.env, WINEDEBUG: '-all' } });
   if (probe.status !== 0) {
-    throw new Error(`${wine64} --version failed (status ${probe.status}${probe.error ? `, ${probe.error.message}` : ''}): ${(probe.stderr ?? '').trim()}\nReinstall Wine: ${WINE_INSTALL_COMMAND}`);
+    throw new Error(`${wine64} --version failed (status ${probe.status}${probe.error ? `, ${probe.error.message}` : ''}): ${(probe.stderr ?? '').trim()}\nReinstall Wine. ${installAdvice()}`);
   }
   cached = { wine64, wineserver, version: probe.stdout.trim() };
   return cached;

@@ -14,6 +14,7 @@ import {
   findWindowsProcesses,
   installDriverService,
   killWindowsProcess,
+  provisionWindowsSide,
   removePrefix,
   runWindowsNode,
   startDriver,
@@ -22,6 +23,8 @@ import {
   stopDriver,
   stopSession,
   toWindowsPath,
+  WINDOWS_SIDE_PINS,
+  windowsSide,
   type WindowsNodeResult,
 } from '../src/index.js';
 import { buildConformanceDriver, CONFORMANCE_DEVICE_HEADER, FIXTURES } from './support/driver.js';
@@ -85,6 +88,9 @@ describe('Wine bed', () => {
     timings.nodeStartColdMs = result.durationMs;
     const info = json(result);
     expect(info).toMatchObject({ platform: 'win32', arch: 'x64', version: 'v20.20.2', argv: ['a b', 'Z:\\x'], cwd: toWindowsPath(work) });
+    // In this repository node.exe comes from the workspace project, not from a provisioned cache.
+    expect(windowsSide().source).toBe('workspace');
+    expect(info.execPath).toBe(toWindowsPath(windowsSide().nodeExe));
     const warm = await runWindowsNode(prefixDir, join(FIXTURES, 'platform.cjs'));
     timings.nodeStartMs = warm.durationMs;
     expect(json(warm)).toMatchObject({ platform: 'win32' });
@@ -97,6 +103,18 @@ describe('Wine bed', () => {
     expect(info.koffi).toBe('3.3.4');
     expect(info.pid).toBe(info.nodePid);
     expect(info.pid).toBeGreaterThan(0);
+  });
+
+  it('runs node.exe and koffi that the provisioner fetched from the npm registry into a cache folder', async () => {
+    const side = provisionWindowsSide({ cacheRoot: join(work, 'windows-side-cache'), log: () => undefined });
+    timings.provisionMs = side.durationMs;
+    expect(side).toMatchObject({ source: 'cache', fetched: true });
+    const platform = json(await runWindowsNode(prefixDir, join(FIXTURES, 'platform.cjs'), [], { windowsSide: side }));
+    expect(platform).toMatchObject({ platform: 'win32', arch: 'x64', version: `v${WINDOWS_SIDE_PINS.node.version}`, execPath: toWindowsPath(side.nodeExe) });
+    const info = json(await runWindowsNode(prefixDir, join(FIXTURES, 'koffi-pid.cjs'), [], { windowsSide: side }));
+    expect(info.koffi).toBe(WINDOWS_SIDE_PINS.koffi.version);
+    expect(info.pid).toBe(info.nodePid);
+    expect(String(info.resolvedFrom).startsWith(`${toWindowsPath(side.koffiModulesDir)}\\koffi\\`), String(info.resolvedFrom)).toBe(true);
   });
 
   it('reports a timeout and kills the process', async () => {

@@ -116,11 +116,16 @@ describe('defaults (--yes)', () => {
     }
   });
 
-  it('writes tests for one call, one burst and one cancel, and a service with a --simulate mode', () => {
+  it('writes tests for one call, one burst and one cancel (both targets), conformance, and a service with a --simulate mode', () => {
     const tests = readText(project, 'test', 'device.test.ts');
-    expect(tests).toContain("simulator.handle('GetVersion'");
-    expect(tests).toContain("simulator.emitBurst('Process', burst)");
+    expect(tests).toMatch(/openTestTarget\(myDevice\w*, \{ simulate: answerCalls \}\)/);
+    expect(tests).toContain("await target.emit('Process', event.kind, event.data)");
     expect(tests).toContain('controller.abort()');
+    expect(readText(project, 'test', 'conformance.test.ts')).toMatch(/describeDeviceConformance\((myDevice\w*), \(\) => openTestTarget\(\1\)\)/);
+    expect(readText(project, 'src', 'simulation.ts')).toContain("simulator.handle('GetVersion', () => ({ major: 0, minor: 1, patch: 0, flags: 0 }))");
+    // The driver's Handlers.c answers GetVersion as the simulation does.
+    expect(readText(project, 'driver', 'Handlers.c')).toMatch(/NTSTATUS HandleGetVersion\([^)]*\)\n\{\n    \(void\)Context;\n[^}]*Output->Minor = 1;[^}]*return STATUS_SUCCESS;\n\}/);
+    expect(readJson(project, 'package.json').scripts['test:driver']).toBe('inverted-call-wine test schema/my-device.device.json --driver driver -- vitest run');
     const main = readText(project, 'src', 'main.ts');
     expect(main).toContain('--simulate');
     expect(main).toContain("process.platform !== 'win32'");

@@ -1,30 +1,35 @@
-// The device bridge end to end: Linux node's tests talk to the conformance device's driver, loaded
-// by Wine, through the Windows proxy (the real Win32 backend in node.exe). What this proves: the
-// bridge carries opens, IOCTLs, errors, cancels, closes and process crashes both ways, keeping
-// the order in which one Linux process sent them.
+// The device bridge end to end, both flavours: Linux node's tests talk to the conformance device's
+// driver, loaded by Wine, through the Windows proxy (the real Win32 backend in node.exe). What this
+// proves: the bridge carries opens, IOCTLs, errors, cancels, closes and process crashes both ways;
+// and through the bridge target (emit: the test-build emit IOCTL; state: the state IOCTL) the
+// device-generic conformance scenarios pass, the same target a generated project's `test:driver`
+// uses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceError } from '@inverted-call/backend';
 import { openDevice } from '@inverted-call/client';
 import { conformanceDevice } from '@inverted-call/conformance-device';
-import { connectBridge, startBridgeProxy, startConformanceBed, type BridgeConnection, type BridgeProxy, type ConformanceBed } from '../src/index.js';
+import { join } from 'node:path';
+import { runDeviceConformance } from '@inverted-call/conformance';
+import { createBridgeDeviceTarget } from '../src/bridge-target.js';
+import { connectBridge, DRIVER_FLAVOURS, startBridgeProxy, startConformanceBed, verifierStops, type BridgeConnection, type BridgeProxy, type ConformanceBed } from '../src/index.js';
 
-let bed: ConformanceBed | undefined;
-let proxy: BridgeProxy | undefined;
-let bridge: BridgeConnection;
+describe.each(DRIVER_FLAVOURS)('the device bridge, against the conformance driver (%s) under Wine', (flavour) => {
+  let bed: ConformanceBed | undefined;
+  let proxy: BridgeProxy | undefined;
+  let bridge: BridgeConnection;
 
-beforeAll(async () => {
-  bed = await startConformanceBed('test-bridge', { flavour: 'wdm' });
-  proxy = await startBridgeProxy(bed.prefix);
-  bridge = await connectBridge(proxy.address);
-}, 180_000);
+  beforeAll(async () => {
+    bed = await startConformanceBed(`test-bridge-${flavour}`, { flavour });
+    proxy = await startBridgeProxy(bed.prefix);
+    bridge = await connectBridge(proxy.address);
+  }, 180_000);
 
-afterAll(async () => {
-  await bridge?.close();
-  await proxy?.stop();
-  await bed?.stop();
-}, 60_000);
+  afterAll(async () => {
+    await bridge?.close();
+    await proxy?.stop();
+    await bed?.stop();
+  }, 60_000);
 
-describe('the device bridge, against the conformance driver under Wine', () => {
   it('opens the device through the client and answers a call with the real driver', async () => {
     const device = await openDevice(conformanceDevice, { backend: bridge.process('caller') });
     expect(device.protocol.schemaHash).toBe(conformanceDevice.schemaHash);
@@ -65,4 +70,12 @@ describe('the device bridge, against the conformance driver under Wine', () => {
     await device.call.Ping();
     await device.close();
   }, 60_000);
+
+  it('passes every device-generic scenario through the bridge target, and the verifier never stops the driver', async () => {
+    const results = await runDeviceConformance(conformanceDevice, () => createBridgeDeviceTarget(conformanceDevice, proxy!.address));
+    const failed = results.filter((result) => !result.ok).map((result) => `${result.name}: ${result.error}`);
+    expect(failed).toEqual([]);
+    expect(results.length).toBeGreaterThan(20);
+    expect(verifierStops(join(bed!.prefix, 'wine-bed', 'session.log'))).toEqual([]);
+  }, 300_000);
 });

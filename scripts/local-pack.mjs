@@ -104,18 +104,15 @@ async function main() {
   const created = spawnSync(bin, [projectName, ...generatorArgs], { cwd: out, stdio: 'inherit', env: userEnvironment() });
   if (created.status !== 0) process.exit(created.status ?? 1);
   pointProjectAtTarballs(project, tarballs);
+  // The generator printed its next steps (relative to <out>); this says why they work unpublished.
   process.stdout.write(
     [
       '',
-      `local-pack: ${project} now installs this repository's packages from ${join(out, 'tarballs')}`,
-      '(its package.json names them as file: dependencies and overrides; run local-pack again after',
-      'changing the kit, with a new project name or after removing this one).',
-      '',
-      'Next:',
-      `  cd ${project}`,
-      '  npm install',
-      '  npm test',
-      '  npm start -- --simulate',
+      `local-pack: ${project} installs this repository's packages from ${join(out, 'tarballs')}`,
+      '(file: dependencies and overrides in its package.json), so the steps above work before the',
+      'first publish:',
+      `  cd ${project} && npm install && npm test`,
+      'Run local-pack again after changing the kit, with another project name or after removing this one.',
       '',
     ].join('\n'),
   );

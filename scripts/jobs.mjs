@@ -18,6 +18,8 @@ export const SYSTEM_TOOLS = {
   // 64-bit only (no i386, no X server). Debian puts the wine64 loader in /usr/lib/wine, not on PATH.
   wine64: { check: '/usr/lib/wine/wine64', packages: ['wine64', 'wine'] },
   wineserver: { check: 'wineserver', packages: ['wine'] },
+  // util-linux's `script` gives create-inverted-call's Ctrl+C test a pseudo-terminal.
+  script: { check: 'script', packages: ['bsdutils'] },
 };
 
 /**

@@ -6,8 +6,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const readJson = (path) => JSON.parse(readFileSync(here(path), 'utf8'));
+const here = (/** @type {string} */ path) => fileURLToPath(new URL(path, import.meta.url));
+const readJson = (/** @type {string} */ path) => JSON.parse(readFileSync(here(path), 'utf8'));
 
 /**
  * Packages a generated project depends on, directly or through another @inverted-call package
@@ -20,11 +20,13 @@ const TOOLS = ['typescript', 'vitest', '@types/node'];
 const ACTIONS = { checkout: 'actions/checkout@v4', setupNode: 'actions/setup-node@v4' };
 
 const root = readJson('../../../package.json');
+/** @type {Record<string, string>} */
 const packages = {};
 for (const name of KIT_PACKAGES) {
   const manifest = readJson(`../../${name}/package.json`);
   packages[manifest.name] = manifest.version;
 }
+/** @type {Record<string, string>} */
 const tools = {};
 for (const name of TOOLS) {
   const version = root.devDependencies?.[name];

@@ -3,11 +3,16 @@
  * yeoman-environment (no global `yo` needed), an exit code out.
  *
  * Exit codes: 0 the project was written; 1 it was not (a folder that is not empty, or a
- * failure while writing); 2 bad usage or input (an unknown option, an invalid name or type).
+ * failure while writing); 2 bad usage or input (an unknown option, an invalid name or type);
+ * 130 a question was cancelled with Ctrl+C.
+ *
+ * Progress and the next steps go to stdout, warnings and errors to stderr (terminal-output.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CALLS, DEFAULT_DEVICE_TYPE, DEFAULT_PROJECT_NAME, PROCESS_CHANNEL } from './answers.js';
+import type AppGenerator from './generators/app/index.js';
+import { CANCELLED_EXIT_CODE, cancelledMessage, isCancelledQuestion } from './cancel.js';
 import { isCreateError } from './errors.js';
 import { preflight, type CreateOptions } from './preflight.js';
 import { loadVersions } from './versions.js';
@@ -39,7 +44,9 @@ Options:
   -h, --help                      show this help
   -v, --version                   show the version
 
-Exit codes: 0 created; 1 not created (folder not empty, or writing failed); 2 bad usage or input.`;
+Progress and the next steps go to stdout; warnings and errors to stderr.
+Exit codes: 0 created; 1 not created (folder not empty, or writing failed); 2 bad usage or input;
+130 cancelled with Ctrl+C.`;
 
 export interface CliIo {
   cwd: string;
@@ -116,13 +123,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return reportError(io, error);
   }
   // Loaded only now: yeoman is most of the start-up time, and --help or bad input need none of it.
-  const [{ createEnv }, { default: InvertedCallGenerator }] = await Promise.all([import('yeoman-environment'), import('./generators/app/index.js')]);
+  const [{ createEnv }, { default: InvertedCallGenerator }, { generatorOutput }] = await Promise.all([
+    import('yeoman-environment'),
+    import('./generators/app/index.js'),
+    import('./terminal-output.js'),
+  ]);
   // force: false keeps yeoman's conflicter in charge of the existing files the generator hands
   // it (interactive runs only; otherwise the generator keeps them itself).
-  const env = createEnv({ cwd: io.cwd, skipInstall: true, force: false });
+  const output = generatorOutput(io);
+  const env = createEnv({ cwd: io.cwd, skipInstall: true, force: false, adapter: output.adapter });
   env.register(InvertedCallGenerator, { namespace: GENERATOR_NAMESPACE, resolved: fileURLToPath(import.meta.url) });
+  let generator: AppGenerator | undefined;
   try {
-    const generator = await env.create(GENERATOR_NAMESPACE, {
+    generator = await env.create<AppGenerator>(GENERATOR_NAMESPACE, {
       generatorArgs: [],
       // skipCache: remember no answers in ~/.yo-rc-global.json or .yo-rc.json.
       generatorOptions: { ...parsed.options, interactive, skipCache: true, skipLocalCache: true, skipInstall: true } as never,
@@ -130,15 +143,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await env.runGenerator(generator);
     return 0;
   } catch (error) {
-    return reportError(io, error);
+    if (isCancelledQuestion(error)) {
+      const folder = generator?.destinationRoot() ?? io.cwd;
+      io.stderr(`create-inverted-call: ${cancelledMessage(io.cwd, folder, generator?.report.created ?? [])}\n`);
+      return CANCELLED_EXIT_CODE;
+    }
+    return reportError(io, error, output.heldErrors);
   }
 }
 
-function reportError(io: CliIo, error: unknown): number {
+/** Our errors in one line; anything else is a bug, shown with yeoman's line naming the task and the stack. */
+function reportError(io: CliIo, error: unknown, heldErrors: readonly string[] = []): number {
   if (isCreateError(error)) {
     io.stderr(`create-inverted-call: ${error.message}\n`);
     return error.exitCode;
   }
+  for (const line of heldErrors) io.stderr(`create-inverted-call: ${line}\n`);
   io.stderr(`create-inverted-call: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 }

@@ -23,11 +23,13 @@ describe('create-inverted-call', () => {
     }
   });
 
-  it('creates a project non-interactively with --yes and says what to run next', async () => {
+  it('creates a project non-interactively with --yes and says what to run next, all on stdout', async () => {
     const result = await runBin(['sensor-hub', '--yes', '--device', 'SensorHub'], cwd);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toContain('Created sensor-hub');
-    expect(result.output).toMatch(/Next:\n {2}cd sensor-hub\n {2}npm install/);
+    expect(result.stdout).toMatch(/create sensor-hub\/schema\/sensor-hub\.device\.json/);
+    expect(result.stdout).toContain('Created sensor-hub');
+    expect(result.stdout).toMatch(/Next:\n {2}cd sensor-hub\n {2}npm install/);
+    expect(result.stderr).toBe('');
     expect(filesUnder(join(cwd, 'sensor-hub'))).toContain('schema/sensor-hub.device.json');
   });
 
@@ -54,18 +56,31 @@ describe('create-inverted-call', () => {
     const result = await runBin(['busy', '--yes'], cwd);
     expect(result.code, result.output).toBe(1);
     expect(result.stderr).toContain('the folder busy is not empty (notes.txt)');
+    expect(result.stdout).toBe('');
     expect(result.stderr).toContain('pass --force');
     expect(filesUnder(join(cwd, 'busy'))).toEqual(['notes.txt']);
   });
 
-  it('with --force adds the project and keeps the user’s files, saying which', async () => {
+  it('stops on a file where the project needs a folder: exit code 1, one line on stderr, nothing written', async () => {
+    mkdirSync(join(cwd, 'busy'));
+    writeFileSync(join(cwd, 'busy', 'src'), 'mine\n');
+    const result = await runBin(['busy', '--yes', '--force'], cwd);
+    expect(result.code, result.output).toBe(1);
+    // yeoman's own "An error occured while running ..." line is held back: ours says it all.
+    expect(result.stderr).toMatch(/^create-inverted-call: src is in the way of the project's src\/\S+: move or rename it, then run again\n$/);
+    expect(result.stdout).toBe('');
+    expect(filesUnder(join(cwd, 'busy'))).toEqual(['src']);
+  });
+
+  it('with --force adds the project and keeps the user’s files, warning on stderr which', async () => {
     mkdirSync(join(cwd, 'busy'));
     writeFileSync(join(cwd, 'busy', 'README.md'), '# mine\n');
     const result = await runBin(['busy', '--yes', '--force'], cwd);
     expect(result.code, result.output).toBe(0);
     expect(readFileSync(join(cwd, 'busy', 'README.md'), 'utf8')).toBe('# mine\n');
-    expect(result.output).toContain('Kept 1 file(s) you already had, unchanged');
-    expect(result.output).toContain(': README.md');
+    expect(result.stderr).toMatch(/^create-inverted-call: warning: Kept 1 file\(s\) you already had, unchanged .*: README\.md\n$/);
+    expect(result.stdout).toContain('Created busy');
+    expect(result.stdout).not.toContain('Kept');
     expect(filesUnder(join(cwd, 'busy'))).toContain('src/service.ts');
   });
 });

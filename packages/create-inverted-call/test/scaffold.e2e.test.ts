@@ -1,17 +1,22 @@
 /**
- * The scaffold end to end, as a user gets it. This repository's packages are packed (pnpm pack,
- * no registry publish), create-inverted-call included, and installed with npm the way
+ * The scaffold end to end, as a user gets it. This repository's public packages are packed (pnpm
+ * pack, no registry publish), create-inverted-call included, and it is installed with npm the way
  * `npm create inverted-call` installs it; its bin creates a project non-interactively in a
  * temporary folder; the project installs the packed packages too (typescript and vitest come
  * from the npm registry); then the project's own scripts run: the codegen check, the typecheck,
  * its tests, the driver compile check on its rendered driver, and (KMDF and WDM) its tests
  * against its own driver under Wine (`test:driver`). Once per driver flavour, plus
  * a device with calls only, the three at once. Slow: a minute or two.
+ *
+ * Packing, installing the generator and pointing a project at the tarballs go through
+ * scripts/local-tarballs.mjs, the same route `npm run local-pack` gives people before the first
+ * publish.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installGenerator, packWorkspace, pointProjectAtTarballs, userEnvironment } from '../scripts/local-tarballs.mjs';
 import { loadVersions } from '../src/index.js';
 import { repositoryRoot, run, type Spawned } from './support.js';
 
@@ -26,22 +31,10 @@ const MINUTE = 60_000;
 const COMMAND_LIMIT = 12 * MINUTE;
 const PROJECT_LIMIT = 20 * MINUTE;
 let work = '';
-/** `@inverted-call/<name>` -> `file:<tarball>`. */
+/** Package name -> `file:<tarball>`. */
 let tarballs: Record<string, string> = {};
 /** The create-inverted-call bin as npm installed it from its tarball. */
 let installedBin = '';
-
-/** pnpm (it turns `workspace:^` into versions when packing): the one running us, or the repository's. */
-function pnpmCommand(): [string, string[]] {
-  const running = process.env.npm_execpath;
-  if (running && /pnpm/.test(running)) return /\.[cm]?js$/.test(running) ? [process.execPath, [running]] : [running, []];
-  return [join(repositoryRoot, '.tools', 'node_modules', '.bin', 'pnpm'), []];
-}
-
-/** The environment of a user's shell: none of the npm_* settings pnpm passes to its scripts. */
-function userEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
-}
 
 /** Without colour codes, whatever the environment asked for. */
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
@@ -52,28 +45,10 @@ function expectSuccess(step: string, result: Spawned): void {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'create-inverted-call-e2e-'));
-  const packs = join(work, 'tarballs');
-  const [pnpm, prefix] = pnpmCommand();
-  // Every @inverted-call package a project can reach, directly or through another one.
-  const names = Object.keys(loadVersions().packages);
-  const folders = [...names.map((name) => join('packages', name.replace('@inverted-call/', ''))), join('packages', 'create-inverted-call')];
-  const results = await Promise.all(folders.map((folder) => run(pnpm, [...prefix, 'pack', '--pack-destination', packs], { cwd: join(repositoryRoot, folder), timeoutMs: COMMAND_LIMIT })));
-  results.forEach((result, index) => expectSuccess(`pnpm pack in ${folders[index]}`, result));
-  tarballs = {};
-  let generatorTarball = '';
-  for (const file of readdirSync(packs)) {
-    const match = /^inverted-call-(.+)-\d+\.\d+\.\d+.*\.tgz$/.exec(file);
-    if (match) tarballs[`@inverted-call/${match[1]}`] = `file:${join(packs, file)}`;
-    if (file.startsWith('create-inverted-call-')) generatorTarball = `file:${join(packs, file)}`;
-  }
-  expect(Object.keys(tarballs).sort()).toEqual([...names].sort());
-
-  // What `npm create inverted-call` does, minus the registry: install the package, run its bin.
-  const runner = join(work, 'runner');
-  mkdirSync(runner);
-  writeFileSync(join(runner, 'package.json'), JSON.stringify({ name: 'runner', private: true, dependencies: { 'create-inverted-call': generatorTarball }, overrides: tarballs }));
-  expectSuccess('npm install create-inverted-call', await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: runner, env: userEnvironment(), timeoutMs: COMMAND_LIMIT }));
-  installedBin = join(runner, 'node_modules', '.bin', 'create-inverted-call');
+  tarballs = await packWorkspace({ repositoryRoot, destination: join(work, 'tarballs'), timeoutMs: COMMAND_LIMIT });
+  // Every @inverted-call package a project can reach, directly or through another one, is packed.
+  expect(Object.keys(tarballs)).toEqual(expect.arrayContaining([...Object.keys(loadVersions().packages), 'create-inverted-call']));
+  installedBin = await installGenerator({ runner: join(work, 'runner'), tarballs, timeoutMs: COMMAND_LIMIT });
 }, PROJECT_LIMIT);
 
 afterAll(() => {
@@ -89,16 +64,7 @@ async function createAndInstall(name: string, flags: readonly string[]): Promise
   expectSuccess('create-inverted-call', await run(installedBin, [name, '--yes', ...flags], { cwd, env: userEnvironment() }));
   const project = join(cwd, name);
 
-  // Point every @inverted-call dependency, and through overrides every transitive one, at this
-  // repository's tarballs. npm wants a direct dependency's spec to equal its override.
-  const manifest = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
-  for (const field of ['dependencies', 'optionalDependencies', 'devDependencies']) {
-    for (const dependency of Object.keys(manifest[field] ?? {})) {
-      if (tarballs[dependency]) manifest[field][dependency] = tarballs[dependency];
-    }
-  }
-  manifest.overrides = tarballs;
-  writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  pointProjectAtTarballs(project, tarballs);
 
   const env = userEnvironment();
   const npm = (...args: string[]) => run('npm', args, { cwd: project, env, timeoutMs: COMMAND_LIMIT });

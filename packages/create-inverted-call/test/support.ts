@@ -63,7 +63,7 @@ export interface Spawned {
   code: number | null;
   stdout: string;
   stderr: string;
-  /** Both streams: yeoman logs to stderr, our summary too. */
+  /** Both streams, interleaved as they came: for failure messages. */
   output: string;
 }
 

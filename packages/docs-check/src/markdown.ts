@@ -96,6 +96,13 @@ export function codeBlocks(text: string, file = ''): CodeBlock[] {
   return blocks;
 }
 
+/** The page with every fenced block blanked out (line count kept); inline code stays. */
+export function outsideFences(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const fenced = fencedLines(lines);
+  return lines.map((line, index) => (fenced[index] ? '' : line)).join('\n');
+}
+
 /** The page with every fenced block and inline code span blanked out (line count kept), so links in code are not links. */
 export function proseOnly(text: string): string {
   const lines = text.split(/\r?\n/);

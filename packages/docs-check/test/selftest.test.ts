@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderSchemaReference, readJsonSchema } from '../scripts/schema-reference.mjs';
 import { checkMermaid } from '../src/diagrams.js';
 import { checkLinks } from '../src/links.js';
+import { checkMentions } from '../src/mentions.js';
 import { codeBlocks, githubSlug } from '../src/markdown.js';
 import { collectSnippets, compileWorkspace, prepareWorkspace, runSnippet } from '../src/snippets.js';
 
@@ -86,6 +87,31 @@ describe('the link check', () => {
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(/links\.md:3: "nowhere\.md" points at .*which does not exist/);
     expect(problems[1]).toMatch(/links\.md:4: .*no heading or anchor "no-such-heading"/);
+  });
+
+  it('reports a page named in the text that the repository does not have, and nothing else', () => {
+    page('present.md', '# Present\n');
+    const file = page(
+      'mentions.md',
+      [
+        '# Mentions',
+        '',
+        'The protocol is in DESIGN.md, section 4.',
+        'See present.md, `README.md`, docs/concepts.md and https://example.com/NOTES.md.',
+        `${fence}text`,
+        'my-device/',
+        '  PLAN.md     a file of a user project, not a citation',
+        fence,
+        'And `ABSENT.md` in code is a citation too.',
+        '',
+      ].join('\n'),
+    );
+    const { checked, problems } = checkMentions([file]);
+    expect(checked).toBe(5);
+    expect(problems).toEqual([
+      expect.stringMatching(/mentions\.md:3: names DESIGN\.md, which this repository does not have: link the page/),
+      expect.stringMatching(/mentions\.md:9: names ABSENT\.md, which this repository does not have/),
+    ]);
   });
 
   it('slugs headings as GitHub does', () => {

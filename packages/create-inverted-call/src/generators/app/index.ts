@@ -7,7 +7,8 @@
  *   unless `allowNonEmpty`;
  * - writing: render every file into yeoman's in-memory file system, then protect the user's
  *   files (below); yeoman commits the rest to disk;
- * - end: say what was written, what was kept, and what to run next.
+ * - end: say what was written and what to run next (progress, on stdout when run by the CLI),
+ *   and warn about the files kept (on stderr).
  *
  * Existing files: a file the project would write that already exists with other content is the
  * user's. Non-interactively it is kept as it is and reported; interactively yeoman's conflicter
@@ -29,6 +30,7 @@ import { questionsFor } from '../../prompts.js';
 import { sampleHandlers } from '../../sample-handlers.js';
 import { checkTargetFolder, targetDirectory } from '../../target-folder.js';
 import { templateContext } from '../../template-context.js';
+import { WARN_METHOD } from '../../terminal-output.js';
 import { loadVersions } from '../../versions.js';
 
 export type { CreateOptions } from '../../preflight.js';
@@ -119,7 +121,7 @@ export default class InvertedCallGenerator extends Generator<Record<string, neve
     const folder = this.destinationRoot();
     this.log(`\nCreated ${answers.projectName} in ${folder}: device ${answers.deviceName}, ${answers.driver.toUpperCase()} driver, ${created.length} new file(s).`);
     if (kept.length > 0) {
-      this.log(`Kept ${kept.length} file(s) you already had, unchanged (the project's version differs; compare with a project created in an empty folder to merge): ${kept.join(', ')}`);
+      warn(this, `Kept ${kept.length} file(s) you already had, unchanged (the project's version differs; compare with a project created in an empty folder to merge): ${kept.join(', ')}`);
     }
     if (asked.length > 0) this.log(`You decided about ${asked.length} existing file(s): ${asked.join(', ')}`);
     this.log(['', 'Next:', `  cd ${shellPath(this.contextRoot, folder)}`, '  npm install', '  npm test', '  npm start -- --simulate', ''].join('\n'));
@@ -169,6 +171,14 @@ function blockingEntry(root: string, path: string): string | undefined {
     if (statSync(full).isDirectory() === isLast) return entry;
   }
   return undefined;
+}
+
+/** A warning through the CLI's logger (stderr); a logger without that method (yeoman-test's) logs it. */
+function warn(generator: InvertedCallGenerator, message: string): void {
+  const log = generator.log as unknown as Record<string, unknown>;
+  const method = log[WARN_METHOD];
+  if (typeof method === 'function') method.call(log, message);
+  else generator.log(message);
 }
 
 /** The folder as the user would type it after `cd`. */

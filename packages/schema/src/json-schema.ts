@@ -65,7 +65,7 @@ export const deviceJsonSchema = {
         limits: {
           type: 'object',
           additionalProperties: false,
-          description: 'Resource limits of the device. A subscribe request that would pass one of the first three fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
+          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
           properties: {
             maxSubscriptions: limit(`Open subscriptions (handle, channel) of the device. Default ${DEFAULT_LIMITS.maxSubscriptions}.`),
             maxParkedPerHandle: limit(`Parked subscribe requests of one handle, all channels together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),

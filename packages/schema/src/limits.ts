@@ -26,7 +26,7 @@ export const DEFAULT_LIMITS: Readonly<DeviceLimits> = Object.freeze({
   maxRingBytesPerSubscription: DEFAULT_RING_BYTES_PER_SUBSCRIPTION,
 });
 
-/** Each limit is a UINT32 in the driver (CORE_LIMITS) or, for the per-subscription budget, beside it. */
+/** Each limit fits a UINT32: the driver holds the first three in CORE_LIMITS. */
 export const MAX_LIMIT = 0xffff_ffff;
 
 const LIMIT_KEYS = ['maxSubscriptions', 'maxParkedPerHandle', 'maxRingBytes', 'maxRingBytesPerSubscription'] as const;

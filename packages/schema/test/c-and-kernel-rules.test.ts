@@ -117,7 +117,7 @@ describe('names that C or the Windows headers already own', () => {
 
 describe('function codes the driver keeps for itself', () => {
   it.each([
-    [0xffc, "the test build's event-injection IOCTL"],
+    [0xffc, "the test build's emit IOCTL"],
     [0xffd, "the test build's process-notify IOCTL"],
     [0xffe, "the test build's state IOCTL"],
     [0xfff, 'the built-in protocol-information call'],

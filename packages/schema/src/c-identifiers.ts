@@ -7,6 +7,7 @@
  */
 import { joinPath } from './errors.js';
 import type { DeviceModel } from './model.js';
+import { PROTOCOL_C_PREFIX } from './protocol.js';
 import { PRIMITIVES } from './types.js';
 
 export const DEVICE_MACRO_SUFFIXES = [
@@ -128,6 +129,7 @@ const RESERVED_NAMES: ReadonlyMap<string, string> = new Map([
 export function reservedCIdentifierReason(identifier: string): string | undefined {
   if (/^_[A-Z]/.test(identifier)) return `${identifier} starts with an underscore and a capital letter, which C reserves for the compiler and its library`;
   if (identifier.includes('__')) return `${identifier} contains two underscores in a row, which C and C++ reserve for the compiler and its library`;
+  if (identifier.startsWith(`${PROTOCOL_C_PREFIX}_`)) return `${identifier} is in the ${PROTOCOL_C_PREFIX}_ family of names that the protocol section of every header and the driver template define`;
   return RESERVED_NAMES.get(identifier);
 }
 

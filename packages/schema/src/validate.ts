@@ -96,8 +96,9 @@ function readDevice(issues: IssueList, value: unknown): DevicePart | undefined {
     }
   }
   const prefixPath = entry.cPrefix !== undefined ? 'device.cPrefix' : 'device.name';
-  if (cPrefix === PROTOCOL_C_PREFIX) {
-    issues.add(prefixPath, `the C prefix ${cPrefix} is the protocol's own`, 'choose another device name or set device.cPrefix');
+  if (cPrefix === PROTOCOL_C_PREFIX || cPrefix?.startsWith(`${PROTOCOL_C_PREFIX}_`)) {
+    const whose = cPrefix === PROTOCOL_C_PREFIX ? "is the protocol's own" : `is inside the protocol's own ${PROTOCOL_C_PREFIX}_ names`;
+    issues.add(prefixPath, `the C prefix ${cPrefix} ${whose}`, 'choose another device name or set device.cPrefix');
     ok = false;
   } else if (cPrefix !== undefined && reservedCPrefixReason(cPrefix) !== undefined) {
     const derived = entry.cPrefix === undefined ? `device name "${name}" gives the C prefix ${cPrefix}; ` : '';

@@ -100,10 +100,29 @@ describe('names that C or the Windows headers already own', () => {
     ]);
   });
 
+  it("names inside the protocol's INVERTED_CALL_ family", () => {
+    expect(
+      onlyIssue((doc) => {
+        doc.device.cPrefix = 'INVERTED';
+        doc.structs.CallBatchHeader = { fields: [{ name: 'value', type: 'u32' }] };
+      }),
+    ).toEqual([
+      'structs.CallBatchHeader',
+      'its C name INVERTED_CALL_BATCH_HEADER cannot be used: INVERTED_CALL_BATCH_HEADER is in the INVERTED_CALL_ family of names that the protocol section of every header and the driver template define',
+      'rename it (or set device.cPrefix)',
+    ]);
+    expect(onlyIssue((doc) => void (doc.device.cPrefix = 'INVERTED_CALL_PM'))).toEqual([
+      'device.cPrefix',
+      "the C prefix INVERTED_CALL_PM is inside the protocol's own INVERTED_CALL_ names",
+      'choose another device name or set device.cPrefix',
+    ]);
+  });
+
   it('boundary: a prefix that only starts with a family word passes, as does the suggestion', () => {
     passes((doc) => void (doc.device.cPrefix = 'STATUS_MON'));
     passes((doc) => void (doc.device.name = 'FileMonitor'));
     passes((doc) => void (doc.device.cPrefix = 'DEVICEDEV'));
+    passes((doc) => void (doc.device.cPrefix = 'INVERTED'));
   });
 
   it("C's reserved spellings, which no schema name can reach today but the rule still owns", () => {

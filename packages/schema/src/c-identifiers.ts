@@ -107,7 +107,7 @@ const WINDOWS_TYPES = [
  * Windows headers' STATUS_ (ntstatus.h), ERROR_ (winerror.h), FILE_, METHOD_, IRP_ and IO_
  * constants, and the driver template's own CORE_, DEVICE_, DRIVER_, NOTIFY_ and QUEUE_ names
  * (templates/: DeviceTable.h defines DEVICE_CHANNEL_COUNT and DEVICE_PROCESS_CREATED, which a
- * device with prefix DEVICE would define again). The protocol's INVERTED_CALL is refused apart.
+ * device with prefix DEVICE would define again). The protocol's own INVERTED_CALL is refused too.
  */
 const WINDOWS_PREFIXES = ['STATUS', 'ERROR', 'FILE', 'METHOD', 'IRP', 'IO'];
 const TEMPLATE_PREFIXES = ['CORE', 'DEVICE', 'DRIVER', 'NOTIFY', 'QUEUE'];
@@ -138,12 +138,18 @@ export function reservedCPrefixReason(prefix: string): string | undefined {
   if (prefix.endsWith('_') || prefix.includes('__')) {
     return `the C prefix ${prefix} puts two underscores in a row into generated names (${prefix}_DEVICE_NAME), which C and C++ reserve for the compiler`;
   }
+  if (prefix === PROTOCOL_C_PREFIX) return `the C prefix ${prefix} is the protocol's own`;
+  if (prefix.startsWith(`${PROTOCOL_C_PREFIX}_`)) return `the C prefix ${prefix} is inside the protocol's own ${PROTOCOL_C_PREFIX}_ names`;
   const owner = RESERVED_C_PREFIXES.get(prefix);
   return owner ? `the C prefix ${prefix} puts every generated name into the ${prefix}_ family of names that ${owner}` : undefined;
 }
 
-/** A prefix like `prefix` that reservedCPrefixReason accepts: underscores folded, then DEV appended if still taken. */
+/**
+ * A prefix like `prefix` that reservedCPrefixReason accepts: underscores folded, the protocol's
+ * INVERTED_CALL_ replaced by DEV_, then DEV appended if the result is still a taken word.
+ */
 export function suggestCPrefix(prefix: string): string {
-  const folded = prefix.replace(/_+/g, '_').replace(/_$/, '');
-  return reservedCPrefixReason(folded) === undefined ? folded : `${folded}DEV`;
+  let candidate = prefix.replace(/_+/g, '_').replace(/_$/, '');
+  if (candidate.startsWith(`${PROTOCOL_C_PREFIX}_`)) candidate = `DEV_${candidate.slice(PROTOCOL_C_PREFIX.length + 1)}`;
+  return reservedCPrefixReason(candidate) === undefined ? candidate : `${candidate}DEV`;
 }

@@ -10,7 +10,6 @@ import { NAMED_DEVICE_TYPES, PROTOCOL_INFO_FUNCTION, VENDOR_DEVICE_TYPE_MAX, VEN
 import { checkRingBudget, readLimits } from './limits.js';
 import type { DeviceModel, StructModel } from './model.js';
 import { C_PREFIX, PASCAL_NAME, SYMBOLIC_LINK, upperSnake } from './names.js';
-import { PROTOCOL_C_PREFIX } from './protocol.js';
 import { checkSddl, DEFAULT_SDDL } from './sddl.js';
 import { describeValue, isObject, readObject, readOptionalDescription, readString } from './validate-helpers.js';
 import { functionClaims, validateCalls, validateChannels } from './validate-interface.js';
@@ -95,14 +94,10 @@ function readDevice(issues: IssueList, value: unknown): DevicePart | undefined {
       cPrefix = prefix;
     }
   }
-  const prefixPath = entry.cPrefix !== undefined ? 'device.cPrefix' : 'device.name';
-  if (cPrefix === PROTOCOL_C_PREFIX || cPrefix?.startsWith(`${PROTOCOL_C_PREFIX}_`)) {
-    const whose = cPrefix === PROTOCOL_C_PREFIX ? "is the protocol's own" : `is inside the protocol's own ${PROTOCOL_C_PREFIX}_ names`;
-    issues.add(prefixPath, `the C prefix ${cPrefix} ${whose}`, 'choose another device name or set device.cPrefix');
-    ok = false;
-  } else if (cPrefix !== undefined && reservedCPrefixReason(cPrefix) !== undefined) {
+  const prefixProblem = cPrefix === undefined ? undefined : reservedCPrefixReason(cPrefix);
+  if (prefixProblem !== undefined) {
     const derived = entry.cPrefix === undefined ? `device name "${name}" gives the C prefix ${cPrefix}; ` : '';
-    issues.add(prefixPath, `${derived}${reservedCPrefixReason(cPrefix)}`, `set device.cPrefix to another prefix, e.g. "${suggestCPrefix(cPrefix)}"`);
+    issues.add(entry.cPrefix !== undefined ? 'device.cPrefix' : 'device.name', `${derived}${prefixProblem}`, `set device.cPrefix to another prefix, e.g. "${suggestCPrefix(cPrefix!)}"`);
     ok = false;
   }
 

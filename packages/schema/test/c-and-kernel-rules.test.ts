@@ -114,7 +114,7 @@ describe('names that C or the Windows headers already own', () => {
     expect(onlyIssue((doc) => void (doc.device.cPrefix = 'INVERTED_CALL_PM'))).toEqual([
       'device.cPrefix',
       "the C prefix INVERTED_CALL_PM is inside the protocol's own INVERTED_CALL_ names",
-      'choose another device name or set device.cPrefix',
+      'set device.cPrefix to another prefix, e.g. "DEV_PM"',
     ]);
   });
 

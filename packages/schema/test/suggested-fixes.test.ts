@@ -95,6 +95,12 @@ describe('every value a fix suggests passes every check', () => {
     expect(expectEveryValuedFixRepairs(mutate)).toBeGreaterThan(0);
   });
 
+  it('every C prefix the rules refuse, and a few that fold into one', () => {
+    const families = ['STATUS', 'ERROR', 'FILE', 'METHOD', 'IRP', 'IO', 'CORE', 'DEVICE', 'DRIVER', 'NOTIFY', 'QUEUE', 'INVERTED_CALL'];
+    const prefixes = [...families, ...families.map((word) => `${word}_`), 'A__B', 'PM_', 'INVERTED__CALL', 'INVERTED_CALL_PM', 'INVERTED_CALL_STATUS', 'INVERTED_CALL_1'];
+    for (const prefix of prefixes) expectEveryValuedFixRepairs((doc) => void (doc.device.cPrefix = prefix));
+  });
+
   // Sweeps rather than single points, so a rounding slip at some value cannot hide.
   it('every batchBytes from 40 to 1000', () => {
     for (let batchBytes = 40; batchBytes <= 1000; batchBytes++) {

@@ -52,7 +52,7 @@ describe('inverted-call-codegen', () => {
   it('--check notices a schema change', () => {
     expect(cli(['device.json'], work).status).toBe(0);
     const schema = JSON.parse(readFileSync(join(work, 'device.json'), 'utf8'));
-    schema.channels.Process.capacity = 8192;
+    schema.channels.Process.capacity = 2048;
     writeFileSync(join(work, 'device.json'), JSON.stringify(schema));
     expect(cli(['device.json', '--check'], work).status).toBe(1);
   });

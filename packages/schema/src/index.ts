@@ -6,13 +6,24 @@ export { SchemaError, type SchemaIssue } from './errors.js';
 export { validateDeviceSchema, type ValidateOptions } from './validate.js';
 export { loadDeviceSchema, describeSchemaLoadError } from './load.js';
 export { layoutStruct, typeLayout, type LayoutLookup } from './layout.js';
-export { hex, ACCESS_NAMES, METHOD_NAMES, METHOD_TEXT, VENDOR_DEVICE_TYPE_MIN, VENDOR_DEVICE_TYPE_MAX } from './ioctl.js';
+export {
+  hex,
+  ACCESS_NAMES,
+  METHOD_NAMES,
+  METHOD_TEXT,
+  VENDOR_DEVICE_TYPE_MIN,
+  VENDOR_DEVICE_TYPE_MAX,
+  RESERVED_FUNCTIONS,
+  TEST_BUILD_EMIT_FUNCTION,
+  TEST_BUILD_PROCESS_FUNCTION,
+  TEST_BUILD_STATE_FUNCTION,
+} from './ioctl.js';
 export { PRIMITIVES, type PrimitiveInfo } from './types.js';
 export { kebabCase } from './names.js';
 export { PROTOCOL_C_PREFIX } from './protocol.js';
 export { DEFAULT_SDDL } from './sddl.js';
 export { DEFAULT_BATCH_BYTES, DEFAULT_CAPACITY } from './validate-interface.js';
 export { DEFAULT_LIMITS, ringBytesOf } from './limits.js';
-export { channelMacro, deviceMacro } from './c-identifiers.js';
+export { channelMacro, deviceMacro, reservedCPrefixReason } from './c-identifiers.js';
 export { deviceJsonSchema } from './json-schema.js';
 export { protocolModel } from './protocol-model.js';

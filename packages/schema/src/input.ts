@@ -52,6 +52,8 @@ export interface LimitsInput {
   maxParkedPerHandle?: NumberLike;
   /** Ring memory of all subscriptions in bytes (capacity x largest record each). Default 64 MiB. */
   maxRingBytes?: NumberLike;
+  /** Ring memory of one subscription in bytes (capacity x largest record); checked per channel. Default 4 MiB. */
+  maxRingBytesPerSubscription?: NumberLike;
 }
 
 export interface EnumInput {
@@ -80,7 +82,7 @@ export interface FieldInput {
 
 export interface CallInput {
   description?: string;
-  /** Vendor function code, 0x800-0xFFE (0xFFF is reserved for the built-in protocol call). */
+  /** Vendor function code, 0x800-0xFFB (0xFFC-0xFFE belong to test builds, 0xFFF to the built-in protocol call). */
   function: NumberLike;
   /** Default `METHOD_BUFFERED`. `METHOD_NEITHER` is refused. */
   method?: MethodName;

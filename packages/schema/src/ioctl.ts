@@ -12,6 +12,37 @@ export const VENDOR_FUNCTION_MIN = 0x800;
 export const VENDOR_FUNCTION_MAX = 0xfff;
 /** Function code of the built-in protocol-information call (rule R7); no schema IOCTL may use it. */
 export const PROTOCOL_INFO_FUNCTION = 0xfff;
+/**
+ * The top of the function range belongs to the driver itself: test builds (INVERTED_CALL_TEST_BUILD)
+ * answer three IOCTLs of their own there (templates/shared: the emit IOCTL that injects events, NotifyTest.h's
+ * process IOCTL, InvertedCallTest.h's state IOCTL), and 0xFFF is the protocol call. A schema IOCTL
+ * on one of them would be shadowed by the test hook, so a test build would test another driver.
+ */
+export const TEST_BUILD_EMIT_FUNCTION = 0xffc;
+export const TEST_BUILD_PROCESS_FUNCTION = 0xffd;
+export const TEST_BUILD_STATE_FUNCTION = 0xffe;
+export const RESERVED_FUNCTIONS: ReadonlyMap<number, string> = new Map([
+  [TEST_BUILD_EMIT_FUNCTION, "the test build's emit IOCTL"],
+  [TEST_BUILD_PROCESS_FUNCTION, "the test build's process-notify IOCTL"],
+  [TEST_BUILD_STATE_FUNCTION, "the test build's state IOCTL"],
+  [PROTOCOL_INFO_FUNCTION, 'the built-in protocol-information call'],
+]);
+/** The highest function code a schema may give a call or channel. */
+export const SCHEMA_FUNCTION_MAX = TEST_BUILD_EMIT_FUNCTION - 1;
+
+/**
+ * The first function code after `after` (wrapping round to 0x800) that is in the schema range and
+ * not in `used`; undefined when all 1020 are taken.
+ */
+export function nextFreeFunction(used: ReadonlySet<number>, after: number = VENDOR_FUNCTION_MIN - 1): number | undefined {
+  const count = SCHEMA_FUNCTION_MAX - VENDOR_FUNCTION_MIN + 1;
+  const start = Math.min(Math.max(after + 1, VENDOR_FUNCTION_MIN), SCHEMA_FUNCTION_MAX + 1);
+  for (let step = 0; step < count; step++) {
+    const candidate = VENDOR_FUNCTION_MIN + ((start - VENDOR_FUNCTION_MIN + step) % count);
+    if (!used.has(candidate)) return candidate;
+  }
+  return undefined;
+}
 
 /** Microsoft-defined device types a driver may name (from winioctl.h). */
 export const NAMED_DEVICE_TYPES: Record<string, number> = {

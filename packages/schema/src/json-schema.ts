@@ -65,11 +65,12 @@ export const deviceJsonSchema = {
         limits: {
           type: 'object',
           additionalProperties: false,
-          description: 'Resource limits of the device. A subscribe request that would pass one fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing.',
+          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
           properties: {
             maxSubscriptions: limit(`Open subscriptions (handle, channel) of the device. Default ${DEFAULT_LIMITS.maxSubscriptions}.`),
             maxParkedPerHandle: limit(`Parked subscribe requests of one handle, all channels together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
             maxRingBytes: limit(`Ring memory (non-paged) of all subscriptions, in bytes: capacity x largest record per subscription. Default ${DEFAULT_LIMITS.maxRingBytes} (64 MiB).`),
+            maxRingBytesPerSubscription: limit(`Ring memory (non-paged) of one subscription, in bytes: no channel's capacity x largest record may pass it. Default ${DEFAULT_LIMITS.maxRingBytesPerSubscription} (4 MiB).`),
           },
         },
       },
@@ -134,7 +135,7 @@ export const deviceJsonSchema = {
         required: ['function', 'access'],
         properties: {
           description,
-          function: numberLike('Vendor function code, 0x800-0xFFE.'),
+          function: numberLike('Vendor function code, 0x800-0xFFB (0xFFC-0xFFF are reserved).'),
           method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED. A METHOD_IN_DIRECT call takes no output: Windows locks its second buffer for read access only.' },
           access,
           input: { type: 'string', description: 'Request struct name.' },
@@ -151,7 +152,7 @@ export const deviceJsonSchema = {
         required: ['function', 'access', 'events'],
         properties: {
           description,
-          function: numberLike('Function code of the subscribe IOCTL, 0x800-0xFFE.'),
+          function: numberLike('Function code of the subscribe IOCTL, 0x800-0xFFB (0xFFC-0xFFF are reserved).'),
           method: { enum: ['METHOD_BUFFERED', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
           access,
           capacity: { type: 'integer', minimum: 1, maximum: 1048576, description: 'Ring capacity per subscriber, in events. Default 1024.' },

@@ -117,6 +117,11 @@ export interface DeviceLimits {
   maxParkedPerHandle: number;
   /** Ring memory of all subscriptions, in bytes: capacity x maxRecordBytes per subscription. */
   maxRingBytes: number;
+  /**
+   * Ring memory of one subscription, in bytes. Checked against every channel when the schema is
+   * validated (a channel's ring size is fixed by the schema), so the driver needs no copy of it.
+   */
+  maxRingBytesPerSubscription: number;
 }
 
 export interface DeviceModel {

@@ -25,6 +25,8 @@ export function readObject(
   path: string,
   shape: { required: readonly string[]; optional: readonly string[] },
   what: string,
+  /** Fixes for missing required keys that depend on the document (e.g. a free function code). */
+  requiredFixes: Readonly<Record<string, () => string>> = {},
 ): JsonObject | undefined {
   if (!isObject(value)) {
     issues.add(path, `${what} must be an object, found ${describeValue(value)}`, `write ${what} as { ${shape.required.map((key) => `"${key}": ...`).join(', ')} }`);
@@ -39,7 +41,7 @@ export function readObject(
   }
   for (const key of shape.required) {
     if (value[key] === undefined) {
-      issues.add(joinPath(path, key), `${what} needs "${key}"`, requiredFix(key));
+      issues.add(joinPath(path, key), `${what} needs "${key}"`, requiredFixes[key]?.() ?? requiredFix(key));
     }
   }
   return value;
@@ -49,8 +51,6 @@ function requiredFix(key: string): string {
   switch (key) {
     case 'access':
       return 'state the access the caller needs: "FILE_READ_ACCESS", "FILE_WRITE_ACCESS", "FILE_READ_ACCESS | FILE_WRITE_ACCESS", or "FILE_ANY_ACCESS" if any handle may send it';
-    case 'function':
-      return 'give a vendor function code from 0x800 to 0xFFE, e.g. "0x801"';
     case 'id':
       return 'give each event kind a stable number from 1 to 65535';
     default:

@@ -3,9 +3,11 @@ import { BATCH_HEADER_BYTES, RECORD_ALIGNMENT, ctlCode, isOverflowPolicy, record
 import { IssueList, closest, joinPath } from './errors.js';
 import {
   METHODS,
-  PROTOCOL_INFO_FUNCTION,
+  RESERVED_FUNCTIONS,
+  SCHEMA_FUNCTION_MAX,
   VENDOR_FUNCTION_MIN,
   hex,
+  nextFreeFunction,
   parseAccess,
   parseNumberLike,
 } from './ioctl.js';
@@ -30,8 +32,37 @@ interface Context {
   enumNames: ReadonlySet<string>;
 }
 
-/** Function code -> the path that claimed it, shared by calls and channels. */
-type FunctionClaims = Map<number, { path: string; code: number }>;
+/**
+ * Function codes shared by calls and channels: which path claimed each, and every code the document
+ * writes or a fix has already suggested, so a suggested code is free of both.
+ */
+export interface FunctionClaims {
+  claimed: Map<number, { path: string; code: number }>;
+  used: Set<number>;
+}
+
+/** The claims before any IOCTL is read: every function code written under `calls` and `channels`. */
+export function functionClaims(...maps: unknown[]): FunctionClaims {
+  const used = new Set<number>(RESERVED_FUNCTIONS.keys());
+  for (const map of maps) {
+    if (!isObject(map)) continue;
+    for (const entry of Object.values(map)) {
+      const code = isObject(entry) ? parseNumberLike(entry.function) : undefined;
+      if (code !== undefined) used.add(code);
+    }
+  }
+  return { claimed: new Map(), used };
+}
+
+/** A free function code after `after`, as the schema writes it (e.g. "0x802"), reserved for this fix. */
+function suggestFunction(claims: FunctionClaims, after?: number): string {
+  const code = nextFreeFunction(claims.used, after);
+  if (code === undefined) return 'none is free: remove a call or channel';
+  claims.used.add(code);
+  return `"${hex(code)}"`;
+}
+
+const FUNCTION_RANGE = `${hex(VENDOR_FUNCTION_MIN)} to ${hex(SCHEMA_FUNCTION_MAX)}`;
 
 function readIoctl(
   issues: IssueList,
@@ -43,7 +74,7 @@ function readIoctl(
   allowedMethods: readonly string[],
 ): IoctlModel | undefined {
   const functionPath = joinPath(path, 'function');
-  const functionCode = readFunctionCode(issues, entry.function, functionPath);
+  const functionCode = readFunctionCode(issues, entry.function, functionPath, claims);
   let method: MethodValue = 0;
   if (entry.method !== undefined) {
     const methodText = readString(issues, entry.method, joinPath(path, 'method'), 'method');
@@ -69,30 +100,37 @@ function readIoctl(
   }
   if (functionCode === undefined || access === undefined) return undefined;
   const code = ctlCode(context.deviceType, functionCode, method, access);
-  const previous = claims.get(functionCode);
+  const previous = claims.claimed.get(functionCode);
   if (previous) {
     const message = previous.code === code
       ? `function code ${hex(functionCode)} gives IOCTL code ${hex(code, 8)}, already used by ${previous.path}`
       : `function code ${hex(functionCode)} overlaps ${previous.path}: same function, other method or access (IOCTL ${hex(code, 8)} vs ${hex(previous.code, 8)}), so a dispatcher keyed on the function number cannot tell them apart`;
-    issues.add(functionPath, message, 'give every call and channel its own function code');
+    issues.add(functionPath, message, `give every call and channel its own function code: the next free one is ${suggestFunction(claims, functionCode)}`);
     return undefined;
   }
-  claims.set(functionCode, { path, code });
+  claims.claimed.set(functionCode, { path, code });
   return { function: functionCode, method, access, code, cName };
 }
 
 /**
- * A vendor function code, 0x800-0xFFE. The reserved 0xFFF gets its own message, so the range a
- * fix suggests never includes it; a missing code was already reported by `readObject`.
+ * A vendor function code, 0x800-0xFFB. The reserved top (RESERVED_FUNCTIONS) gets its own message
+ * naming its owner; a missing code was already reported by `readObject`.
  */
-function readFunctionCode(issues: IssueList, value: unknown, path: string): number | undefined {
+function readFunctionCode(issues: IssueList, value: unknown, path: string, claims: FunctionClaims): number | undefined {
   if (value === undefined) return undefined;
-  if (parseNumberLike(value) === PROTOCOL_INFO_FUNCTION) {
-    issues.add(path, `function code ${hex(PROTOCOL_INFO_FUNCTION)} is reserved for the built-in protocol-information call`, `use another code from ${hex(VENDOR_FUNCTION_MIN)} to ${hex(PROTOCOL_INFO_FUNCTION - 1)}`);
+  const parsed = parseNumberLike(value);
+  const owner = parsed === undefined ? undefined : RESERVED_FUNCTIONS.get(parsed);
+  if (owner !== undefined) {
+    issues.add(path, `function code ${hex(parsed!)} is reserved for ${owner}`, `use a free code from ${FUNCTION_RANGE}, e.g. ${suggestFunction(claims)}`);
     return undefined;
   }
-  return readInteger(issues, value, path, 'function code', { min: VENDOR_FUNCTION_MIN, max: PROTOCOL_INFO_FUNCTION - 1, format: 'hex' });
+  return readInteger(issues, value, path, 'function code', { min: VENDOR_FUNCTION_MIN, max: SCHEMA_FUNCTION_MAX, format: 'hex' });
 }
+
+/** The fix for a call or channel without a function code. */
+const missingFunctionFix = (claims: FunctionClaims) => ({
+  function: () => `give a vendor function code from ${FUNCTION_RANGE} that no other call or channel uses, e.g. ${suggestFunction(claims)}`,
+});
 
 function readStructName(issues: IssueList, value: unknown, path: string, context: Context, role: string): string | undefined | null {
   if (value === undefined || value === null) return undefined;
@@ -118,7 +156,7 @@ export function validateCalls(issues: IssueList, value: unknown, context: Contex
   const result: CallModel[] = [];
   for (const [name, raw] of readNamedMap(issues, value, 'calls', 'calls', PASCAL_NAME, PASCAL_RULE)) {
     const path = joinPath('calls', name);
-    const entry = readObject(issues, raw, path, { required: ['function', 'access'], optional: ['description', 'method', 'input', 'output'] }, `call ${name}`);
+    const entry = readObject(issues, raw, path, { required: ['function', 'access'], optional: ['description', 'method', 'input', 'output'] }, `call ${name}`, missingFunctionFix(claims));
     if (!entry) continue;
     const description = readOptionalDescription(issues, entry, path);
     const ioctl = readIoctl(issues, entry, path, `IOCTL_${context.cPrefix}_${upperSnake(name)}`, context, claims, ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT']);
@@ -150,6 +188,7 @@ export function validateChannels(issues: IssueList, value: unknown, context: Con
       path,
       { required: ['function', 'access', 'events'], optional: ['description', 'method', 'capacity', 'overflow', 'batchBytes'] },
       `channel ${name}`,
+      missingFunctionFix(claims),
     );
     if (!entry) continue;
     const description = readOptionalDescription(issues, entry, path);
@@ -168,26 +207,32 @@ export function validateChannels(issues: IssueList, value: unknown, context: Con
     let batchBytes = entry.batchBytes === undefined
       ? DEFAULT_BATCH_BYTES
       : readInteger(issues, entry.batchBytes, joinPath(path, 'batchBytes'), 'batchBytes', { min: BATCH_HEADER_BYTES + recordBytes(0), max: MAX_BATCH_BYTES });
+    const events = validateEvents(issues, entry.events, joinPath(path, 'events'), channelCName, context);
+    const maxRecordBytes = events ? Math.max(...events.map((event) => event.recordBytes)) : 0;
+    // The smallest batch that holds every record; records are 8-byte multiples, and so is the header.
+    const minimumOutputBytes = BATCH_HEADER_BYTES + maxRecordBytes;
+    const largest = events?.find((event) => event.recordBytes === maxRecordBytes);
     if (batchBytes !== undefined && batchBytes % RECORD_ALIGNMENT !== 0) {
+      // The suggestion must pass the record check below too, so it is at least the smallest batch.
+      const suggestion = Math.max(alignUp(batchBytes, RECORD_ALIGNMENT), minimumOutputBytes);
       issues.add(
         joinPath(path, 'batchBytes'),
         `batchBytes ${batchBytes} is not a multiple of ${RECORD_ALIGNMENT} (records are ${RECORD_ALIGNMENT}-byte aligned)`,
-        `use ${alignUp(batchBytes, RECORD_ALIGNMENT)}`,
+        suggestion <= MAX_BATCH_BYTES ? `use ${suggestion}` : `use a multiple of ${RECORD_ALIGNMENT}, and ${shrinkToFitBatch(largest!.struct)}`,
       );
       batchBytes = undefined;
     }
-    const events = validateEvents(issues, entry.events, joinPath(path, 'events'), channelCName, context);
     if (!ioctl || capacity === undefined || overflow === undefined || batchBytes === undefined || !events) continue;
-    const maxRecordBytes = Math.max(...events.map((event) => event.recordBytes));
-    const minimumOutputBytes = BATCH_HEADER_BYTES + maxRecordBytes;
     let fits = true;
     for (const event of events) {
       if (BATCH_HEADER_BYTES + event.recordBytes > batchBytes) {
-        const needed = alignUp(BATCH_HEADER_BYTES + event.recordBytes, RECORD_ALIGNMENT);
+        // One figure for every event that does not fit: the smallest batch that holds them all.
         issues.add(
           joinPath(joinPath(joinPath(path, 'events'), event.name), 'struct'),
           `event ${event.name} (struct ${event.struct}, ${event.recordBytes}-byte record) does not fit a ${batchBytes}-byte batch buffer with its ${BATCH_HEADER_BYTES}-byte header`,
-          `raise ${joinPath(path, 'batchBytes')} to at least ${needed}, or make struct ${event.struct} smaller`,
+          minimumOutputBytes <= MAX_BATCH_BYTES
+            ? `raise ${joinPath(path, 'batchBytes')} to at least ${minimumOutputBytes}, or make struct ${event.struct} smaller`
+            : shrinkToFitBatch(event.struct),
         );
         fits = false;
       }
@@ -196,6 +241,12 @@ export function validateChannels(issues: IssueList, value: unknown, context: Con
     result.push({ name, cName: channelCName, ioctl, capacity, overflow, batchBytes, maxRecordBytes, minimumOutputBytes, events, description });
   }
   return result;
+}
+
+/** The fix for a record no batch can hold: the largest payload the largest batch carries. */
+function shrinkToFitBatch(struct: string): string {
+  const payload = MAX_BATCH_BYTES - BATCH_HEADER_BYTES - recordBytes(0);
+  return `make struct ${struct} at most ${payload} bytes: with its record header and the batch header it must fit the largest batch, ${MAX_BATCH_BYTES} bytes`;
 }
 
 function validateEvents(issues: IssueList, value: unknown, path: string, channelCName: string, context: Context): EventModel[] | undefined {

@@ -1,4 +1,5 @@
 /** Validates `enums` and `structs`, resolves field types, rejects cycles and lays structs out. */
+import { reservedCIdentifierReason } from './c-identifiers.js';
 import { IssueList, joinPath } from './errors.js';
 import type { PackValue } from './input.js';
 import { VALID_PACKS, layoutStruct, type LayoutLookup } from './layout.js';
@@ -125,6 +126,12 @@ export function validateStructs(
         issues.add(joinPath(fieldPath, 'name'), `field name "${fieldName}" is not valid`, 'use letters and digits starting with a letter, e.g. processId (constructor, prototype and the like are reserved)');
         return void (struct.complete = false);
       }
+      const reserved = reservedCIdentifierReason(cFieldName(fieldName));
+      if (reserved !== undefined) {
+        const taken = new Set((entry.fields as unknown[]).map((other) => (isObject(other) && typeof other.name === 'string' ? other.name.toLowerCase() : '')));
+        issues.add(joinPath(fieldPath, 'name'), `field name "${fieldName}" is the C member ${cFieldName(fieldName)}, which cannot be used: ${reserved}`, `rename it, e.g. ${renamedField(fieldName, taken)}`);
+        return void (struct.complete = false);
+      }
       const key = fieldName.toLowerCase();
       const previous = seenNames.get(key);
       if (previous !== undefined) {
@@ -145,6 +152,14 @@ export function validateStructs(
 
   const order = orderByDependencies(issues, pending);
   return layoutInOrder(issues, order, pending, context);
+}
+
+/** A field name for a refused one (`NULL` -> `nullValue`) that no other field of the struct has, case aside. */
+function renamedField(fieldName: string, taken: ReadonlySet<string>): string {
+  const base = `${tsFieldName(cFieldName(fieldName))}Value`;
+  let candidate = base;
+  for (let counter = 2; taken.has(candidate.toLowerCase()); counter++) candidate = `${base}${counter}`;
+  return candidate;
 }
 
 function structReference(type: TypeRef): string | undefined {

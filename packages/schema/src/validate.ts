@@ -7,15 +7,14 @@ import { IssueList, closest } from './errors.js';
 import { schemaHash } from './hash.js';
 import type { PackValue } from './input.js';
 import { NAMED_DEVICE_TYPES, PROTOCOL_INFO_FUNCTION, VENDOR_DEVICE_TYPE_MAX, VENDOR_DEVICE_TYPE_MIN, hex, parseNumberLike } from './ioctl.js';
-import { checkRingFits, readLimits } from './limits.js';
+import { checkRingBudget, readLimits } from './limits.js';
 import type { DeviceModel, StructModel } from './model.js';
 import { C_PREFIX, PASCAL_NAME, SYMBOLIC_LINK, upperSnake } from './names.js';
-import { PROTOCOL_C_PREFIX } from './protocol.js';
 import { checkSddl, DEFAULT_SDDL } from './sddl.js';
 import { describeValue, isObject, readObject, readOptionalDescription, readString } from './validate-helpers.js';
-import { validateCalls, validateChannels } from './validate-interface.js';
+import { functionClaims, validateCalls, validateChannels } from './validate-interface.js';
 import { readPack, validateEnums, validateStructs } from './validate-types.js';
-import { collectCIdentifiers } from './c-identifiers.js';
+import { collectCIdentifiers, reservedCIdentifierReason, reservedCPrefixReason, suggestCPrefix } from './c-identifiers.js';
 
 export interface ValidateOptions {
   /** File name shown in error messages. */
@@ -42,12 +41,12 @@ export function validateDeviceSchema(input: unknown, options: ValidateOptions = 
   const declaredStructs = new Set(isObject(root.structs) ? Object.keys(root.structs) : []);
   const deviceType = device?.deviceType.value ?? VENDOR_DEVICE_TYPE_MIN;
   const context = { cPrefix, deviceType, structs: structMap, declaredStructs, enumNames };
-  const claims = new Map<number, { path: string; code: number }>();
+  const claims = functionClaims(root.calls, root.channels);
   const calls = validateCalls(issues, root.calls, context, claims);
   const channels = validateChannels(issues, root.channels, context, claims);
 
   if (!device) issues.throwIfAny(options.source);
-  checkRingFits(issues, device!.limits, channels);
+  checkRingBudget(issues, device!.limits, channels);
   const model: DeviceModel = {
     ...device!,
     pack,
@@ -95,8 +94,10 @@ function readDevice(issues: IssueList, value: unknown): DevicePart | undefined {
       cPrefix = prefix;
     }
   }
-  if (cPrefix === PROTOCOL_C_PREFIX) {
-    issues.add(entry.cPrefix !== undefined ? 'device.cPrefix' : 'device.name', `the C prefix ${cPrefix} is the protocol's own`, 'choose another device name or set device.cPrefix');
+  const prefixProblem = cPrefix === undefined ? undefined : reservedCPrefixReason(cPrefix);
+  if (prefixProblem !== undefined) {
+    const derived = entry.cPrefix === undefined ? `device name "${name}" gives the C prefix ${cPrefix}; ` : '';
+    issues.add(entry.cPrefix !== undefined ? 'device.cPrefix' : 'device.name', `${derived}${prefixProblem}`, `set device.cPrefix to another prefix, e.g. "${suggestCPrefix(cPrefix!)}"`);
     ok = false;
   }
 
@@ -163,7 +164,15 @@ function readDeviceType(issues: IssueList, value: unknown): DeviceModel['deviceT
 
 function checkIdentifierCollisions(issues: IssueList, model: DeviceModel): void {
   const seen = new Map<string, string>();
-  for (const { identifier, path } of collectCIdentifiers(model)) {
+  const refused = new Set<string>();
+  for (const { identifier, path, structTag } of collectCIdentifiers(model)) {
+    // `typedef struct _NAME` is the Windows headers' own convention for the tag, so it is exempt.
+    const reason = structTag ? undefined : reservedCIdentifierReason(identifier);
+    if (reason !== undefined) {
+      if (!refused.has(path)) issues.add(path, `its C name ${identifier} cannot be used: ${reason}`, 'rename it (or set device.cPrefix)');
+      refused.add(path);
+      continue;
+    }
     const previous = seen.get(identifier);
     if (previous !== undefined && previous !== path) {
       issues.add(path, `its C name ${identifier} is also the C name of ${previous || 'a generated constant'}`, 'rename one of them (or set device.cPrefix)');

@@ -44,10 +44,11 @@ describe('invalid schemas', () => {
 
 describe('device limits', () => {
   it('take their documented defaults when left out, and each given one alone', () => {
-    expect(validateDeviceSchema(baseSchema()).limits).toEqual({ maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 64 * 1024 * 1024 });
+    const defaults = { maxSubscriptions: 256, maxParkedPerHandle: 64, maxRingBytes: 64 * 1024 * 1024, maxRingBytesPerSubscription: 4 * 1024 * 1024 };
+    expect(validateDeviceSchema(baseSchema()).limits).toEqual(defaults);
     const doc = baseSchema();
     doc.device.limits = { maxParkedPerHandle: '0x10' };
-    expect(validateDeviceSchema(doc).limits).toEqual({ maxSubscriptions: 256, maxParkedPerHandle: 16, maxRingBytes: 64 * 1024 * 1024 });
+    expect(validateDeviceSchema(doc).limits).toEqual({ ...defaults, maxParkedPerHandle: 16 });
   });
 
   it('do not change the schema hash: they decide no byte on the wire', () => {

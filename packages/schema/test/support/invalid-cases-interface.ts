@@ -57,8 +57,29 @@ export const interfaceCases: InvalidCase[] = [
     name: 'maxRingBytes below one ring of a channel',
     mutate: (doc) => void (doc.device.limits = { maxRingBytes: 4096 }),
     path: 'device.limits.maxRingBytes',
-    fix: 'channels.Process.capacity',
+    fix: 'lower channels.Process.capacity to 7',
     message: 'nobody could subscribe',
+  },
+  {
+    name: "one subscription's ring over its kernel-memory budget",
+    mutate: (doc) => void (channel(doc).capacity = 8192),
+    path: 'channels.Process.capacity',
+    fix: 'raise device.limits.maxRingBytesPerSubscription to 4784128',
+    message: 'over the per-subscription limit of 4194304',
+  },
+  {
+    name: 'cPrefix with a double underscore',
+    mutate: (doc) => void (doc.device.cPrefix = 'PROC__MON'),
+    path: 'device.cPrefix',
+    fix: 'e.g. "PROC_MON"',
+    message: 'two underscores',
+  },
+  {
+    name: "device name whose C prefix is the Windows headers' STATUS",
+    mutate: (doc) => void (doc.device.name = 'Status'),
+    path: 'device.name',
+    fix: 'e.g. "STATUSDEV"',
+    message: 'STATUS_ family',
   },
   {
     name: 'SDDL with an unclosed entry',
@@ -84,7 +105,7 @@ export const interfaceCases: InvalidCase[] = [
     name: 'duplicate IOCTL code',
     mutate: (doc) => void (doc.calls.GetVersionAgain = { function: '0x800', access: 'FILE_READ_ACCESS' }),
     path: 'calls.GetVersionAgain.function',
-    fix: 'its own function code',
+    fix: 'the next free one is "0x802"',
     message: 'already used by calls.GetVersion',
   },
   {
@@ -101,19 +122,26 @@ export const interfaceCases: InvalidCase[] = [
     fix: 'its own function code',
   },
   { name: 'function code 0x7FF, below the vendor range', mutate: (doc) => void (call(doc).function = '0x7FF'), path: 'calls.GetVersion.function', fix: '0x800' },
-  { name: 'function code 0x1000, above 12 bits', mutate: (doc) => void (call(doc).function = '0x1000'), path: 'calls.GetVersion.function', fix: '0xFFE' },
+  { name: 'function code 0x1000, above 12 bits', mutate: (doc) => void (call(doc).function = '0x1000'), path: 'calls.GetVersion.function', fix: '0xFFB' },
   {
     name: 'function code 0xFFF, reserved for the protocol call',
     mutate: (doc) => void (call(doc).function = 0xfff),
     path: 'calls.GetVersion.function',
-    fix: '0xFFE',
-    message: 'reserved',
+    fix: 'e.g. "0x800"',
+    message: 'reserved for the built-in protocol-information call',
+  },
+  {
+    name: 'function code 0xFFE, reserved for the test build',
+    mutate: (doc) => void (channel(doc).function = '0xFFE'),
+    path: 'channels.Process.function',
+    fix: 'e.g. "0x801"',
+    message: "reserved for the test build's state IOCTL",
   },
   {
     name: 'missing function code',
     mutate: (doc) => void delete call(doc).function,
     path: 'calls.GetVersion.function',
-    fix: '0x801',
+    fix: 'e.g. "0x800"',
     structural: true,
   },
   {
@@ -230,6 +258,17 @@ export const interfaceCases: InvalidCase[] = [
   },
 
   // Generated C names.
+  {
+    // ANYSIZE + Array gives ANYSIZE_ARRAY, a macro of ntdef.h / winnt.h.
+    name: 'struct whose C name is a Windows macro',
+    mutate: (doc) => {
+      doc.device.cPrefix = 'ANYSIZE';
+      doc.structs.Array = { fields: [{ name: 'value', type: 'u32' }] };
+    },
+    path: 'structs.Array',
+    fix: 'rename',
+    message: 'ANYSIZE_ARRAY is a macro of the Windows headers',
+  },
   {
     // PROCESS_MONITOR_DEVICE_TYPE is the header's device-type macro.
     name: 'struct whose C name is a generated macro',

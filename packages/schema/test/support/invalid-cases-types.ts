@@ -68,6 +68,24 @@ export const typeCases: InvalidCase[] = [
     structural: true,
   },
   {
+    name: 'field name that is a Windows macro',
+    mutate: (doc) => {
+      fields(doc, 'ProcessExited')[1]!.name = 'NULL';
+    },
+    path: 'structs.ProcessExited.fields[1].name',
+    fix: 'rename it, e.g. nullValue',
+    message: 'NULL is a macro of the Windows headers',
+  },
+  {
+    name: 'field name whose C spelling is a Windows type',
+    mutate: (doc) => {
+      fields(doc, 'ProcessExited')[1]!.name = 'uINT32';
+    },
+    path: 'structs.ProcessExited.fields[1].name',
+    fix: 'rename it, e.g. uint32Value',
+    message: 'in C++ a member of that name hides the type',
+  },
+  {
     name: 'field name reserved by JavaScript objects',
     mutate: (doc) => {
       fields(doc, 'ProcessExited')[1]!.name = 'constructor';

@@ -8,11 +8,12 @@ import type { DeviceDescriptorV1 } from '@inverted-call/codec';
 import { createSimulator, type Simulator, type SimulatorOptions } from '@inverted-call/simulator';
 import type { DeviceTestTarget } from './device-target.js';
 
-export interface SimulatorDeviceTarget extends DeviceTestTarget {
-  readonly simulator: Simulator<DeviceDescriptorV1>;
+export interface SimulatorDeviceTarget<Device extends DeviceDescriptorV1 = DeviceDescriptorV1> extends DeviceTestTarget {
+  /** Typed by the device: `simulator.handle('GetVersion', ...)` checks the call's name and data. */
+  readonly simulator: Simulator<Device>;
 }
 
-export function createSimulatorDeviceTarget(descriptor: DeviceDescriptorV1, options: SimulatorOptions = {}): SimulatorDeviceTarget {
+export function createSimulatorDeviceTarget<Device extends DeviceDescriptorV1>(descriptor: Device, options: SimulatorOptions = {}): SimulatorDeviceTarget<Device> {
   const simulator = createSimulator(descriptor, options);
   return {
     name: `simulator of ${descriptor.name}`,

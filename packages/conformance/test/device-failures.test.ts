@@ -41,7 +41,7 @@ function overcountingDropsInState(descriptor: DeviceDescriptorV1): DeviceTestTar
 }
 
 /** The simulator behind a backend whose handles' ioctls go through `ioctl`, which gets the real one. */
-function wrappingIoctls(descriptor: DeviceDescriptorV1, ioctl: (real: DeviceHandleV1['ioctl']) => DeviceHandleV1['ioctl'], target = createSimulatorDeviceTarget(descriptor)): DeviceTestTarget {
+function wrappingIoctls(descriptor: DeviceDescriptorV1, ioctl: (real: DeviceHandleV1['ioctl']) => DeviceHandleV1['ioctl'], target: DeviceTestTarget = createSimulatorDeviceTarget(descriptor)): DeviceTestTarget {
   const wrap = (handle: DeviceHandleV1): DeviceHandleV1 => ({
     path: handle.path,
     access: handle.access,

@@ -10,8 +10,10 @@
  * takes this file and the codec, not the renderer.
  */
 import { FILE_ANY_ACCESS, METHOD_BUFFERED, ctlCode } from '@inverted-call/codec';
+import { TEST_BUILD_PROCESS_FUNCTION } from '@inverted-call/schema';
 
-export const NOTIFY_TEST_FUNCTION = 0xffd;
+/** The schema owns the test build's function codes (it refuses them to calls and channels). */
+export const NOTIFY_TEST_FUNCTION = TEST_BUILD_PROCESS_FUNCTION;
 /** Bytes before the image name. */
 export const NOTIFY_TEST_FIXED_BYTES = 48;
 /** A UNICODE_STRING's Length is a USHORT of bytes: the longest name the IOCTL carries. */

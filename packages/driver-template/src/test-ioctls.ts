@@ -18,10 +18,12 @@
  *   u32 Channel, u16 Kind, u16 Reserved, u32 Count, u32 PayloadBytes, then PayloadBytes of payload
  */
 import { FILE_ANY_ACCESS, METHOD_BUFFERED, ctlCode, type DeviceDescriptorV1 } from '@inverted-call/codec';
+// The schema owns the test build's function codes (it refuses them to calls and channels).
+import { TEST_BUILD_EMIT_FUNCTION, TEST_BUILD_STATE_FUNCTION } from '@inverted-call/schema';
 
 // ---- state (0xFFE) ----
 
-export const STATE_FUNCTION = 0xffe;
+export const STATE_FUNCTION = TEST_BUILD_STATE_FUNCTION;
 export const STATE_VERSION = 1;
 export const STATE_HEADER_BYTES = 40;
 export const STATE_ENTRY_BYTES = 40;
@@ -88,7 +90,7 @@ export function decodeDriverState(bytes: Uint8Array): DriverState {
 
 // ---- emit (0xFFC) ----
 
-export const TEST_EMIT_FUNCTION = 0xffc;
+export const TEST_EMIT_FUNCTION = TEST_BUILD_EMIT_FUNCTION;
 /** Bytes before the payload. */
 export const TEST_EMIT_FIXED_BYTES = 16;
 /** The most events one request emits (INVERTED_CALL_TEST_EMIT_MAX_COUNT): twice the largest ring. */

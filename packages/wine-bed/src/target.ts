@@ -21,22 +21,22 @@ import type { Simulator } from '@inverted-call/simulator';
 import { BRIDGE_ADDRESS_ENV } from './bridge-protocol.js';
 import { createBridgeDeviceTarget } from './bridge-target.js';
 
-export interface TestTarget extends DeviceTestTarget {
+export interface TestTarget<Device extends DeviceDescriptorV1 = DeviceDescriptorV1> extends DeviceTestTarget {
   /** `simulator` or `driver`: for the rare test that can only run on one of them. */
   readonly kind: 'simulator' | 'driver';
   /** The simulator, on the simulator target only. */
-  readonly simulator?: Simulator<DeviceDescriptorV1>;
+  readonly simulator?: Simulator<Device>;
 }
 
-export interface TestTargetOptions {
+export interface TestTargetOptions<Device extends DeviceDescriptorV1 = DeviceDescriptorV1> {
   /** Sets the simulator up to answer as the driver does (call handlers, latency): simulator target only. */
-  simulate?: (simulator: Simulator<DeviceDescriptorV1>) => void;
+  simulate?: (simulator: Simulator<Device>) => void;
   /** Overrides the environment: a bridge address, or null for the simulator whatever the environment says. */
   bridge?: string | null;
 }
 
 /** The target the environment asks for: the driver under Wine when a bridge is set, else the simulator. */
-export async function openTestTarget(descriptor: DeviceDescriptorV1, options: TestTargetOptions = {}): Promise<TestTarget> {
+export async function openTestTarget<Device extends DeviceDescriptorV1>(descriptor: Device, options: TestTargetOptions<Device> = {}): Promise<TestTarget<Device>> {
   const address = options.bridge === undefined ? process.env[BRIDGE_ADDRESS_ENV] : options.bridge;
   if (address) return { kind: 'driver', ...(await createBridgeDeviceTarget(descriptor, address)) };
   const target = createSimulatorDeviceTarget(descriptor);

@@ -133,13 +133,15 @@ function render(positionals: string[], values: RenderValues): number {
   }
   const recorded = existing?.from === 'record' ? existing.flavour : undefined;
   const flavour: DriverFlavourName = switchTo ?? requested ?? existing?.flavour ?? 'kmdf';
-  if (switchTo === undefined && recorded !== undefined && recorded !== flavour) {
+  // Refused whether the flavour is recorded or told by the files: only a switch changes it.
+  if (switchTo === undefined && existing !== undefined && existing.flavour !== flavour) {
+    const refusal = `inverted-call-driver: ${flavourMismatchMessage(folder, existing.flavour, flavour, existing.from)}\n`;
     if (values.check) {
-      process.stderr.write(`${folder}: flavour differs: ${RENDER_RECORD_FILE} records ${recorded}, --flavour asks for ${flavour}\n`);
-      process.stderr.write(`inverted-call-driver: ${flavourMismatchMessage(folder, recorded, flavour)}\n`);
+      const where = existing.from === 'record' ? `${RENDER_RECORD_FILE} records` : 'its files say';
+      process.stderr.write(`${folder}: flavour differs: ${where} ${existing.flavour}, --flavour asks for ${flavour}\n${refusal}`);
       return 1;
     }
-    process.stderr.write(`inverted-call-driver: ${flavourMismatchMessage(folder, recorded, flavour)}\n`);
+    process.stderr.write(refusal);
     return 2;
   }
   let files;

@@ -45,8 +45,9 @@ function recordOf(files: readonly RenderedFile[]): RenderRecord {
 }
 
 /** The refusal when a render of one flavour meets a folder recorded as the other; names the fix. */
-export function flavourMismatchMessage(directory: string, recorded: DriverFlavourName, requested: DriverFlavourName): string {
-  return `${directory} holds a ${recorded.toUpperCase()} driver (recorded in ${RENDER_RECORD_FILE}), not ${requested.toUpperCase()}. ` +
+export function flavourMismatchMessage(directory: string, recorded: DriverFlavourName, requested: DriverFlavourName, from: 'record' | 'files' = 'record'): string {
+  const known = from === 'record' ? `recorded in ${RENDER_RECORD_FILE}` : `told by its files: it has no ${RENDER_RECORD_FILE} yet, and ${recorded === 'kmdf' ? 'has' : 'no'} check/KmdfSubset.h`;
+  return `${directory} holds a ${recorded.toUpperCase()} driver (${known}), not ${requested.toUpperCase()}. ` +
     `Leave out --flavour to render it as ${recorded}; to turn it into a ${requested.toUpperCase()} driver on purpose, render with --switch-flavour ${requested}.`;
 }
 

@@ -148,6 +148,12 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     expect(again.status).toBe(0);
     expect(readFileSync(join(dir, 'Queue.c'), 'utf8')).toContain('IoCsqInsertIrpEx');
     expect(existsSync(join(dir, 'check'))).toBe(false);
+    // Its files tell it is WDM, so another flavour is refused there too.
+    rmSync(join(dir, 'RENDERED.json'));
+    const refused = cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'kmdf');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('holds a WDM driver (told by its files: it has no RENDERED.json yet, and no check/KmdfSubset.h), not KMDF');
+    expect(refused.stderr).toContain('--switch-flavour kmdf');
   });
 
   it('check runs the chosen tool on a rendered driver', () => {

@@ -128,7 +128,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
     DevicePath: `\\\\.\\${model.symbolicLink}`,
     HeaderFile: headerFile,
     ProjectGuid: projectGuid(model, flavour),
-    GeneratedBanner: banner.join('\n  '),
+    // Inside an XML comment, which must not contain "--" (a schema path might).
+    GeneratedBanner: banner.join('\n  ').replace(/-(?=-)/g, '- '),
     ClCompileItems: sources.map((name) => `    <ClCompile Include="${name}" />`).join('\n'),
     ClIncludeItems: headers.map((name) => `    <ClInclude Include="${name}" />`).join('\n'),
     ProcessNotifyNote: processNotify

@@ -153,4 +153,12 @@ describe('the project takes its sources from the generated sources.props', () =>
       expect(sorted(items(props, 'ClInclude')), schema).toEqual(sorted(built.filter((file) => file.path.endsWith('.h')).map((file) => file.path)));
     }
   });
+
+  it('stays well-formed XML when the schema path holds "--" (not allowed inside an XML comment)', () => {
+    const files = renderKmdfDriver(model('minimal'), { schemaPath: '../my--schemas/echo.json' });
+    const props = files.find((file) => file.path === sourcesPropsFile('Echo'))!.content;
+    const commentBodies = [...props.matchAll(/<!--([\s\S]*?)-->/g)].map((match) => match[1]!);
+    expect(commentBodies.join('')).toContain('my- -schemas');
+    expect(commentBodies.filter((body) => body.includes('--'))).toEqual([]);
+  });
 });

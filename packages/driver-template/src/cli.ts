@@ -29,8 +29,8 @@ schema has no process channel) is removed if unchanged, and reported if you chan
                               flavour recorded in <dir>, else kmdf. A flavour other than the
                               recorded one is refused: switch with --switch-flavour
   --switch-flavour kmdf|wdm   turn the folder into the other flavour on purpose: the old
-                              flavour's files go (if unchanged), the README and .vcxproj are
-                              rewritten if you never changed them, and are reported if you did
+                              flavour's files go (if unchanged); the .inf, .vcxproj and README
+                              are rewritten if you never changed them, and reported if you did
   --process-notify <value>    auto (default): a channel with ProcessCreated/ProcessExited events;
                               off; or Channel:CreatedKind:ExitedKind
   --provider <name>           provider and manufacturer in the INF (default: the device name)

@@ -60,10 +60,11 @@ export function schemaAndGeneratedFiles(answers: ProjectAnswers, layout: Project
 }
 
 /** The project's scripts: the same commands its README and CI name. */
-export function scriptsOf(answers: ProjectAnswers, layout: ProjectLayout): Record<string, string> {
-  const flavour = answers.driver === 'wdm' ? ' --flavour wdm' : '';
+export function scriptsOf(_answers: ProjectAnswers, layout: ProjectLayout): Record<string, string> {
   const codegen = `inverted-call-codegen ${layout.schemaFile} --ts ${layout.tsModule}`;
-  const driver = `inverted-call-driver render ${layout.schemaFile} --out ${layout.driverFolder}${flavour}`;
+  // No --flavour: the driver folder's RENDERED.json, written with the first render below,
+  // records it, and render keeps it (a different flavour needs --switch-flavour).
+  const driver = `inverted-call-driver render ${layout.schemaFile} --out ${layout.driverFolder}`;
   return {
     generate: `${codegen} && ${driver}`,
     check: `${codegen} --check && ${driver} --check`,

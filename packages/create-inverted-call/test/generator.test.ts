@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate as codegen, staleFiles } from '@inverted-call/codegen';
-import { renderKmdfDriver, renderWdmDriver, staleDriverFiles } from '@inverted-call/driver-template';
+import { flavourOfFolder, renderKmdfDriver, renderWdmDriver, staleDriverFiles } from '@inverted-call/driver-template';
 import { loadDeviceSchema } from '@inverted-call/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CreateError, loadVersions } from '../src/index.js';
@@ -51,6 +51,8 @@ describe('defaults (--yes)', () => {
         'driver/my-device.h',
         'driver/MyDevice.inf',
         'driver/MyDevice.vcxproj',
+        'driver/MyDevice.sources.props',
+        'driver/RENDERED.json',
         'driver/README.md',
       ]),
     );
@@ -149,14 +151,16 @@ describe('flags', () => {
     expectUpToDate(project, 'tank-monitor', 'kmdf');
   });
 
-  it('--driver wdm renders the WDM flavour, and its scripts pass --flavour wdm', async () => {
+  it('--driver wdm renders the WDM flavour and records it in driver/RENDERED.json, so its scripts need no --flavour', async () => {
     const { project } = await generate({ yes: true, projectName: 'legacy', driver: 'wdm' });
     const files = filesUnder(project);
-    expect(files).toEqual(expect.arrayContaining(['driver/InvertedCallTest.c', 'driver/Queue.c', 'driver/Notify.c']));
+    expect(files).toEqual(expect.arrayContaining(['driver/InvertedCallTest.c', 'driver/Queue.c', 'driver/Notify.c', 'driver/RENDERED.json', 'driver/Legacy.sources.props']));
     expect(files).not.toContain('driver/check/KmdfSubset.h');
+    expect(flavourOfFolder(join(project, 'driver'))).toEqual({ flavour: 'wdm', from: 'record' });
     const { scripts } = readJson(project, 'package.json');
-    expect(scripts.generate).toContain('--out driver --flavour wdm');
-    expect(scripts.check).toContain('--out driver --flavour wdm --check');
+    expect(scripts.generate).toContain('--out driver');
+    expect(scripts.check).toContain('--out driver --check');
+    expect(`${scripts.generate} ${scripts.check}`).not.toContain('--flavour');
     expect(readText(project, 'README.md')).toContain('WDM driver');
     expectUpToDate(project, 'legacy', 'wdm');
   });

@@ -8,9 +8,11 @@ import { parseArgs } from 'node:util';
 import { describeSchemaLoadError, loadDeviceSchema } from '@inverted-call/schema';
 import { DRIVER_CHECK_TOOLS, checkDriver, type DriverCheckTool } from './check.js';
 import type { ProcessNotifyMapping } from './process-notify.js';
+import type { RenderedFile } from './render-common.js';
 import { renderKmdfDriver } from './render-kmdf.js';
+import { DRIVER_FLAVOURS, RENDER_RECORD_FILE, flavourOfFolder, type DriverFlavourName } from './render-record.js';
 import { renderWdmDriver } from './render-wdm.js';
-import { staleDriverFiles, writeRenderedDriver } from './write.js';
+import { flavourMismatchMessage, staleDriverFiles, writeRenderedDriver, type StaleReason, type WriteReport } from './write.js';
 
 const USAGE = `Usage:
   inverted-call-driver render <schema.json|.yaml> --out <dir> [options]
@@ -18,15 +20,23 @@ const USAGE = `Usage:
 
 render writes the driver for the schema into <dir>: the template's code and the files
 generated from the schema are (re)written; your files (Handlers.c, the .inf, the .vcxproj,
-README.md) are written only if they do not exist yet.
+README.md) are written only if they do not exist yet. <dir>/${RENDER_RECORD_FILE} records what
+render made and the flavour: a file render made that it no longer makes (Notify.c once the
+schema has no process channel) is removed if unchanged, and reported if you changed it.
   --out <dir>                 the driver folder (required)
-  --flavour kmdf|wdm          kmdf (default): a KMDF driver; wdm: a WDM driver, which also
-                              builds with mingw-w64 and runs under Wine (see its README.md)
+  --flavour kmdf|wdm          kmdf: a KMDF driver; wdm: a WDM driver, which also builds with
+                              mingw-w64 and runs under Wine (see its README.md). Default: the
+                              flavour recorded in <dir>, else kmdf. A flavour other than the
+                              recorded one is refused: switch with --switch-flavour
+  --switch-flavour kmdf|wdm   turn the folder into the other flavour on purpose: the old
+                              flavour's files go (if unchanged); the .inf, .vcxproj and README
+                              are rewritten if you never changed them, and reported if you did
   --process-notify <value>    auto (default): a channel with ProcessCreated/ProcessExited events;
                               off; or Channel:CreatedKind:ExitedKind
   --provider <name>           provider and manufacturer in the INF (default: the device name)
   --check                     write nothing; exit 1 if a generated or template file is missing
-                              or out of date (for CI)
+                              or out of date, or a file render no longer makes is still there
+                              (for CI); each line says which
 
 check compiles every .c file of <dir> for Windows x64 kernel mode with mingw-w64 gcc
 (-DSTRICT -Wall -Wextra -Werror, the mingw DDK headers and, for KMDF, the project's KMDF
@@ -50,15 +60,90 @@ function parseProcessNotify(value: string | undefined): { value: ProcessNotifyMa
 
 const RENDERERS = { kmdf: renderKmdfDriver, wdm: renderWdmDriver } as const;
 
-function render(positionals: string[], values: { out?: string; flavour?: string; 'process-notify'?: string; provider?: string; check?: boolean }): number {
+interface RenderValues {
+  out?: string;
+  flavour?: string;
+  'switch-flavour'?: string;
+  'process-notify'?: string;
+  provider?: string;
+  check?: boolean;
+}
+
+/** The folder as the user named it, with one trailing slash: "driver/". */
+function folderName(out: string): string {
+  return `${out.replace(/[\\/]+$/, '')}/`;
+}
+
+function isFlavour(value: string): value is DriverFlavourName {
+  return (DRIVER_FLAVOURS as readonly string[]).includes(value);
+}
+
+/** What each --check finding means, and what to do. */
+function describeStale(path: string, reason: StaleReason, files: readonly RenderedFile[]): string {
+  switch (reason) {
+    case 'missing':
+      return `${path}: missing (render writes it)`;
+    case 'different': {
+      if (path === RENDER_RECORD_FILE) return `${path}: records other files or another flavour than this render makes (render rewrites it)`;
+      const owner = files.find((file) => file.path === path)?.owner;
+      return owner === 'template'
+        ? `${path}: differs from the template (edited, or made by another template version); render rewrites it`
+        : `${path}: differs from what the schema generates (the schema changed, or the file was edited); render rewrites it`;
+    }
+    case 'no-longer-rendered':
+      return `${path}: stale extra file: the schema and template no longer make it (render removes it, since it is unchanged)`;
+    case 'changed-no-longer-rendered':
+      return `${path}: stale extra file that you changed: the schema and template no longer make it, and render keeps it because of your changes; move what you need into Handlers.c (or a source of your own), then delete it`;
+  }
+}
+
+function reportWrite(report: WriteReport, folder: string, flavour: DriverFlavourName, schemaFile: string): void {
+  const kept = report.kept.length ? `; kept your ${report.kept.join(', ')}` : '';
+  process.stdout.write(`${folder}: wrote ${report.written.length} file(s) for ${schemaFile} (${flavour})${kept}\n`);
+  if (report.replaced.length) process.stdout.write(`${folder}: rewrote ${report.replaced.join(', ')} for ${flavour} (you had not changed them)\n`);
+  if (report.removed.length) process.stdout.write(`${folder}: removed ${report.removed.join(', ')} (no longer rendered, unchanged)\n`);
+  for (const path of report.keptFromOtherFlavour) {
+    process.stderr.write(`${folder}${path}: yours, changed since render made it for the other flavour, so kept as it is; to see the ${flavour} one, render the schema into an empty folder with --flavour ${flavour}, then adapt yours\n`);
+  }
+  for (const path of report.leftovers) {
+    process.stderr.write(`${folder}${path}: no longer rendered, but you changed it, so it stays (the project no longer lists it; check still compiles a .c file); move what you need into Handlers.c, then delete it\n`);
+  }
+}
+
+function render(positionals: string[], values: RenderValues): number {
   if (positionals.length !== 1) return fail(`render expects exactly one schema file, got ${positionals.length}`);
   if (!values.out) return fail('render needs --out <dir>');
-  const flavour = values.flavour ?? 'kmdf';
-  if (flavour !== 'kmdf' && flavour !== 'wdm') return fail(`--flavour takes kmdf or wdm, got "${flavour}"`);
+  const requested = values.flavour;
+  if (requested !== undefined && !isFlavour(requested)) return fail(`--flavour takes kmdf or wdm, got "${requested}"`);
+  const switchTo = values['switch-flavour'];
+  if (switchTo !== undefined && !isFlavour(switchTo)) return fail(`--switch-flavour takes kmdf or wdm, got "${switchTo}"`);
+  if (switchTo !== undefined && requested !== undefined && switchTo !== requested) return fail(`--flavour ${requested} and --switch-flavour ${switchTo} disagree; give only --switch-flavour ${switchTo}`);
+  if (switchTo !== undefined && values.check) return fail('--switch-flavour writes files; run it without --check, then --check');
   const processNotify = parseProcessNotify(values['process-notify']);
   if ('error' in processNotify) return fail(processNotify.error);
   const schemaFile = positionals[0]!;
   const outDir = resolve(values.out);
+  const folder = folderName(values.out);
+  let existing;
+  try {
+    existing = flavourOfFolder(outDir);
+  } catch (error) {
+    process.stderr.write(`inverted-call-driver: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const recorded = existing?.from === 'record' ? existing.flavour : undefined;
+  const flavour: DriverFlavourName = switchTo ?? requested ?? existing?.flavour ?? 'kmdf';
+  // Refused whether the flavour is recorded or told by the files: only a switch changes it.
+  if (switchTo === undefined && existing !== undefined && existing.flavour !== flavour) {
+    const refusal = `inverted-call-driver: ${flavourMismatchMessage(folder, existing.flavour, flavour, existing.from)}\n`;
+    if (values.check) {
+      const where = existing.from === 'record' ? `${RENDER_RECORD_FILE} records` : 'its files say';
+      process.stderr.write(`${folder}: flavour differs: ${where} ${existing.flavour}, --flavour asks for ${flavour}\n${refusal}`);
+      return 1;
+    }
+    process.stderr.write(refusal);
+    return 2;
+  }
   let files;
   try {
     const model = loadDeviceSchema(schemaFile);
@@ -72,16 +157,21 @@ function render(positionals: string[], values: { out?: string; flavour?: string;
   }
   if (values.check) {
     const stale = staleDriverFiles(outDir, files);
-    for (const { path, reason } of stale) process.stderr.write(`${path}: ${reason === 'missing' ? 'missing' : 'out of date with the schema or the template'}\n`);
+    for (const { path, reason } of stale) process.stderr.write(`${folder}${describeStale(path, reason, files)}\n`);
     if (stale.length > 0) {
-      process.stderr.write(`inverted-call-driver: ${stale.length} file(s) stale; run inverted-call-driver render ${schemaFile} --out ${values.out}${flavour === 'kmdf' ? '' : ` --flavour ${flavour}`}\n`);
+      // Without a record, name the flavour: a folder rendered before records needs it once.
+      const flavourOption = recorded === undefined && flavour !== 'kmdf' ? ` --flavour ${flavour}` : '';
+      const fix = stale.every(({ reason }) => reason === 'changed-no-longer-rendered')
+        ? 'delete the changed files render no longer makes, once what you need of them is in Handlers.c'
+        : `run inverted-call-driver render ${schemaFile} --out ${values.out}${flavourOption}`;
+      process.stderr.write(`inverted-call-driver: ${folder} is out of date with ${schemaFile} (${flavour}): ${stale.length} finding(s) above; ${fix}\n`);
       return 1;
     }
-    process.stdout.write(`driver in ${values.out} is up to date\n`);
+    process.stdout.write(`${folder}: up to date with ${schemaFile} (${flavour})\n`);
     return 0;
   }
-  const report = writeRenderedDriver(outDir, files);
-  process.stdout.write(`wrote ${report.written.length} file(s) to ${values.out}${report.kept.length ? `; kept your ${report.kept.join(', ')}` : ''}\n`);
+  const report = writeRenderedDriver(outDir, files, { switchFlavour: switchTo !== undefined });
+  reportWrite(report, folder, flavour, schemaFile);
   return 0;
 }
 
@@ -112,6 +202,7 @@ export function main(argv: string[]): number {
       options: {
         out: { type: 'string' },
         flavour: { type: 'string' },
+        'switch-flavour': { type: 'string' },
         'process-notify': { type: 'string' },
         provider: { type: 'string' },
         check: { type: 'boolean', default: false },

@@ -11,7 +11,7 @@
  */
 export { renderKmdfDriver, KMDF_VERSION, type FileOwner, type KmdfRenderOptions, type RenderedFile } from './render-kmdf.js';
 export { renderWdmDriver, type WdmRenderOptions } from './render-wdm.js';
-export type { DriverRenderOptions } from './render-common.js';
+export { sourcesPropsFile, type DriverRenderOptions } from './render-common.js';
 export { buildKmdfDriverImage, kmdfBuildArguments, kmdfRuntimeSources, KMDF_RUNTIME_DIR } from './build-kmdf.js';
 export { buildWdmDriverImage, wdmBuildArguments, wdmBuildSources, WDM_LINK_FLAGS, WDM_WINE_RUNTIME_SOURCES, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
@@ -20,4 +20,5 @@ export { templateRoot, type TemplateFolder } from './template-files.js';
 export { checkDriver, DRIVER_CHECK_TOOLS, type DriverCheckResult, type DriverCheckTool } from './check.js';
 // Owned by codegen's toolchain module; still exported here for code that took it from this package.
 export { MINGW_DDK_INCLUDE } from '@inverted-call/codegen';
-export { writeRenderedDriver, staleDriverFiles, type WriteReport } from './write.js';
+export { writeRenderedDriver, staleDriverFiles, renderedFlavour, flavourMismatchMessage, type WriteReport, type WriteOptions, type StaleReason } from './write.js';
+export { RENDER_RECORD_FILE, DRIVER_FLAVOURS, flavourOfFolder, readRenderRecord, type DriverFlavourName, type RenderRecord, type RecordedFile } from './render-record.js';

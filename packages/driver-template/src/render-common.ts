@@ -9,6 +9,7 @@ import { emitCHeader, generatedBanner } from '@inverted-call/codegen';
 import { kebabCase, type DeviceModel } from '@inverted-call/schema';
 import { emitDeviceTableHeader, emitDeviceTableSource, emitHandlersHeader, emitHandlersStub, type DeviceTableInput } from './device-table.js';
 import { planProcessNotify, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
+import { RENDER_RECORD_FILE, contentHash, formatRenderRecord, type DriverFlavourName } from './render-record.js';
 import { fillPlaceholders, readTemplateFile, type TemplateFolder } from './template-files.js';
 
 /**
@@ -47,6 +48,8 @@ export interface TemplateFile {
 
 /** What a flavour adds to the shared files. */
 export interface DriverFlavour {
+  /** What `--flavour` and the render record call it. */
+  name: DriverFlavourName;
   /** The vcxproj's DriverType, and the name INF and project comments use. */
   driverModel: 'KMDF' | 'WDM';
   /** Glue compiled into the driver, in project order. */
@@ -125,6 +128,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
     DevicePath: `\\\\.\\${model.symbolicLink}`,
     HeaderFile: headerFile,
     ProjectGuid: projectGuid(model, flavour),
+    // Inside an XML comment, which must not contain "--" (a schema path might).
+    GeneratedBanner: banner.join('\n  ').replace(/-(?=-)/g, '- '),
     ClCompileItems: sources.map((name) => `    <ClCompile Include="${name}" />`).join('\n'),
     ClIncludeItems: headers.map((name) => `    <ClInclude Include="${name}" />`).join('\n'),
     ProcessNotifyNote: processNotify
@@ -132,11 +137,20 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
       : 'This driver registers no process-notify callback: the schema has no channel with ProcessCreated and ProcessExited events.',
     ...flavour.values({ model, headerFile, processNotify }),
   };
-  const project = ({ path, folder, source }: TemplateFile): void => {
-    files.push({ path, content: fillPlaceholders(readTemplateFile(source, folder), values, source), owner: 'user' });
+  const project = ({ path, folder, source }: TemplateFile, owner: FileOwner = 'user'): void => {
+    files.push({ path, content: fillPlaceholders(readTemplateFile(source, folder), values, source), owner });
   };
+  // The project's source list follows the schema; the project itself, which imports it, is the user's.
+  project({ path: sourcesPropsFile(model.name), folder: 'shared', source: 'project/Driver.sources.props.tmpl' }, 'generated');
   project({ path: `${model.name}.inf`, folder: 'shared', source: 'project/Driver.inf.tmpl' });
   project({ path: `${model.name}.vcxproj`, folder: 'shared', source: 'project/Driver.vcxproj.tmpl' });
   project({ ...flavour.readme, path: 'README.md' });
+  const recorded = files.map(({ path, owner, content }) => ({ path, owner, sha256: contentHash(content) }));
+  files.push({ path: RENDER_RECORD_FILE, content: formatRenderRecord({ flavour: flavour.name, files: recorded, leftovers: [] }), owner: 'generated' });
   return files;
+}
+
+/** The generated MSBuild file with the project's ClCompile and ClInclude items, which the .vcxproj imports. */
+export function sourcesPropsFile(driverName: string): string {
+  return `${driverName}.sources.props`;
 }

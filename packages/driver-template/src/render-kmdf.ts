@@ -17,6 +17,7 @@ export const KMDF_VERSION = { major: 1, minor: 15 } as const;
 const glue = (name: string): TemplateFile => ({ path: name, folder: 'kmdf', source: name });
 
 const KMDF_FLAVOUR: DriverFlavour = {
+  name: 'kmdf',
   driverModel: 'KMDF',
   glueSources: ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c'].map(glue),
   glueHeaders: [glue('Driver.h')],

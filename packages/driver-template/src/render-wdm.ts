@@ -31,6 +31,7 @@ function mingwCommand(name: string): string {
 }
 
 const WDM_FLAVOUR: DriverFlavour = {
+  name: 'wdm',
   driverModel: 'WDM',
   glueSources: ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c'].map(glue),
   glueHeaders: [glue('Driver.h')],

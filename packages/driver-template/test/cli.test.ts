@@ -30,16 +30,24 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     const first = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/^wrote 21 file\(s\)/); // no Notify.c: this device has no process events
+    expect(first.stdout).toMatch(/: wrote 23 file\(s\) for .*conformance\.device\.json \(kmdf\)\n$/); // no Notify.c: this device has no process events
     writeFileSync(join(dir, 'Handlers.c'), '/* my handlers */\n');
     const second = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(second.stdout).toContain('kept your Handlers.c, ConformanceDevice.inf, ConformanceDevice.vcxproj, README.md');
     expect(readFileSync(join(dir, 'Handlers.c'), 'utf8')).toBe('/* my handlers */\n');
-    expect(cli('render', SCHEMAS.conformance, '--out', dir, '--check').status).toBe(0);
+    const clean = cli('render', SCHEMAS.conformance, '--out', dir, '--check');
+    expect(clean.status).toBe(0);
+    // The folder once, then the schema and the flavour: never "driver in driver".
+    expect(clean.stdout).toBe(`${dir}/: up to date with ${SCHEMAS.conformance} (kmdf)\n`);
     writeFileSync(join(dir, 'Handlers.h'), '/* edited */\n');
+    writeFileSync(join(dir, 'Queue.c'), '/* edited */\n');
+    rmSync(join(dir, 'Core.h'));
     const stale = cli('render', SCHEMAS.conformance, '--out', dir, '--check');
     expect(stale.status).toBe(1);
-    expect(stale.stderr).toContain('Handlers.h: out of date with the schema or the template');
+    expect(stale.stderr).toContain('Handlers.h: differs from what the schema generates');
+    expect(stale.stderr).toContain('Queue.c: differs from the template');
+    expect(stale.stderr).toContain('Core.h: missing');
+    expect(stale.stderr).toContain(`run inverted-call-driver render ${SCHEMAS.conformance} --out ${dir}\n`);
     // The banner names the schema as seen from the driver folder.
     expect(readFileSync(join(dir, 'DeviceTable.c'), 'utf8')).toMatch(/from "[^"]*conformance\.device\.json"/);
   });
@@ -61,13 +69,91 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('(WDM)');
     expect(existsSync(join(dir, 'check'))).toBe(false);
     expect(cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'wdm', '--check').status).toBe(0);
-    // The KMDF flavour of the same schema is another driver: its glue is missing or different here.
-    const kmdf = cli('render', SCHEMAS.minimal, '--out', dir, '--check');
+    // The folder remembers its flavour: --check without --flavour checks it as WDM.
+    expect(cli('render', SCHEMAS.minimal, '--out', dir, '--check').stdout).toContain('(wdm)');
+    // The KMDF flavour of the same schema is another driver: --check names the cause.
+    const kmdf = cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'kmdf', '--check');
     expect(kmdf.status).toBe(1);
-    expect(kmdf.stderr).toContain('Queue.c: out of date with the schema or the template');
+    expect(kmdf.stderr).toContain('flavour differs: RENDERED.json records wdm, --flavour asks for kmdf');
     const check = cli('check', dir, '--tool', 'gcc');
     expect(check.stdout).toBe('ok   gcc\n');
     expect(check.status).toBe(0);
+  });
+
+  it('removing the Process channel: --check names the stale Notify files, render removes them, --check is then clean', () => {
+    const schema = join(dir, 'process-monitor.device.json');
+    const out = join(dir, 'driver');
+    const text = JSON.parse(readFileSync(SCHEMAS.processMonitor, 'utf8')) as { channels: Record<string, unknown> };
+    writeFileSync(schema, JSON.stringify(text));
+    expect(cli('render', schema, '--out', out).status).toBe(0);
+    text.channels = {};
+    writeFileSync(schema, JSON.stringify(text));
+    const before = cli('render', schema, '--out', out, '--check');
+    expect(before.status).toBe(1);
+    expect(before.stderr).toContain(`${out}/Notify.c: stale extra file: the schema and template no longer make it`);
+    const rendered = cli('render', schema, '--out', out);
+    expect(rendered.status).toBe(0);
+    expect(rendered.stdout).toContain('removed Notify.c, NotifyTest.c, NotifyTestInput.c, Notify.h, NotifyTest.h (no longer rendered, unchanged)');
+    for (const name of ['Notify.c', 'Notify.h', 'NotifyTest.c', 'NotifyTest.h', 'NotifyTestInput.c']) expect(existsSync(join(out, name)), name).toBe(false);
+    const after = cli('render', schema, '--out', out, '--check');
+    expect(after.stderr).toBe('');
+    expect(after.status).toBe(0);
+  });
+
+  it('a changed Notify.c is reported, not removed, and --check fails naming it', () => {
+    const schema = join(dir, 'process-monitor.device.json');
+    const out = join(dir, 'driver');
+    const text = JSON.parse(readFileSync(SCHEMAS.processMonitor, 'utf8')) as { channels: Record<string, unknown> };
+    writeFileSync(schema, JSON.stringify(text));
+    expect(cli('render', schema, '--out', out).status).toBe(0);
+    writeFileSync(join(out, 'Notify.c'), '/* my change */\n', { flag: 'a' });
+    text.channels = {};
+    writeFileSync(schema, JSON.stringify(text));
+    const rendered = cli('render', schema, '--out', out);
+    expect(rendered.status).toBe(0);
+    expect(rendered.stderr).toContain(`${out}/Notify.c: no longer rendered, but you changed it, so it stays`);
+    expect(readFileSync(join(out, 'Notify.c'), 'utf8')).toContain('/* my change */');
+    const check = cli('render', schema, '--out', out, '--check');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(`${out}/Notify.c: stale extra file that you changed`);
+    expect(check.stderr).toContain('delete the changed files render no longer makes');
+  });
+
+  it('render --flavour wdm on a KMDF folder is refused naming the switch; --switch-flavour switches; the folder then stays WDM', () => {
+    expect(cli('render', SCHEMAS.minimal, '--out', dir).status).toBe(0);
+    const refused = cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'wdm');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('holds a KMDF driver (recorded in RENDERED.json), not WDM');
+    expect(refused.stderr).toContain('render with --switch-flavour wdm');
+    expect(existsSync(join(dir, 'check', 'KmdfSubset.h'))).toBe(true); // nothing written
+    const switched = cli('render', SCHEMAS.minimal, '--out', dir, '--switch-flavour', 'wdm');
+    expect(switched.stderr).toBe('');
+    expect(switched.status).toBe(0);
+    expect(switched.stdout).toContain('removed check/KmdfSubset.h, check/WdmAdditions.h');
+    expect(switched.stdout).toContain('rewrote Echo.inf, Echo.vcxproj, README.md for wdm');
+    expect(existsSync(join(dir, 'check'))).toBe(false);
+    // The documented render command, without --flavour, keeps it WDM.
+    const again = cli('render', SCHEMAS.minimal, '--out', dir);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('(wdm)');
+    expect(readFileSync(join(dir, 'Queue.c'), 'utf8')).toContain('IoCsqInsertIrpEx');
+    expect(existsSync(join(dir, 'check'))).toBe(false);
+    expect(cli('render', SCHEMAS.minimal, '--out', dir, '--check').status).toBe(0);
+  });
+
+  it('a folder rendered as WDM before records existed stays WDM without --flavour', () => {
+    expect(cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'wdm').status).toBe(0);
+    rmSync(join(dir, 'RENDERED.json'));
+    const again = cli('render', SCHEMAS.minimal, '--out', dir);
+    expect(again.status).toBe(0);
+    expect(readFileSync(join(dir, 'Queue.c'), 'utf8')).toContain('IoCsqInsertIrpEx');
+    expect(existsSync(join(dir, 'check'))).toBe(false);
+    // Its files tell it is WDM, so another flavour is refused there too.
+    rmSync(join(dir, 'RENDERED.json'));
+    const refused = cli('render', SCHEMAS.minimal, '--out', dir, '--flavour', 'kmdf');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('holds a WDM driver (told by its files: it has no RENDERED.json yet, and no check/KmdfSubset.h), not KMDF');
+    expect(refused.stderr).toContain('--switch-flavour kmdf');
   });
 
   it('check runs the chosen tool on a rendered driver', () => {
@@ -83,6 +169,9 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     [['render', 'missing.json', '--out', 'x'], /schema file not found: missing\.json/],
     [['render', 'a.json', '--out', 'x', '--process-notify', 'Only:Two'], /--process-notify takes auto, off or Channel:CreatedKind:ExitedKind/],
     [['render', 'a.json', '--out', 'x', '--flavour', 'umdf'], /--flavour takes kmdf or wdm, got "umdf"/],
+    [['render', 'a.json', '--out', 'x', '--switch-flavour', 'umdf'], /--switch-flavour takes kmdf or wdm, got "umdf"/],
+    [['render', 'a.json', '--out', 'x', '--flavour', 'kmdf', '--switch-flavour', 'wdm'], /--flavour kmdf and --switch-flavour wdm disagree/],
+    [['render', 'a.json', '--out', 'x', '--switch-flavour', 'wdm', '--check'], /--switch-flavour writes files; run it without --check/],
     [['check'], /check expects exactly one driver folder/],
     [['check', '.', '--tool', 'msvc'], /unknown --tool msvc/],
     [['frobnicate'], /unknown command "frobnicate"/],

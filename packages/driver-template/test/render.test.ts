@@ -18,7 +18,7 @@ describe('renderKmdfDriver', () => {
     for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h']) {
       expect(byPath(files).get(path)?.owner, path).toBe('template');
     }
-    for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h']) expect(byPath(files).get(path)?.owner, path).toBe('generated');
+    for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h', `${name}.sources.props`, 'RENDERED.json']) expect(byPath(files).get(path)?.owner, path).toBe('generated');
     for (const path of ['Handlers.c', `${name}.inf`, `${name}.vcxproj`, 'README.md']) expect(byPath(files).get(path)?.owner, path).toBe('user');
     for (const file of files) expect(file.content, file.path).not.toMatch(/\{\{[A-Za-z]+\}\}/);
     expect(render(schema)).toEqual(files); // deterministic: re-rendering changes nothing
@@ -29,27 +29,27 @@ describe('renderKmdfDriver', () => {
     expect(monitor.has('Notify.c')).toBe(true);
     expect(monitor.get('Notify.h')?.owner).toBe('template'); // shared with the WDM flavour
     expect(monitor.get('Driver.h')!.content).toContain('#include "Notify.h"');
-    expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain('<ClInclude Include="Notify.h" />');
+    expect(monitor.get('ProcessMonitor.sources.props')!.content).toContain('<ClInclude Include="Notify.h" />');
     expect(monitor.get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_NOTIFY 1');
     expect(monitor.get('DeviceTable.h')!.content).toContain('typedef PROCESS_MONITOR_PROCESS_CREATED DEVICE_PROCESS_CREATED;');
-    expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain('<ClCompile Include="Notify.c" />');
+    expect(monitor.get('ProcessMonitor.sources.props')!.content).toContain('<ClCompile Include="Notify.c" />');
     const conformance = byPath(render('conformance'));
     expect(conformance.has('Notify.c')).toBe(false);
     expect(conformance.has('Notify.h')).toBe(false);
     expect(conformance.get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_NOTIFY 0');
-    expect(conformance.get('ConformanceDevice.vcxproj')!.content).not.toContain('Notify.c');
+    expect(conformance.get('ConformanceDevice.sources.props')!.content).not.toContain('Notify.c');
     expect(byPath(render('processMonitor', { processNotify: false })).has('Notify.c')).toBe(false);
   });
 
   it('renders the test-build process IOCTL (NotifyTest.c, NotifyTestInput.c, NotifyTest.h) exactly with Notify.c', () => {
     const monitor = byPath(render('processMonitor'));
     for (const path of ['NotifyTest.c', 'NotifyTestInput.c', 'NotifyTest.h']) expect(monitor.get(path)?.owner, path).toBe('template');
-    for (const source of ['NotifyTest.c', 'NotifyTestInput.c']) expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain(`<ClCompile Include="${source}" />`);
-    expect(monitor.get('ProcessMonitor.vcxproj')!.content).toContain('<ClInclude Include="NotifyTest.h" />');
+    for (const source of ['NotifyTest.c', 'NotifyTestInput.c']) expect(monitor.get('ProcessMonitor.sources.props')!.content).toContain(`<ClCompile Include="${source}" />`);
+    expect(monitor.get('ProcessMonitor.sources.props')!.content).toContain('<ClInclude Include="NotifyTest.h" />');
     expect(monitor.get('Queue.c')!.content).toContain('NotifyTestInject(');
     for (const files of [render('conformance'), render('processMonitor', { processNotify: false })]) {
       expect(files.filter((file) => file.path.startsWith('NotifyTest'))).toEqual([]);
-      expect(files.find((file) => file.path.endsWith('.vcxproj'))!.content).not.toContain('NotifyTest');
+      expect(files.find((file) => file.path.endsWith('.sources.props'))!.content).not.toContain('NotifyTest');
     }
   });
 
@@ -98,8 +98,9 @@ describe('renderKmdfDriver', () => {
     const project = files.get('ProcessMonitor.vcxproj')!.content;
     expect(project).toContain('/INTEGRITYCHECK');
     expect(project).toMatch(/<KMDF_VERSION_MAJOR>1<\/KMDF_VERSION_MAJOR>/);
-    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(project).toContain(`<ClCompile Include="${source}" />`);
-    expect(project).not.toMatch(/Include="check/); // the compile-check headers stay out of the build
+    const sources = files.get('ProcessMonitor.sources.props')!.content;
+    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
+    expect(sources).not.toMatch(/Include="check/); // the compile-check headers stay out of the build
     const inf = files.get('ProcessMonitor.inf')!.content;
     expect(inf).toMatch(/KmdfService\s*=\s*ProcessMonitor/);
     expect(inf).toContain('ProcessMonitor.sys');

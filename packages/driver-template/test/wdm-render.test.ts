@@ -19,7 +19,7 @@ describe('renderWdmDriver', () => {
     for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Driver.h', 'InvertedCallTest.h', 'CoreConfig.h', 'Core.c', 'Core.h']) {
       expect(owners.get(path)?.owner, path).toBe('template');
     }
-    for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h']) expect(owners.get(path)?.owner, path).toBe('generated');
+    for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h', `${name}.sources.props`, 'RENDERED.json']) expect(owners.get(path)?.owner, path).toBe('generated');
     for (const path of ['Handlers.c', `${name}.inf`, `${name}.vcxproj`, 'README.md']) expect(owners.get(path)?.owner, path).toBe('user');
     for (const file of files) expect(file.content, file.path).not.toMatch(/\{\{[A-Za-z]+\}\}/);
     expect(renderWdm(schema)).toEqual(files); // deterministic
@@ -75,8 +75,9 @@ describe('renderWdmDriver', () => {
     expect(project).not.toMatch(/KMDF/);
     expect(project).toContain('wdmsec.lib');
     expect(project).toContain('/INTEGRITYCHECK');
-    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(project).toContain(`<ClCompile Include="${source}" />`);
-    for (const header of ['Driver.h', 'InvertedCallTest.h', 'Notify.h', 'CoreConfig.h']) expect(project).toContain(`<ClInclude Include="${header}" />`);
+    const sources = files.get('ProcessMonitor.sources.props')!.content;
+    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
+    for (const header of ['Driver.h', 'InvertedCallTest.h', 'Notify.h', 'CoreConfig.h']) expect(sources).toContain(`<ClInclude Include="${header}" />`);
     // A WDM project gets its own GUID: both flavours of one device can sit in one solution.
     expect(project).not.toBe(renderKmdfDriver(model('processMonitor'), { schemaPath: 'x' }).find((file) => file.path.endsWith('.vcxproj'))!.content);
     const inf = files.get('ProcessMonitor.inf')!.content;

@@ -16,7 +16,7 @@ Any KMDF-subset verifier stop in the session log fails the run.
 
 options:
   --driver <folder>      the rendered driver folder (default: driver)
-  --flavour kmdf|wdm     the driver's flavour (default: what the folder was rendered as)
+  --flavour kmdf|wdm     fail unless the folder was rendered as this flavour (default: its own)
   --keep                 keep the build folder for a look afterwards
 
 needs: Wine 8 (64-bit) and mingw-w64 on x86_64 Linux. On Debian or Ubuntu:

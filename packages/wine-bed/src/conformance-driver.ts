@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { buildKmdfDriverImage, buildWdmDriverImage, renderKmdfDriver, renderWdmDriver, writeRenderedDriver } from '@inverted-call/driver-template';
+import { DRIVER_FLAVOURS, buildKmdfDriverImage, buildWdmDriverImage, renderKmdfDriver, renderWdmDriver, writeRenderedDriver, type DriverFlavourName } from '@inverted-call/driver-template';
 import { loadDeviceSchema } from '@inverted-call/schema';
 import { installDriverService } from './driver.js';
 import { createPrefix, defaultPrefixDir } from './prefix.js';
@@ -25,9 +25,8 @@ export const CONFORMANCE_SERVICE = 'ConformanceDevice';
 /** The conformance device's generated header (conformance-device.h), as its package publishes it. */
 export const CONFORMANCE_DEVICE_HEADER = resolveFile('@inverted-call/conformance-device/conformance-device.h');
 
-/** The two driver flavours the template renders; both run under Wine. */
-export type DriverFlavourName = 'kmdf' | 'wdm';
-export const DRIVER_FLAVOURS: readonly DriverFlavourName[] = ['wdm', 'kmdf'];
+/** The two driver flavours the template renders (the template owns the list); both run under Wine. */
+export { DRIVER_FLAVOURS, type DriverFlavourName };
 
 /** Each flavour's renderer and Wine image build. */
 export const FLAVOUR_BUILDS = {

@@ -8,7 +8,8 @@
  * stop fails the run, whatever the tests said.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { flavourOfFolder } from '@inverted-call/driver-template';
 import { basename, join, resolve } from 'node:path';
 import { loadDeviceSchema } from '@inverted-call/schema';
 import { BRIDGE_ADDRESS_ENV } from './bridge-protocol.js';
@@ -24,7 +25,7 @@ export interface DriverTestOptions {
   schemaFile: string;
   /** The rendered driver folder (default `driver`, beside the schema folder's parent). */
   driverDir: string;
-  /** The driver's flavour; by default what the folder itself says (see driverFlavourOf). */
+  /** The flavour the caller expects; the folder's own (driverFlavourOf) must agree. */
   flavour?: DriverFlavourName;
   /** The project's test command, run with the bridge address in its environment. */
   testCommand: readonly string[];
@@ -34,11 +35,11 @@ export interface DriverTestOptions {
   keep?: boolean;
 }
 
-/** What a rendered folder says its flavour is: the KMDF glue includes wdf.h, the WDM glue never does. */
+/** The folder's flavour as render recorded it (RENDERED.json), or as its files tell. */
 export function driverFlavourOf(driverDir: string): DriverFlavourName {
-  const header = join(driverDir, 'Driver.h');
-  if (!existsSync(header)) throw new Error(`${driverDir} holds no rendered driver (no Driver.h): run your project's generate script first`);
-  return /#include\s*<wdf\.h>/.test(readFileSync(header, 'utf8')) ? 'kmdf' : 'wdm';
+  const found = flavourOfFolder(driverDir);
+  if (!found) throw new Error(`${driverDir} holds no rendered driver: run your project's generate script first (inverted-call-driver render)`);
+  return found.flavour;
 }
 
 /** Runs a command with the bridge address added to its environment; its exit code. */
@@ -55,7 +56,10 @@ export async function runDriverTests(options: DriverTestOptions): Promise<number
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const model = loadDeviceSchema(options.schemaFile);
   const driverDir = resolve(options.driverDir);
-  const flavour = options.flavour ?? driverFlavourOf(driverDir);
+  const flavour = driverFlavourOf(driverDir);
+  if (options.flavour && options.flavour !== flavour) {
+    throw new Error(`--flavour ${options.flavour}, but ${basename(driverDir)}/ was rendered as ${flavour}: drop --flavour, or switch the folder first (inverted-call-driver render <schema> --out ${basename(driverDir)} --switch-flavour ${options.flavour})`);
+  }
   const wine = ensureWine();
   log(`inverted-call-wine: ${wine.version}, driver ${basename(driverDir)}/ as ${flavour.toUpperCase()} (test build)`);
 

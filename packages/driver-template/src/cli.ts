@@ -7,6 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeSchemaLoadError, loadDeviceSchema } from '@inverted-call/schema';
 import { DRIVER_CHECK_TOOLS, checkDriver, type DriverCheckTool } from './check.js';
+import { missingHandlerWarnings } from './handler-scan.js';
 import type { ProcessNotifyMapping } from './process-notify.js';
 import { renderKmdfDriver } from './render-kmdf.js';
 import { renderWdmDriver } from './render-wdm.js';
@@ -14,11 +15,12 @@ import { staleDriverFiles, writeRenderedDriver } from './write.js';
 
 const USAGE = `Usage:
   inverted-call-driver render <schema.json|.yaml> --out <dir> [options]
-  inverted-call-driver check <dir> [--tool gcc|clang-analyze|cppcheck ...]
+  inverted-call-driver check <dir> [--tool gcc|clang-analyze|cppcheck|link ...]
 
 render writes the driver for the schema into <dir>: the template's code and the files
 generated from the schema are (re)written; your files (Handlers.c, the .inf, the .vcxproj,
-README.md) are written only if they do not exist yet.
+README.md) are written only if they do not exist yet. render then warns about each handler
+Handlers.h declares that Handlers.c does not define yet (add it: see the driver's README).
   --out <dir>                 the driver folder (required)
   --flavour kmdf|wdm          kmdf (default): a KMDF driver; wdm: a WDM driver, which also
                               builds with mingw-w64 and runs under Wine (see its README.md)
@@ -30,8 +32,10 @@ README.md) are written only if they do not exist yet.
 
 check compiles every .c file of <dir> for Windows x64 kernel mode with mingw-w64 gcc
 (-DSTRICT -Wall -Wextra -Werror, the mingw DDK headers and, for KMDF, the project's KMDF
-declarations), then runs clang --analyze and cppcheck on them; exit 1 if any reports anything.
-A rendered folder (either flavour) is checked both as a WDK build and as the Wine test build.
+declarations), then runs clang --analyze and cppcheck on them, then links the Wine test build
+(KMDF: with the KMDF-subset runtime; WDM: with ntoskrnl), which names any handler Handlers.c
+lacks; exit 1 if any reports anything. A rendered folder (either flavour) is compiled and
+analysed both as a WDK build and as the Wine test build.
 
   -h, --help                  show this help`;
 
@@ -82,6 +86,7 @@ function render(positionals: string[], values: { out?: string; flavour?: string;
   }
   const report = writeRenderedDriver(outDir, files);
   process.stdout.write(`wrote ${report.written.length} file(s) to ${values.out}${report.kept.length ? `; kept your ${report.kept.join(', ')}` : ''}\n`);
+  for (const warning of missingHandlerWarnings(outDir, values.out)) process.stderr.write(`${warning}\n`);
   return 0;
 }
 

@@ -139,7 +139,7 @@ async function expectProjectPasses(npm: Npm): Promise<void> {
     expect(plain(tests.output)).toMatch(/Tests\s+4 passed/);
     const driver = await npm('run', 'driver:check');
     expectSuccess('npm run driver:check', driver);
-    expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck/);
+    expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck[\s\S]*ok\s+link/);
 }
 
 // The three projects run side by side: most of a project's time is npm waiting on the registry

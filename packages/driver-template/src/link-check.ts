@@ -2,10 +2,11 @@
  * The link step of the driver check. Compiling each source with -c (check.ts) does not notice a
  * function that is declared and called but defined nowhere: after a call is added to the schema,
  * Handlers.h declares Handle<Call> and DeviceTable.c calls it, and only the link finds that
- * Handlers.c lacks it. So the check also links the folder into a throw-away kernel image, with the
- * same command as the Wine bed's build of its flavour (build-kmdf.ts: against the KMDF-subset
- * runtime; build-wdm.ts: against mingw-w64's ntoskrnl and hal import libraries), and turns the
- * linker's "undefined reference" lines into messages that name the symbol and where it belongs.
+ * Handlers.c lacks it. So the check also builds the folder into a throw-away kernel image, as the
+ * Wine bed's builder of its flavour does (its sources, compile flags and link flags: build-kmdf.ts
+ * links against the KMDF-subset runtime, build-wdm.ts against mingw-w64's ntoskrnl and hal import
+ * libraries), and turns the linker's "undefined reference" lines into messages that name the
+ * symbol and where it belongs.
  *
  * It links one configuration: the Wine test build when the folder has test-build code (every
  * render does), else the plain Wine build. A WDK build is not linked: its libraries (WDF,

@@ -133,7 +133,7 @@ async function expectProjectPasses(npm: Npm): Promise<void> {
   expect(simulatorTests).toBeGreaterThan(4);
   const driver = await npm('run', 'driver:check');
   expectSuccess('npm run driver:check', driver);
-  expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck/);
+  expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck[\s\S]*ok\s+link/);
   await expectDriverTestsPass(npm, simulatorTests);
 }
 

@@ -72,23 +72,53 @@ export function wdmBuildSources(directory: string, extraSources: readonly string
   return [...driverFolderSources(directory, extraSources), ...WDM_WINE_RUNTIME_SOURCES];
 }
 
+/**
+ * A kernel image build in its two halves: the sources (run in the driver folder) compiled with
+ * compileFlags, then linked with linkFlags (entry point, subsystem, import libraries). One gcc run
+ * does both (kernelImageArguments); the link check (link-check.ts) compiles each source on its
+ * own, to keep the objects, and links them with the same flags.
+ */
+export interface KernelImagePlan {
+  sources: string[];
+  compileFlags: string[];
+  linkFlags: string[];
+}
+
+/** The gcc arguments that compile and link a plan into outputSys in one run. */
+export function kernelImageArguments(plan: KernelImagePlan, outputSys: string): string[] {
+  return [...plan.compileFlags, ...plan.sources, '-o', outputSys, ...plan.linkFlags];
+}
+
+function wdmPlan(sources: readonly string[], options: Pick<WdmBuildOptions, 'testBuild'>): KernelImagePlan {
+  return {
+    sources: [...sources],
+    compileFlags: [
+      ...KERNEL_C_FLAGS,
+      '-O2',
+      ...KERNEL_TARGET_DEFINES,
+      // mingw-w64 has no wdmsec.lib: the device gets default security (Device.c).
+      '-DINVERTED_CALL_NO_WDMSEC',
+      ...(options.testBuild ? ['-DINVERTED_CALL_TEST_BUILD'] : []),
+      `-I${MINGW_DDK_INCLUDE}`,
+      '-I.',
+    ],
+    linkFlags: [...WDM_LINK_FLAGS, ...WDM_LIBRARIES],
+  };
+}
+
 /** The gcc arguments that compile and link Sources (run in the driver folder) into OutputSys. */
 export function wdmBuildArguments(sources: readonly string[], outputSys: string, options: Pick<WdmBuildOptions, 'testBuild'>): string[] {
-  return [
-    ...KERNEL_C_FLAGS,
-    '-O2',
-    ...KERNEL_TARGET_DEFINES,
-    // mingw-w64 has no wdmsec.lib: the device gets default security (Device.c).
-    '-DINVERTED_CALL_NO_WDMSEC',
-    ...(options.testBuild ? ['-DINVERTED_CALL_TEST_BUILD'] : []),
-    `-I${MINGW_DDK_INCLUDE}`,
-    '-I.',
-    ...sources,
-    '-o',
-    outputSys,
-    ...WDM_LINK_FLAGS,
-    ...WDM_LIBRARIES,
-  ];
+  return kernelImageArguments(wdmPlan(sources, options), outputSys);
+}
+
+/**
+ * The build of buildWdmDriverImage: every .c file of a rendered WDM driver folder (plus
+ * extraSources) and the Wine runtime's. The link check (link-check.ts) builds the same.
+ */
+export function wdmImagePlan(directory: string, options: WdmBuildOptions): KernelImagePlan {
+  const sources = wdmBuildSources(directory, options.extraSources);
+  if (sources.length === 0) throw new Error(`buildWdmDriverImage: no .c files in ${directory}; render a WDM driver there first`);
+  return wdmPlan(sources, options);
 }
 
 /**
@@ -97,21 +127,30 @@ export function wdmBuildArguments(sources: readonly string[], outputSys: string,
  * fails or the compiler is missing.
  */
 export function buildWdmDriverImage(directory: string, outputSys: string, options: WdmBuildOptions): WdmBuildResult {
-  const sources = wdmBuildSources(directory, options.extraSources);
-  if (sources.length === 0) throw new Error(`buildWdmDriverImage: no .c files in ${directory}; render a WDM driver there first`);
-  const args = wdmBuildArguments(sources, resolve(outputSys), options);
-  return runKernelBuild(directory, args, 'buildWdmDriverImage');
+  return runKernelBuild(directory, kernelImageArguments(wdmImagePlan(directory, options), resolve(outputSys)), 'buildWdmDriverImage');
+}
+
+/** What one run of mingw-w64's gcc gave: `missing` when the compiler is not installed. */
+export interface KernelBuildRun extends WdmBuildResult {
+  status: number | null;
+  missing: boolean;
+}
+
+/** Runs mingw-w64's gcc with Args in Directory and reports what it printed; throws only if it could not start for another reason than being missing. */
+export function spawnKernelBuild(directory: string, args: readonly string[]): KernelBuildRun {
+  const command = `${MINGW_GCC} ${args.join(' ')}`;
+  const result = spawnSync(MINGW_GCC, args, { cwd: directory, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) {
+    if ((result.error as NodeJS.ErrnoException).code === 'ENOENT') return { command, output: '', status: null, missing: true };
+    throw new Error(`${MINGW_GCC} could not run: ${result.error.message}`);
+  }
+  return { command, output: `${result.stdout ?? ''}${result.stderr ?? ''}`.trim(), status: result.status, missing: false };
 }
 
 /** Runs mingw-w64's gcc with Args in Directory; throws with its output if it is missing or fails. */
 export function runKernelBuild(directory: string, args: readonly string[], caller: string): WdmBuildResult {
-  const command = `${MINGW_GCC} ${args.join(' ')}`;
-  const result = spawnSync(MINGW_GCC, args, { cwd: directory, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) {
-    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing ? `${MINGW_GCC} is not installed (${MINGW_X64.installHint})` : `${MINGW_GCC} could not run: ${result.error.message}`);
-  }
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
-  if (result.status !== 0) throw new Error(`${caller}: ${MINGW_GCC} failed (exit ${result.status}) in ${directory}:\n${command}\n${output}`);
-  return { command, output };
+  const run = spawnKernelBuild(directory, args);
+  if (run.missing) throw new Error(`${MINGW_GCC} is not installed (${MINGW_X64.installHint})`);
+  if (run.status !== 0) throw new Error(`${caller}: ${MINGW_GCC} failed (exit ${run.status}) in ${directory}:\n${run.command}\n${run.output}`);
+  return { command: run.command, output: run.output };
 }

@@ -6,6 +6,8 @@
  * the same sources. A rendered folder is checked in both of its configurations (configurationsOf). It proves
  * the code compiles against documented signatures and is clean for these analysers; it does not
  * prove IRQL rules, multiprocessor behaviour, MSVC-only warnings or that the WDK build succeeds.
+ * Last the folder is linked (link-check.ts), which finds what -c cannot: a handler Handlers.h
+ * declares that Handlers.c lacks, or any other symbol defined nowhere.
  * Within one process a source already found clean with identical inputs is not run again
  * (clean-sources.ts): the result names it in `reused`.
  */
@@ -13,10 +15,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isKnownClean, rememberClean, sourceKeys } from './clean-sources.js';
+import { linkDriver } from './link-check.js';
 import { CLANG_MINGW_X64, KERNEL_C_FLAGS, KERNEL_TARGET_DEFINES, MINGW_DDK_INCLUDE, MINGW_INCLUDE, MINGW_X64 } from '@inverted-call/codegen';
 
-export type DriverCheckTool = 'gcc' | 'clang-analyze' | 'cppcheck';
-export const DRIVER_CHECK_TOOLS: readonly DriverCheckTool[] = ['gcc', 'clang-analyze', 'cppcheck'];
+export type DriverCheckTool = 'gcc' | 'clang-analyze' | 'cppcheck' | 'link';
+export const DRIVER_CHECK_TOOLS: readonly DriverCheckTool[] = ['gcc', 'clang-analyze', 'cppcheck', 'link'];
+/** The tools that look at each source on its own (all but the link). */
+type CompileTool = Exclude<DriverCheckTool, 'link'>;
 
 export interface DriverCheckResult {
   tool: DriverCheckTool;
@@ -49,7 +54,7 @@ function configurationsOf(directory: string): string[][] {
   return [[], ['-DINVERTED_CALL_NO_WDMSEC', '-DINVERTED_CALL_TEST_BUILD']];
 }
 
-const INSTALL_HINT: Record<DriverCheckTool, string> = {
+const INSTALL_HINT: Record<CompileTool, string> = {
   gcc: MINGW_X64.installHint,
   'clang-analyze': CLANG_MINGW_X64.installHint,
   cppcheck: 'apt-get install cppcheck',
@@ -83,7 +88,7 @@ function preprocessedByCppcheck(args: readonly string[], source: string, directo
  * one configuration, so cppcheck keys each source by its preprocessed code rather than the
  * configuration's defines, and a source both preprocess alike is analysed once.
  */
-function checkWith(tool: DriverCheckTool, directory: string, sources: readonly string[], configuration: readonly string[], configurationsShare: boolean): DriverCheckResult {
+function checkWith(tool: CompileTool, directory: string, sources: readonly string[], configuration: readonly string[], configurationsShare: boolean): DriverCheckResult {
   const defines = [...DEFINES, ...configuration];
   let command: string;
   let args: string[];
@@ -153,12 +158,17 @@ function mergeResults(results: readonly DriverCheckResult[]): DriverCheckResult 
 }
 
 /**
- * Runs the chosen tools (default: all three) over every .c file of a rendered driver folder, KMDF
- * or WDM; one result per tool.
+ * Runs the chosen tools (default: all four) over every .c file of a rendered driver folder, KMDF
+ * or WDM; one result per tool. The link is one: the Wine test build when the folder has one (its
+ * second configuration), else the Wine build.
  */
 export function checkDriver(directory: string, tools: readonly DriverCheckTool[] = DRIVER_CHECK_TOOLS): DriverCheckResult[] {
   const sources = sourcesOf(directory);
   if (sources.length === 0) throw new Error(`checkDriver: no .c files in ${directory}; render a driver there first`);
   const configurations = configurationsOf(directory);
-  return tools.map((tool) => mergeResults(configurations.map((configuration) => checkWith(tool, directory, sources, configuration, configurations.length > 1))));
+  return tools.map((tool) =>
+    tool === 'link'
+      ? linkDriver(directory, configurations.length > 1)
+      : mergeResults(configurations.map((configuration) => checkWith(tool, directory, sources, configuration, configurations.length > 1))),
+  );
 }

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
 const clean = new Set<string>();
 
@@ -81,4 +81,24 @@ export function isKnownClean(key: string | undefined): boolean {
 
 export function rememberClean(key: string | undefined): void {
   if (key !== undefined) clean.add(key);
+}
+
+/**
+ * The content key of a source outside the folder that is compiled in it, with the folder on its
+ * include path (a runtime the kit links in, by absolute path): the command line, the source's
+ * path and text, every file of its own folder (its headers), and every file of the driver folder
+ * but the folder's own translation units (`folderSources` that no #include names).
+ */
+export function outsideSourceKey(directory: string, folderSources: readonly string[], source: string, commandLine: readonly string[]): string {
+  const files = filesUnder(directory);
+  const included = includedNames(files);
+  const ownTranslationUnits = new Set(folderSources.filter((name) => !included.has(name.split('/').pop()!)));
+  const hash = createHash('sha256').update(JSON.stringify(commandLine)).update('\0').update(source).update('\0');
+  for (const file of filesUnder(dirname(source))) hash.update(`${file.path}\0${file.content.length}\0`).update(file.content);
+  hash.update('\0');
+  for (const file of files) {
+    if (ownTranslationUnits.has(file.path)) continue;
+    hash.update(`${file.path}\0${file.content.length}\0`).update(file.content);
+  }
+  return hash.digest('hex');
 }

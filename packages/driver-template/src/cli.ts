@@ -7,6 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeSchemaLoadError, loadDeviceSchema } from '@inverted-call/schema';
 import { DRIVER_CHECK_TOOLS, checkDriver, type DriverCheckTool } from './check.js';
+import { missingHandlerWarnings } from './handler-scan.js';
 import type { ProcessNotifyMapping } from './process-notify.js';
 import type { RenderedFile } from './render-common.js';
 import { renderKmdfDriver } from './render-kmdf.js';
@@ -16,13 +17,15 @@ import { flavourMismatchMessage, staleDriverFiles, writeRenderedDriver, type Sta
 
 const USAGE = `Usage:
   inverted-call-driver render <schema.json|.yaml> --out <dir> [options]
-  inverted-call-driver check <dir> [--tool gcc|clang-analyze|cppcheck ...]
+  inverted-call-driver check <dir> [--tool gcc|clang-analyze|cppcheck|link ...]
 
 render writes the driver for the schema into <dir>: the template's code and the files
 generated from the schema are (re)written; your files (Handlers.c, the .inf, the .vcxproj,
 README.md) are written only if they do not exist yet. <dir>/${RENDER_RECORD_FILE} records what
 render made and the flavour: a file render made that it no longer makes (Notify.c once the
-schema has no process channel) is removed if unchanged, and reported if you changed it.
+schema has no process channel) is removed if unchanged, and reported if you changed it. render
+then warns about each handler Handlers.h declares that Handlers.c does not define yet (add it:
+see the driver's README).
   --out <dir>                 the driver folder (required)
   --flavour kmdf|wdm          kmdf: a KMDF driver; wdm: a WDM driver, which also builds with
                               mingw-w64 and runs under Wine (see its README.md). Default: the
@@ -40,8 +43,10 @@ schema has no process channel) is removed if unchanged, and reported if you chan
 
 check compiles every .c file of <dir> for Windows x64 kernel mode with mingw-w64 gcc
 (-DSTRICT -Wall -Wextra -Werror, the mingw DDK headers and, for KMDF, the project's KMDF
-declarations), then runs clang --analyze and cppcheck on them; exit 1 if any reports anything.
-A rendered folder (either flavour) is checked both as a WDK build and as the Wine test build.
+declarations), then runs clang --analyze and cppcheck on them, then links the Wine test build
+(KMDF: with the KMDF-subset runtime; WDM: with ntoskrnl), which names any handler Handlers.c
+lacks; exit 1 if any reports anything. A rendered folder (either flavour) is compiled and
+analysed both as a WDK build and as the Wine test build.
 
   -h, --help                  show this help`;
 
@@ -172,6 +177,7 @@ function render(positionals: string[], values: RenderValues): number {
   }
   const report = writeRenderedDriver(outDir, files, { switchFlavour: switchTo !== undefined });
   reportWrite(report, folder, flavour, schemaFile);
+  for (const warning of missingHandlerWarnings(outDir, values.out)) process.stderr.write(`${warning}\n`);
   return 0;
 }
 

@@ -31,13 +31,14 @@ afterAll(() => {
 });
 
 describe('the rendered driver passes the compile check', { timeout: CHECK_MS }, () => {
-  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: gcc, clang --analyze and cppcheck report nothing', (schema) => {
+  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: gcc, clang --analyze and cppcheck report nothing, and it links with the KMDF-subset runtime', (schema) => {
     const results = checkDriver(rendered[schema]!.dir);
     for (const result of results) expect(result.output, `${result.tool}: ${result.command}`).toBe('');
     expect(results.map((result) => [result.tool, result.ok])).toEqual([
       ['gcc', true],
       ['clang-analyze', true],
       ['cppcheck', true],
+      ['link', true],
     ]);
   });
 });

@@ -23,13 +23,14 @@ afterAll(() => {
 });
 
 describe('the WDM driver passes the compile check', { timeout: CHECK_MS }, () => {
-  it.each(CHECKED)('%s: gcc, clang --analyze and cppcheck report nothing, as a WDK build and as the Wine test build', (schema) => {
+  it.each(CHECKED)('%s: gcc, clang --analyze and cppcheck report nothing, as a WDK build and as the Wine test build, and the Wine test build links', (schema) => {
     const results = checkDriver(rendered[schema]!.dir);
     for (const result of results) expect(result.output, `${result.tool}: ${result.command}`).toBe('');
     expect(results.map((result) => [result.tool, result.ok])).toEqual([
       ['gcc', true],
       ['clang-analyze', true],
       ['cppcheck', true],
+      ['link', true],
     ]);
     // Both configurations ran: the WDK one, then the Wine test build.
     const gcc = results[0]!.command.split('\n');

@@ -4,7 +4,7 @@
  * checks back the prompts' validation, so an answer is refused the same way however it came.
  */
 import { builtinModules } from 'node:module';
-import { VENDOR_DEVICE_TYPE_MAX, VENDOR_DEVICE_TYPE_MIN } from '@inverted-call/schema';
+import { VENDOR_DEVICE_TYPE_MAX, VENDOR_DEVICE_TYPE_MIN, reservedCPrefixReason, upperSnake } from '@inverted-call/schema';
 import { invalidInput } from './errors.js';
 
 export type DriverFlavour = 'kmdf' | 'wdm';
@@ -75,6 +75,10 @@ export function checkDeviceName(name: string): string | undefined {
   if (!PASCAL_NAME.test(name) || name.length > DEVICE_NAME_MAX) {
     return `"${name}" is not a valid device name: use PascalCase letters and digits, a capital first, at most ${DEVICE_NAME_MAX}, e.g. ProcessMonitor`;
   }
+  // The schema refuses a device whose C prefix (its name in UPPER_SNAKE) is a family of names the
+  // Windows headers or the driver template define: say so now, with a name that works.
+  const prefixProblem = reservedCPrefixReason(upperSnake(name));
+  if (prefixProblem) return `device name "${name}" cannot be used: ${prefixProblem}; choose another device name, e.g. ${name}Monitor`;
   return undefined;
 }
 

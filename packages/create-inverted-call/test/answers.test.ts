@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkProjectName, defaultDeviceName, loadVersions, parseDeviceType, parseNameList, resolveAnswers } from '../src/index.js';
+import { checkDeviceName, checkProjectName, defaultDeviceName, loadVersions, parseDeviceType, parseNameList, resolveAnswers } from '../src/index.js';
 import { questionsFor } from '../src/prompts.js';
 import { readJson, repositoryRoot } from './support.js';
 
@@ -19,6 +19,17 @@ describe('answers', () => {
     expect(defaultDeviceName('acme-process-monitor')).toBe('AcmeProcessMonitor');
     expect(defaultDeviceName('@acme/tank.monitor_v2')).toBe('TankMonitorV2');
     expect(defaultDeviceName('0day')).toBe('Device0day');
+    // "Device" and "Core" give C prefixes the driver template owns: the default steps around them.
+    expect(defaultDeviceName('device')).toBe('DeviceDevice');
+    expect(defaultDeviceName('core')).toBe('DeviceCore');
+  });
+
+  it('refuses a device name whose C prefix the Windows headers or the driver template own, naming one that works', () => {
+    expect(checkDeviceName('Status')).toBe(
+      'device name "Status" cannot be used: the C prefix STATUS puts every generated name into the STATUS_ family of names that the Windows headers define; choose another device name, e.g. StatusMonitor',
+    );
+    expect(checkDeviceName('StatusMonitor')).toBeUndefined();
+    expect(checkDeviceName('Queue')).toMatch(/the C prefix QUEUE .* the driver template defines/);
   });
 
   it('reads device types as hex or decimal, and only vendor numbers', () => {

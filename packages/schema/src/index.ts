@@ -19,7 +19,7 @@ export {
   TEST_BUILD_STATE_FUNCTION,
 } from './ioctl.js';
 export { PRIMITIVES, type PrimitiveInfo } from './types.js';
-export { kebabCase } from './names.js';
+export { kebabCase, upperSnake } from './names.js';
 export { PROTOCOL_C_PREFIX } from './protocol.js';
 export { DEFAULT_SDDL } from './sddl.js';
 export { DEFAULT_BATCH_BYTES, DEFAULT_CAPACITY } from './validate-interface.js';

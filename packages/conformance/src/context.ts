@@ -6,6 +6,7 @@ import type { AccessMode, DeviceBackendV1, DeviceHandleV1 } from '@inverted-call
 import { openDevice, type Device, type OpenDeviceOptions } from '@inverted-call/client';
 import { conformanceDevice } from '@inverted-call/conformance-device';
 import type { ConformanceChannel, ConformanceDriverState, ConformanceTarget } from './target.js';
+import { runCleanups } from './cleanups.js';
 
 export type ConformanceDevice = Device<typeof conformanceDevice>;
 
@@ -62,16 +63,7 @@ export class ScenarioContext {
   }
 
   /** Closes everything the scenario opened, newest first; failures here are reported too. */
-  async cleanup(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const cleanup of this.cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        // A handle of a crashed process is already gone; anything else is a real failure.
-        if ((error as { code?: string }).code !== 'ERROR_INVALID_HANDLE') errors.push(error);
-      }
-    }
-    if (errors.length) throw errors[0];
+  cleanup(): Promise<void> {
+    return runCleanups(this.cleanups);
   }
 }

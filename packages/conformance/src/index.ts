@@ -12,3 +12,4 @@ export { deviceScenario, type DeviceScenario } from './device/scenario.js';
 export { DeviceScenarioContext, type SampleEvent } from './device/context.js';
 export { defineDeviceConformance, runDeviceConformance, runDeviceScenario, type DeviceScenarioResult, type MakeDeviceTarget } from './device/run.js';
 export { sampleValue } from './device/sample-data.js';
+export { settleThroughRoundTrips, type RoundTrips } from './settle.js';

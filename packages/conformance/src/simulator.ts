@@ -6,7 +6,7 @@
  */
 import type { DeviceDescriptorV1 } from '@inverted-call/codec';
 import { createSimulator, type Simulator, type SimulatorOptions } from '@inverted-call/simulator';
-import type { DeviceTestTarget } from './device-target.js';
+import type { DeviceDriverState, DeviceTestTarget } from './device-target.js';
 
 export interface SimulatorDeviceTarget<Device extends DeviceDescriptorV1 = DeviceDescriptorV1> extends DeviceTestTarget {
   /** Typed by the device: `simulator.handle('GetVersion', ...)` checks the call's name and data. */
@@ -24,22 +24,25 @@ export function createSimulatorDeviceTarget<Device extends DeviceDescriptorV1>(d
       // The channel and kind are only known at run time here; the simulator checks both.
       for (let index = 0; index < count; index++) simulator.emit(channel, kind as never, data as never);
     },
-    state: async () => {
-      const state = simulator.state();
-      return {
-        openHandles: state.handles.length,
-        subscriptions: state.subscriptions.map((subscription) => ({
-          process: subscription.processName,
-          channel: subscription.channel,
-          parked: subscription.parked,
-          ringFill: subscription.ringFill,
-          dropped: subscription.dropped,
-          nextSequence: subscription.nextSequence,
-        })),
-      };
-    },
+    state: async () => simulatorDriverState(simulator),
     settle: () => simulator.settle(),
     // A simulator holds no timers or handles of the host once idle: nothing to free.
     dispose: async () => {},
+  };
+}
+
+/** The simulator's state as a driver's state IOCTL reports it: what both kinds of target give. */
+export function simulatorDriverState<Device extends DeviceDescriptorV1>(simulator: Simulator<Device>): DeviceDriverState {
+  const state = simulator.state();
+  return {
+    openHandles: state.handles.length,
+    subscriptions: state.subscriptions.map((subscription) => ({
+      process: subscription.processName,
+      channel: subscription.channel,
+      parked: subscription.parked,
+      ringFill: subscription.ringFill,
+      dropped: subscription.dropped,
+      nextSequence: subscription.nextSequence,
+    })),
   };
 }

@@ -7,7 +7,7 @@
  * what they had parked. (Killing a real process is covered separately, in the fault tests.)
  */
 import { DeviceError, type DeviceBackendV1, type DeviceHandleV1, type OpenOptions } from '@inverted-call/backend';
-import { EmitRequestCodec, conformanceDevice, type ConformanceChannel, type ConformanceDriverState, type ConformanceTarget } from '@inverted-call/conformance';
+import { EmitRequestCodec, conformanceDevice, settleThroughRoundTrips, type ConformanceChannel, type ConformanceDriverState, type ConformanceTarget } from '@inverted-call/conformance';
 import { createWin32Backend } from '@inverted-call/win32';
 import { STATE_OUTPUT_BYTES, decodeDriverState, stateIoctlCode, type DriverState } from '@inverted-call/driver-template/test-ioctls';
 
@@ -88,23 +88,16 @@ export async function createWineTarget(): Promise<ConformanceTarget> {
       record.handles.clear(); // gone with the process: nothing more is sent through them
       await Promise.all(handles.map((handle) => handle.close()));
     },
-    async settle() {
-      // A Ping through a process's port completes after every packet queued before it on that
-      // port: once it is back, every earlier completion of that process has been delivered. But a
-      // client re-posts as it is delivered, and a re-posted request may complete at once (events
-      // waiting), so repeat until a round completes nothing but our own requests: the driver's
-      // completion count then grows by exactly the pings plus the previous state request.
+    settle() {
       const ping = conformanceDevice.calls.Ping.code;
-      let last = (await readDriverState(control)).completions;
-      for (let round = 0; round < 100; round++) {
-        const live = [...processes.values()].flatMap((record) => [...record.handles].slice(0, 1));
-        await Promise.all([control, ...live].map((handle) => handle.ioctl(ping, null, 0).catch(() => undefined)));
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        const now = (await readDriverState(control)).completions;
-        if (now - last === BigInt(live.length + 2)) return;
-        last = now;
-      }
-      throw new Error('settle: the driver kept completing requests for 100 rounds');
+      return settleThroughRoundTrips({
+        completions: async () => (await readDriverState(control)).completions,
+        async roundTrip() {
+          const live = [...processes.values()].flatMap((record) => [...record.handles].slice(0, 1));
+          await Promise.all([control, ...live].map((handle) => handle.ioctl(ping, null, 0).catch(() => undefined)));
+          return live.length + 1;
+        },
+      });
     },
     async dispose() {
       await Promise.all([...processes.values()].flatMap((record) => [...record.handles].map((handle) => handle.close().catch(() => undefined))));

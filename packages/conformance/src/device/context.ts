@@ -8,6 +8,7 @@ import { openDevice, type Device } from '@inverted-call/client';
 import type { ChannelDescriptorV1, DeviceDescriptorV1, EventKindDescriptorV1 } from '@inverted-call/codec';
 import type { DeviceDriverState, DeviceTestTarget } from '../device-target.js';
 import { sampleValue } from './sample-data.js';
+import { runCleanups } from '../cleanups.js';
 
 /** One event as the scenarios emit and expect it. */
 export interface SampleEvent {
@@ -84,16 +85,7 @@ export class DeviceScenarioContext {
   }
 
   /** Closes everything the scenario opened, newest first; failures here are reported too. */
-  async cleanup(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const cleanup of this.cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        // A handle the scenario closed itself is already gone; anything else is a real failure.
-        if ((error as { code?: string }).code !== 'ERROR_INVALID_HANDLE') errors.push(error);
-      }
-    }
-    if (errors.length) throw errors[0];
+  cleanup(): Promise<void> {
+    return runCleanups(this.cleanups);
   }
 }

@@ -7,7 +7,8 @@
  * file serves the vitest run as it is and the node:test run once compiled to plain JavaScript.
  */
 import { DeviceError, type DeviceBackendV1 } from '@inverted-call/backend';
-import { conformanceDevice, eventData, type ConformanceChannel, type ConformanceTarget } from '@inverted-call/conformance';
+import { conformanceDevice, eventData, type ConformanceChannel, type ConformanceDriverState, type ConformanceTarget } from '@inverted-call/conformance';
+import { simulatorDriverState } from '@inverted-call/conformance/simulator';
 import { createSimulator, type Simulator } from '@inverted-call/simulator';
 
 export type ConformanceSimulator = Simulator<typeof conformanceDevice>;
@@ -51,20 +52,8 @@ export function createSimulatorTarget(): SimulatorTarget {
     simulator,
     process: (name: string): DeviceBackendV1 => simulator.createBackend(name),
     emit: async (channel, kind, count, firstTag) => emitEvents(channel, kind, count, firstTag),
-    state: async () => {
-      const state = simulator.state();
-      return {
-        openHandles: state.handles.length,
-        subscriptions: state.subscriptions.map((subscription) => ({
-          process: subscription.processName,
-          channel: subscription.channel as ConformanceChannel,
-          parked: subscription.parked,
-          ringFill: subscription.ringFill,
-          dropped: subscription.dropped,
-          nextSequence: subscription.nextSequence,
-        })),
-      };
-    },
+    // The conformance device's channels are the only ones its simulator has.
+    state: async () => simulatorDriverState(simulator) as ConformanceDriverState,
     crash: (process) => simulator.crash(process),
     settle: () => simulator.settle(),
     // A simulator holds no timers or handles of the host once idle: nothing to free.

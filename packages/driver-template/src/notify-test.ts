@@ -10,7 +10,7 @@
  * takes this file and the codec, not the renderer.
  */
 import { FILE_ANY_ACCESS, METHOD_BUFFERED, ctlCode } from '@inverted-call/codec';
-import { TEST_BUILD_PROCESS_FUNCTION } from '@inverted-call/schema';
+import { TEST_BUILD_PROCESS_FUNCTION } from '@inverted-call/schema/ioctl';
 
 /** The schema owns the test build's function codes (it refuses them to calls and channels). */
 export const NOTIFY_TEST_FUNCTION = TEST_BUILD_PROCESS_FUNCTION;

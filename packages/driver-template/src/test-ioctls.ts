@@ -19,7 +19,7 @@
  */
 import { FILE_ANY_ACCESS, METHOD_BUFFERED, ctlCode, type DeviceDescriptorV1 } from '@inverted-call/codec';
 // The schema owns the test build's function codes (it refuses them to calls and channels).
-import { TEST_BUILD_EMIT_FUNCTION, TEST_BUILD_STATE_FUNCTION } from '@inverted-call/schema';
+import { TEST_BUILD_EMIT_FUNCTION, TEST_BUILD_STATE_FUNCTION } from '@inverted-call/schema/ioctl';
 
 // ---- state (0xFFE) ----
 

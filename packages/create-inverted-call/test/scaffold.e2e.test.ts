@@ -122,8 +122,14 @@ function passedTests(output: string, step: string): number {
 /**
  * What every generated project must pass: its codegen check, typecheck, tests (on the simulator),
  * the driver compile check, and the same tests against the driver under Wine.
+ *
+ * `driverCheck: false` leaves out `npm run driver:check` (gcc, clang --analyze and cppcheck in two
+ * configurations, then the link: the costliest step here) for the KMDF defaults: its folder is the
+ * process-monitor example's plus the example calls' handlers, which driver-template's own tests
+ * analyse as the example, and `test:driver` still compiles it with warnings as errors, links and
+ * runs it. The WDM project, with more calls and channels, runs the check through the script.
  */
-async function expectProjectPasses(npm: Npm): Promise<void> {
+async function expectProjectPasses(npm: Npm, { driverCheck }: { driverCheck: boolean }): Promise<void> {
   expectSuccess('npm run check', await npm('run', 'check'));
   expectSuccess('npm run typecheck', await npm('run', 'typecheck'));
   const tests = await npm('test');
@@ -131,9 +137,11 @@ async function expectProjectPasses(npm: Npm): Promise<void> {
   // The project's own 4 tests, plus the device conformance scenarios its schema gives.
   const simulatorTests = passedTests(tests.output, 'npm test');
   expect(simulatorTests).toBeGreaterThan(4);
-  const driver = await npm('run', 'driver:check');
-  expectSuccess('npm run driver:check', driver);
-  expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck[\s\S]*ok\s+link/);
+  if (driverCheck) {
+    const driver = await npm('run', 'driver:check');
+    expectSuccess('npm run driver:check', driver);
+    expect(driver.stdout).toMatch(/ok\s+gcc[\s\S]*ok\s+clang-analyze[\s\S]*ok\s+cppcheck[\s\S]*ok\s+link/);
+  }
   await expectDriverTestsPass(npm, simulatorTests);
 }
 
@@ -141,9 +149,9 @@ async function expectProjectPasses(npm: Npm): Promise<void> {
 // and the disk, which one project alone leaves the CPUs idle for. Each has its own folder; npm's
 // cache is safe for concurrent installs.
 describe.concurrent('a generated project, installed from this repository’s packed packages', () => {
-  it('KMDF (the defaults): codegen check, typecheck, tests, driver compile check, the tests against the driver under Wine, and the simulated service', async () => {
+  it('KMDF (the defaults): codegen check, typecheck, tests, the tests against the driver under Wine, and the simulated service', async () => {
     const { project, npm } = await createAndInstall('kmdf-monitor', []);
-    await expectProjectPasses(npm);
+    await expectProjectPasses(npm, { driverCheck: false });
 
     expectSuccess('npm run build', await npm('run', 'build'));
     const service = await simulate(project);
@@ -156,7 +164,7 @@ describe.concurrent('a generated project, installed from this repository’s pac
 
   it('WDM, with more calls and channels: codegen check, typecheck, tests, driver compile check, the tests against the driver under Wine', async () => {
     const { npm } = await createAndInstall('wdm-monitor', ['--driver', 'wdm', '--calls', 'GetVersion,Reset', '--channels', 'Status,Temperature']);
-    await expectProjectPasses(npm);
+    await expectProjectPasses(npm, { driverCheck: true });
   }, PROJECT_LIMIT);
 
   it('calls only, no process notifications: typecheck and tests pass; check fails on a stale file until generate', async () => {

@@ -1,9 +1,10 @@
-// The device bridge end to end, both flavours: Linux node's tests talk to the conformance device's
-// driver, loaded by Wine, through the Windows proxy (the real Win32 backend in node.exe). What this
+// The device bridge end to end: Linux node's tests talk to the conformance device's WDM driver,
+// loaded by Wine, through the Windows proxy (the real Win32 backend in node.exe). What this
 // proves: the bridge carries opens, IOCTLs, errors, cancels, closes and process crashes both ways;
 // and through the bridge target (emit: the test-build emit IOCTL; state: the state IOCTL) the
 // device-generic conformance scenarios pass, the same target a generated project's `test:driver`
-// uses.
+// uses. The KMDF flavour behind the same bridge: create-inverted-call's scaffold test, whose KMDF
+// project runs its tests and these scenarios against its own KMDF driver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceError } from '@inverted-call/backend';
 import { openDevice } from '@inverted-call/client';
@@ -11,9 +12,9 @@ import { conformanceDevice } from '@inverted-call/conformance-device';
 import { join } from 'node:path';
 import { runDeviceConformance } from '@inverted-call/conformance';
 import { createBridgeDeviceTarget } from '../src/bridge-target.js';
-import { connectBridge, DRIVER_FLAVOURS, startBridgeProxy, startConformanceBed, verifierStops, type BridgeConnection, type BridgeProxy, type ConformanceBed } from '../src/index.js';
+import { connectBridge, startBridgeProxy, startConformanceBed, verifierStops, type BridgeConnection, type BridgeProxy, type ConformanceBed } from '../src/index.js';
 
-describe.each(DRIVER_FLAVOURS)('the device bridge, against the conformance driver (%s) under Wine', (flavour) => {
+describe.each(['wdm'] as const)('the device bridge, against the conformance driver (%s) under Wine', (flavour) => {
   let bed: ConformanceBed | undefined;
   let proxy: BridgeProxy | undefined;
   let bridge: BridgeConnection;

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderKmdfDriver, writeRenderedDriver } from '@inverted-call/driver-template';
+import { renderWdmDriver, writeRenderedDriver } from '@inverted-call/driver-template';
 import { loadDeviceSchema } from '@inverted-call/schema';
 import { afterAll, describe, expect, it } from 'vitest';
 import { driverFlavourOf, runDriverTests } from '../src/driver-test.js';
@@ -17,11 +17,11 @@ const CLI = fileURLToPath(new URL('../bin/inverted-call-wine.mjs', import.meta.u
 const work = mkdtempSync(join(tmpdir(), 'wine-bed-driver-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A project's driver folder: the conformance device rendered as KMDF, with its Handlers.c. */
+/** A project's driver folder: the conformance device rendered as WDM, with its Handlers.c. */
 function projectDriver(): string {
   const driverDir = join(work, 'driver');
   mkdirSync(driverDir, { recursive: true });
-  writeRenderedDriver(driverDir, renderKmdfDriver(loadDeviceSchema(CONFORMANCE_SCHEMA), { schemaPath: CONFORMANCE_SCHEMA }));
+  writeRenderedDriver(driverDir, renderWdmDriver(loadDeviceSchema(CONFORMANCE_SCHEMA), { schemaPath: CONFORMANCE_SCHEMA }));
   writeFileSync(join(driverDir, 'Handlers.c'), readFileSync(CONFORMANCE_HANDLERS));
   return driverDir;
 }
@@ -40,9 +40,9 @@ describe('inverted-call-wine test', () => {
   it('names the fix when the folder holds no rendered driver, or another flavour than asked', async () => {
     expect(() => driverFlavourOf(join(work, 'nothing'))).toThrow(/holds no rendered driver: run your project's generate script first/);
     const driverDir = projectDriver();
-    expect(driverFlavourOf(driverDir)).toBe('kmdf');
-    await expect(runDriverTests({ schemaFile: CONFORMANCE_SCHEMA, driverDir, flavour: 'wdm', testCommand: ['true'], log: () => {} })).rejects.toThrow(
-      /--flavour wdm, but driver\/ was rendered as kmdf: drop --flavour, or switch the folder first/,
+    expect(driverFlavourOf(driverDir)).toBe('wdm');
+    await expect(runDriverTests({ schemaFile: CONFORMANCE_SCHEMA, driverDir, flavour: 'kmdf', testCommand: ['true'], log: () => {} })).rejects.toThrow(
+      /--flavour kmdf, but driver\/ was rendered as wdm: drop --flavour, or switch the folder first/,
     );
   });
 
@@ -71,7 +71,7 @@ describe('inverted-call-wine test', () => {
     const code = await runDriverTests({ schemaFile: CONFORMANCE_SCHEMA, driverDir, testCommand: [process.execPath, script], log: (line) => lines.push(line) });
     const log = lines.join('\n');
     expect(code, log).toBe(1);
-    expect(log).toMatch(/driver driver\/ as KMDF \(test build\)/);
+    expect(log).toMatch(/driver driver\/ as WDM \(test build\)/);
     expect(log).toContain('ConformanceDevice loaded under Wine');
     expect(log).toMatch(/exited with 5\n/);
     expect(log).toMatch(/inverted-call-wine: FAILED \(1 step\(s\)\)$/);

@@ -21,7 +21,7 @@ const USAGE = `Usage:
 
 render writes the driver for the schema into <dir>: the template's code and the files
 generated from the schema are (re)written; your files (Handlers.c, the .inf, the .vcxproj,
-README.md) are written only if they do not exist yet. <dir>/${RENDER_RECORD_FILE} records what
+the .sln, README.md) are written only if they do not exist yet. <dir>/${RENDER_RECORD_FILE} records what
 render made and the flavour: a file render made that it no longer makes (Notify.c once the
 schema has no process channel) is removed if unchanged, and reported if you changed it. render
 then warns about each handler Handlers.h declares that Handlers.c does not define yet (add it:
@@ -32,8 +32,9 @@ see the driver's README).
                               flavour recorded in <dir>, else kmdf. A flavour other than the
                               recorded one is refused: switch with --switch-flavour
   --switch-flavour kmdf|wdm   turn the folder into the other flavour on purpose: the old
-                              flavour's files go (if unchanged); the .inf, .vcxproj and README
-                              are rewritten if you never changed them, and reported if you did
+                              flavour's files go (if unchanged); the .inf, .vcxproj, .sln and
+                              README are rewritten if you never changed them, and reported if
+                              you did
   --process-notify <value>    auto (default): a channel with ProcessCreated/ProcessExited events;
                               off; or Channel:CreatedKind:ExitedKind
   --provider <name>           provider and manufacturer in the INF (default: the device name)

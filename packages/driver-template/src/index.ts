@@ -11,7 +11,7 @@
  */
 export { renderKmdfDriver, KMDF_VERSION, type FileOwner, type KmdfRenderOptions, type RenderedFile } from './render-kmdf.js';
 export { renderWdmDriver, type WdmRenderOptions } from './render-wdm.js';
-export { sourcesPropsFile, type DriverRenderOptions } from './render-common.js';
+export { sourcesPropsFile, isWdkBuildSource, OUTSIDE_PROJECT_FOLDER, type DriverRenderOptions } from './render-common.js';
 export { buildKmdfDriverImage, kmdfBuildArguments, kmdfImagePlan, kmdfRuntimeSources, KMDF_RUNTIME_DIR } from './build-kmdf.js';
 export { buildWdmDriverImage, wdmBuildArguments, wdmImagePlan, kernelImageArguments, wdmBuildSources, WDM_LINK_FLAGS, WDM_WINE_RUNTIME_SOURCES, type KernelImagePlan, type WdmBuildOptions, type WdmBuildResult } from './build-wdm.js';
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
@@ -24,3 +24,5 @@ export { declaredHandlers, missingHandlers, missingHandlerMessage, type Declared
 export { MINGW_DDK_INCLUDE } from '@inverted-call/codegen';
 export { writeRenderedDriver, staleDriverFiles, renderedFlavour, flavourMismatchMessage, type WriteReport, type WriteOptions, type StaleReason } from './write.js';
 export { RENDER_RECORD_FILE, DRIVER_FLAVOURS, flavourOfFolder, readRenderRecord, type DriverFlavourName, type RenderRecord, type RecordedFile } from './render-record.js';
+export { WDK_NUGET_PACKAGES, wdkPackagePlatform, wdkPackagePropsPath, wdkPackageImportCondition, type WdkNugetPackage, type DriverPlatform } from './wdk-packages.js';
+export { DRIVER_CONFIGURATIONS, PACKAGES_CONFIG_FILE, DIRECTORY_BUILD_PROPS_FILE, solutionFile } from './windows-build-files.js';

@@ -11,6 +11,7 @@ import { emitDeviceTableHeader, emitDeviceTableSource, emitHandlersHeader, emitH
 import { planProcessNotify, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 import { RENDER_RECORD_FILE, contentHash, formatRenderRecord, type DriverFlavourName } from './render-record.js';
 import { fillPlaceholders, readTemplateFile, type TemplateFolder } from './template-files.js';
+import { DIRECTORY_BUILD_PROPS_FILE, PACKAGES_CONFIG_FILE, VCXPROJ_TYPE_GUID, solutionFile, windowsBuildValues } from './windows-build-files.js';
 
 /**
  * - `template`: the template's own code (core and glue); replace it only with a newer template.
@@ -56,7 +57,7 @@ export interface DriverFlavour {
   glueSources: readonly TemplateFile[];
   /** Glue headers, in project order (CoreConfig.h, shared, follows them). */
   glueHeaders: readonly TemplateFile[];
-  /** Template files outside the WDK project (the KMDF compile-check declarations). */
+  /** Template files outside the WDK project (the KMDF compile-check declarations), all under OUTSIDE_PROJECT_FOLDER. */
   outsideProject: readonly TemplateFile[];
   readme: TemplateFile;
   /** The flavour's own placeholder values for the INF, the vcxproj and its README. */
@@ -70,6 +71,14 @@ export interface FlavourContext {
 }
 
 const CORE_FILES = ['Core.c', 'Core.h'] as const;
+
+/** The subfolder of rendered files that serve only the Linux checks and never the WDK build. */
+export const OUTSIDE_PROJECT_FOLDER = 'check';
+
+/** Whether a rendered file is a source the WDK project compiles: every C file but those in OUTSIDE_PROJECT_FOLDER. */
+export function isWdkBuildSource(path: string): boolean {
+  return path.endsWith('.c') && !path.startsWith(`${OUTSIDE_PROJECT_FOLDER}/`);
+}
 
 /** Shared test-build files (templates/shared): the test IOCTLs' layout, the emit IOCTL and the
  * check that the schema leaves their codes free. They compile to nothing without INVERTED_CALL_TEST_BUILD. */
@@ -119,6 +128,9 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   const testSources = TEST_BUILD_FILES.filter((name) => name.endsWith('.c'));
   const testHeaders = TEST_BUILD_FILES.filter((name) => name.endsWith('.h'));
   const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? NOTIFY_SOURCES : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
+  const rendered = files.map((file) => file.path).filter(isWdkBuildSource);
+  if ([...sources].sort().join() !== rendered.sort().join()) throw new Error(`internal: the project compiles ${sources.join(', ')} but render made the WDK sources ${rendered.join(', ')}`);
+  const guid = projectGuid(model, flavour);
   const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? NOTIFY_HEADERS : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
   const values: Record<string, string> = {
     DriverName: model.name,
@@ -127,7 +139,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
     Provider: infString(options.provider ?? model.name),
     DevicePath: `\\\\.\\${model.symbolicLink}`,
     HeaderFile: headerFile,
-    ProjectGuid: projectGuid(model, flavour),
+    ProjectGuid: guid,
+    VcxprojTypeGuid: VCXPROJ_TYPE_GUID,
     // Inside an XML comment, which must not contain "--" (a schema path might).
     GeneratedBanner: banner.join('\n  ').replace(/-(?=-)/g, '- '),
     ClCompileItems: sources.map((name) => `    <ClCompile Include="${name}" />`).join('\n'),
@@ -135,8 +148,11 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
     ProcessNotifyNote: processNotify
       ? `This driver registers a PsSetCreateProcessNotifyRoutineEx callback that turns every process creation and exit into an event on channel ${processNotify.channel.name}.`
       : 'This driver registers no process-notify callback: the schema has no channel with ProcessCreated and ProcessExited events.',
+    ...windowsBuildValues(guid),
     ...flavour.values({ model, headerFile, processNotify }),
   };
+  // Both flavours' READMEs share the section on building from the command line and from NuGet.
+  values.WindowsBuild = fillPlaceholders(readTemplateFile('project/README-windows-build.md.tmpl', 'shared'), values, 'project/README-windows-build.md.tmpl').trimEnd();
   const project = ({ path, folder, source }: TemplateFile, owner: FileOwner = 'user'): void => {
     files.push({ path, content: fillPlaceholders(readTemplateFile(source, folder), values, source), owner });
   };
@@ -144,6 +160,10 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   project({ path: sourcesPropsFile(model.name), folder: 'shared', source: 'project/Driver.sources.props.tmpl' }, 'generated');
   project({ path: `${model.name}.inf`, folder: 'shared', source: 'project/Driver.inf.tmpl' });
   project({ path: `${model.name}.vcxproj`, folder: 'shared', source: 'project/Driver.vcxproj.tmpl' });
+  // The solution is the user's like the project it lists; the NuGet pins and their imports are the kit's.
+  project({ path: solutionFile(model.name), folder: 'shared', source: 'project/Driver.sln.tmpl' });
+  project({ path: PACKAGES_CONFIG_FILE, folder: 'shared', source: 'project/packages.config.tmpl' }, 'template');
+  project({ path: DIRECTORY_BUILD_PROPS_FILE, folder: 'shared', source: 'project/Directory.Build.props.tmpl' }, 'template');
   project({ ...flavour.readme, path: 'README.md' });
   const recorded = files.map(({ path, owner, content }) => ({ path, owner, sha256: contentHash(content) }));
   files.push({ path: RENDER_RECORD_FILE, content: formatRenderRecord({ flavour: flavour.name, files: recorded, leftovers: [] }), owner: 'generated' });

@@ -5,7 +5,7 @@
  * touch what is the user's.
  */
 import type { DeviceModel } from '@inverted-call/schema';
-import { renderDriver, type DriverFlavour, type DriverRenderOptions, type RenderedFile, type TemplateFile } from './render-common.js';
+import { OUTSIDE_PROJECT_FOLDER, renderDriver, type DriverFlavour, type DriverRenderOptions, type RenderedFile, type TemplateFile } from './render-common.js';
 
 export type { FileOwner, RenderedFile } from './render-common.js';
 
@@ -21,7 +21,7 @@ const KMDF_FLAVOUR: DriverFlavour = {
   driverModel: 'KMDF',
   glueSources: ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c'].map(glue),
   glueHeaders: [glue('Driver.h')],
-  outsideProject: ['KmdfSubset.h', 'WdmAdditions.h'].map((name) => ({ path: `check/${name}`, folder: 'check-headers', source: name })),
+  outsideProject: ['KmdfSubset.h', 'WdmAdditions.h'].map((name) => ({ path: `${OUTSIDE_PROJECT_FOLDER}/${name}`, folder: 'check-headers', source: name })),
   readme: { path: 'README.md', folder: 'kmdf', source: 'project/README.md.tmpl' },
   values: ({ model, processNotify }) => ({
     FrameworkVersionProperties: [

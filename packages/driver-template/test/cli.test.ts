@@ -30,10 +30,10 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     const first = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/: wrote 25 file\(s\) for .*conformance\.device\.json \(kmdf\)\n$/); // no Notify.c: this device has no process events
+    expect(first.stdout).toMatch(/: wrote 28 file\(s\) for .*conformance\.device\.json \(kmdf\)\n$/); // no Notify.c: this device has no process events
     writeFileSync(join(dir, 'Handlers.c'), '/* my handlers */\n');
     const second = cli('render', SCHEMAS.conformance, '--out', dir);
-    expect(second.stdout).toContain('kept your Handlers.c, ConformanceDevice.inf, ConformanceDevice.vcxproj, README.md');
+    expect(second.stdout).toContain('kept your Handlers.c, ConformanceDevice.inf, ConformanceDevice.vcxproj, ConformanceDevice.sln, README.md');
     expect(readFileSync(join(dir, 'Handlers.c'), 'utf8')).toBe('/* my handlers */\n');
     const clean = cli('render', SCHEMAS.conformance, '--out', dir, '--check');
     expect(clean.status).toBe(0);
@@ -130,7 +130,7 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     expect(switched.stderr).toBe('');
     expect(switched.status).toBe(0);
     expect(switched.stdout).toContain('removed check/KmdfSubset.h, check/WdmAdditions.h');
-    expect(switched.stdout).toContain('rewrote Echo.inf, Echo.vcxproj, README.md for wdm');
+    expect(switched.stdout).toContain('rewrote Echo.inf, Echo.vcxproj, Echo.sln, README.md for wdm');
     expect(existsSync(join(dir, 'check'))).toBe(false);
     // The documented render command, without --flavour, keeps it WDM.
     const again = cli('render', SCHEMAS.minimal, '--out', dir);

@@ -123,7 +123,7 @@ describe('the flavour', () => {
     expect(report.removed).toEqual(['check/KmdfSubset.h', 'check/WdmAdditions.h']);
     expect(existsSync(join(dir, 'check'))).toBe(false); // the folder the removal emptied goes too
     expect(report.leftovers).toEqual([]);
-    expect(sorted(report.replaced)).toEqual(['Echo.inf', 'Echo.vcxproj']);
+    expect(sorted(report.replaced)).toEqual(['Echo.inf', 'Echo.sln', 'Echo.vcxproj']);
     expect(report.keptFromOtherFlavour).toEqual(['README.md']);
     expect(readFileSync(join(dir, 'Echo.vcxproj'), 'utf8')).toContain('<DriverType>WDM</DriverType>');
     expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('my notes');

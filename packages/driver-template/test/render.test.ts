@@ -15,11 +15,11 @@ describe('renderKmdfDriver', () => {
     const paths = files.map((file) => file.path);
     expect(new Set(paths).size).toBe(paths.length);
     const name = model(schema).name;
-    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h']) {
+    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h', 'packages.config', 'Directory.Build.props']) {
       expect(byPath(files).get(path)?.owner, path).toBe('template');
     }
     for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h', `${name}.sources.props`, 'RENDERED.json']) expect(byPath(files).get(path)?.owner, path).toBe('generated');
-    for (const path of ['Handlers.c', `${name}.inf`, `${name}.vcxproj`, 'README.md']) expect(byPath(files).get(path)?.owner, path).toBe('user');
+    for (const path of ['Handlers.c', `${name}.inf`, `${name}.vcxproj`, `${name}.sln`, 'README.md']) expect(byPath(files).get(path)?.owner, path).toBe('user');
     for (const file of files) expect(file.content, file.path).not.toMatch(/\{\{[A-Za-z]+\}\}/);
     expect(render(schema)).toEqual(files); // deterministic: re-rendering changes nothing
   });
@@ -157,7 +157,7 @@ describe('writing into a driver folder', () => {
       writeFileSync(join(dir, 'DeviceTable.c'), '/* stale */\n');
       expect(staleDriverFiles(dir, files)).toEqual([{ path: 'DeviceTable.c', reason: 'different' }]);
       const report = writeRenderedDriver(dir, files);
-      expect(report.kept).toEqual(['Handlers.c', 'ConformanceDevice.inf', 'ConformanceDevice.vcxproj', 'README.md']);
+      expect(report.kept).toEqual(['Handlers.c', 'ConformanceDevice.inf', 'ConformanceDevice.vcxproj', 'ConformanceDevice.sln', 'README.md']);
       expect(readFileSync(join(dir, 'Handlers.c'), 'utf8')).toBe('/* mine */\n');
       expect(staleDriverFiles(dir, files)).toEqual([]);
       rmSync(join(dir, 'Core.h'));

@@ -16,11 +16,11 @@ describe('renderWdmDriver', () => {
     expect(new Set(paths).size).toBe(paths.length);
     const name = model(schema).name;
     const owners = byPath(files);
-    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Driver.h', 'InvertedCallTest.h', 'CoreConfig.h', 'Core.c', 'Core.h']) {
+    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Driver.h', 'InvertedCallTest.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'packages.config', 'Directory.Build.props']) {
       expect(owners.get(path)?.owner, path).toBe('template');
     }
     for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h', `${name}.sources.props`, 'RENDERED.json']) expect(owners.get(path)?.owner, path).toBe('generated');
-    for (const path of ['Handlers.c', `${name}.inf`, `${name}.vcxproj`, 'README.md']) expect(owners.get(path)?.owner, path).toBe('user');
+    for (const path of ['Handlers.c', `${name}.inf`, `${name}.vcxproj`, `${name}.sln`, 'README.md']) expect(owners.get(path)?.owner, path).toBe('user');
     for (const file of files) expect(file.content, file.path).not.toMatch(/\{\{[A-Za-z]+\}\}/);
     expect(renderWdm(schema)).toEqual(files); // deterministic
   });
@@ -89,7 +89,7 @@ describe('renderWdmDriver', () => {
   it('the README: when to choose WDM, both builds, Wine install, the honest limits', () => {
     const readme = byPath(renderWdm('conformance')).get('README.md')!.content;
     expect(readme).toContain('# ConformanceDevice driver (WDM)');
-    expect(readme).toContain('msbuild ConformanceDevice.vcxproj');
+    expect(readme).toContain('msbuild ConformanceDevice.sln');
     expect(readme).toMatch(/x86_64-w64-mingw32-gcc[\s\S]*-Wl,--subsystem,native[\s\S]*-lntoskrnl -lhal/);
     expect(readme).toContain('-o ConformanceDevice.sys');
     expect(readme).toContain('"ImagePath"="\\\\SystemRoot\\\\System32\\\\drivers\\\\ConformanceDevice.sys"');

@@ -26,3 +26,4 @@ export { writeRenderedDriver, staleDriverFiles, renderedFlavour, flavourMismatch
 export { RENDER_RECORD_FILE, DRIVER_FLAVOURS, flavourOfFolder, readRenderRecord, type DriverFlavourName, type RenderRecord, type RecordedFile } from './render-record.js';
 export { WDK_NUGET_PACKAGES, wdkPackagePlatform, wdkPackagePropsPath, wdkPackageImportCondition, type WdkNugetPackage, type DriverPlatform } from './wdk-packages.js';
 export { DRIVER_CONFIGURATIONS, PACKAGES_CONFIG_FILE, DIRECTORY_BUILD_PROPS_FILE, solutionFile } from './windows-build-files.js';
+export { checkWindowsBuildFiles } from './windows-build-check.js';

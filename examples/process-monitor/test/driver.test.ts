@@ -1,10 +1,12 @@
 // The example's driver: rendered from the schema by inverted-call-driver, with our Handlers.c.
-// It must compile cleanly (mingw-w64 gcc in kernel mode, clang --analyze, cppcheck), and its
-// GetVersion must answer what the simulator in src/workload.ts answers for it.
+// It must compile cleanly (mingw-w64 gcc in kernel mode, clang --analyze, cppcheck), its Windows
+// build files must agree with each other, and its GetVersion must answer what the simulator in
+// src/workload.ts answers for it.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkWindowsBuildFiles } from '@inverted-call/driver-template';
 import { describe, expect, it } from 'vitest';
 import { runMonitor } from '../src/monitor.js';
 import { createWorkload } from '../src/workload.js';
@@ -21,6 +23,10 @@ describe('driver/', () => {
     // 241 s measured with two CPU hogs beside the whole suite (npm run test:under-load), so the
     // limit is over 3x that.
   }, 900_000);
+
+  it('its Windows build files agree: the .sln lists the .vcxproj with its GUID and configurations, the project compiles exactly the rendered WDK sources, the NuGet pins are the kit\'s', () => {
+    expect(checkWindowsBuildFiles(join(root, 'driver'))).toEqual([]);
+  });
 
   it('Handlers.c implements GetVersion with the version the simulator reports', async () => {
     const source = readFileSync(join(root, 'driver', 'Handlers.c'), 'utf8');

@@ -10,10 +10,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { DOMParser, onErrorStopParsing, type Document, type Element } from '@xmldom/xmldom';
 
-/** Parses an XML file; a file that is not well-formed XML is an error naming it. */
+/**
+ * Parses an XML file; a file that is not well-formed XML is an error naming it. A leading byte
+ * order mark, which Visual Studio and NuGet write when they save these files, is not content.
+ */
 export function readXmlFile(path: string): Document {
   try {
-    return new DOMParser({ onError: onErrorStopParsing }).parseFromString(readFileSync(path, 'utf8'), 'text/xml');
+    return new DOMParser({ onError: onErrorStopParsing }).parseFromString(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), 'text/xml');
   } catch (error) {
     throw new Error(`${basename(path)} is not well-formed XML (${(error as Error).message.split('\n')[0]})`);
   }
@@ -47,10 +50,19 @@ export function compiledSources(projectPath: string): { sources: CompiledSource[
   const sources: CompiledSource[] = [];
   const problems: string[] = [];
   const visited = new Set<string>();
-  const compile = (name: string, include: string): void => {
-    for (const entry of include.split(';').map(itemPath).filter((entry) => entry !== '')) {
-      if (/[*?]|\$\(|@\(/.test(entry)) problems.push(`${name}: <ClCompile Include="${include}"> uses a wildcard or a property, so the check cannot tell which files it compiles; list each source by name`);
-      else sources.push({ path: entry, from: name });
+  // An item's Include adds sources and its Remove takes back those added before it.
+  const compile = (name: string, item: Element): void => {
+    for (const attribute of ['Include', 'Remove'] as const) {
+      const value = item.getAttribute(attribute) ?? '';
+      for (const entry of value.split(';').map(itemPath).filter((entry) => entry !== '')) {
+        if (/[*?]|\$\(|@\(/.test(entry)) {
+          problems.push(`${name}: <ClCompile ${attribute}="${value}"> uses a wildcard or a property, so the check cannot tell which files it compiles; name each source`);
+        } else if (attribute === 'Include') {
+          sources.push({ path: entry, from: name });
+        } else {
+          for (let at = sources.findIndex((source) => source.path === entry); at >= 0; at = sources.findIndex((source) => source.path === entry)) sources.splice(at, 1);
+        }
+      }
     }
   };
   const importFile = (path: string, name: string, project: string): void => {
@@ -73,7 +85,7 @@ export function compiledSources(projectPath: string): { sources: CompiledSource[
     // In document order, as MSBuild evaluates them: an Import brings its items in where it stands.
     for (const element of Array.from(document.getElementsByTagName('*'))) {
       if (element.localName === 'Import') importFile(path, name, element.getAttribute('Project') ?? '');
-      else if (element.localName === 'ClCompile' && (element.parentNode as Element | null)?.localName === 'ItemGroup') compile(name, element.getAttribute('Include') ?? '');
+      else if (element.localName === 'ClCompile' && (element.parentNode as Element | null)?.localName === 'ItemGroup') compile(name, element);
       // A ClCompile under an ItemDefinitionGroup holds the compiler's settings, not a source.
     }
   };

@@ -56,6 +56,12 @@ describe('rendered driver folders', () => {
     expect(props).toContain(`Microsoft.Windows.WDK.arm64.props') and '$(Platform)' == 'ARM64'"`);
   });
 
+  it('still agree once Visual Studio saved them (a byte order mark and CRLF line ends)', () => {
+    const { dir, name, edit } = folder();
+    for (const file of [`${name}.sln`, `${name}.vcxproj`, sourcesPropsFile(name), PACKAGES_CONFIG_FILE, DIRECTORY_BUILD_PROPS_FILE]) edit(file, (text) => `\uFEFF${text.replace(/\n/g, '\r\n')}`);
+    expect(checkWindowsBuildFiles(dir)).toEqual([]);
+  });
+
   it('a flavour switch rewrites an unchanged .sln for the new project GUID', () => {
     const { dir, name } = folder('kmdf', 'minimal');
     const report = writeRenderedDriver(dir, renderWdm('minimal'), { switchFlavour: true });
@@ -112,6 +118,15 @@ describe('negative controls: each fault is named with its file and its fix', () 
     expect(checkWindowsBuildFiles(dir)).toEqual([expect.stringMatching(/^ProcessMonitor\.vcxproj does not compile Notify\.c, which render made for the WDK build; .*restore that Import, or render again$/)]);
     edit(`${name}.vcxproj`, (text) => text.replace(`<Import Project="${name}.sources.props" />`, `<!-- <Import Project="${name}.sources.props" /> -->`));
     expect(checkWindowsBuildFiles(dir).length).toBe(readRenderRecord(dir)!.files.filter((file) => file.path.endsWith('.c')).length);
+  });
+
+  it('a rendered source the project takes back with Remove, and an item the check cannot read', () => {
+    const { dir, name, edit } = folder();
+    edit(`${name}.vcxproj`, (text) => text.replace('  <ItemGroup>\n  </ItemGroup>', '  <ItemGroup>\n    <ClCompile Remove="Notify.c" />\n    <ClCompile Include="extra\\*.c" />\n  </ItemGroup>'));
+    expect(checkWindowsBuildFiles(dir)).toEqual([
+      'ProcessMonitor.vcxproj: <ClCompile Include="extra\\*.c"> uses a wildcard or a property, so the check cannot tell which files it compiles; name each source',
+      expect.stringMatching(/^ProcessMonitor\.vcxproj does not compile Notify\.c, which render made for the WDK build/),
+    ]);
   });
 
   it('a packages.config whose version drifted, or that lost a package', () => {

@@ -14,9 +14,10 @@ import { fillPlaceholders, readTemplateFile, type TemplateFolder } from './templ
 import { DIRECTORY_BUILD_PROPS_FILE, PACKAGES_CONFIG_FILE, VCXPROJ_TYPE_GUID, solutionFile, windowsBuildValues } from './windows-build-files.js';
 
 /**
- * - `template`: the template's own code (core and glue); replace it only with a newer template.
+ * - `template`: the template's own code (core and glue) and the kit's WDK NuGet pins (packages.config,
+ *   Directory.Build.props); replace it only with a newer template.
  * - `generated`: made from the schema; regenerate it whenever the schema changes, never edit it.
- * - `user`: written once as a starting point; the user's from then on (Handlers.c, INF, project, README).
+ * - `user`: written once as a starting point; the user's from then on (Handlers.c, INF, project, solution, README).
  */
 export type FileOwner = 'template' | 'generated' | 'user';
 

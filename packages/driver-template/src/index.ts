@@ -17,6 +17,7 @@ export { buildWdmDriverImage, wdmBuildArguments, wdmImagePlan, kernelImageArgume
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 export { handlerName, poolTag } from './device-table.js';
 export { templateRoot, type TemplateFolder } from './template-files.js';
+export { WDK_NUGET_PACKAGES } from './wdk-packages.js';
 export { checkDriver, DRIVER_CHECK_TOOLS, type DriverCheckResult, type DriverCheckTool } from './check.js';
 export { driverFolderFlavour, undefinedSymbols, type UndefinedSymbol } from './link-check.js';
 export { declaredHandlers, missingHandlers, missingHandlerMessage, type DeclaredHandler } from './handler-scan.js';

@@ -110,10 +110,10 @@ describe('defaults (--yes)', () => {
     }
   });
 
-  it('writes a CI workflow that runs the codegen check, typecheck, tests and the driver compile check', () => {
+  it('writes a CI workflow that runs the codegen check, typecheck, tests, the driver compile check and the Windows build (test/workflow.test.ts has the rest)', () => {
     const versions = loadVersions();
     const ci = readText(project, '.github', 'workflows', 'ci.yml');
-    for (const step of ['npm run check', 'npm run typecheck', 'npm test', 'npm run driver:check', 'gcc-mingw-w64-x86-64', 'clang', 'cppcheck', versions.actions.checkout, `node-version: "${versions.node.ci}"`]) {
+    for (const step of ['npm run check', 'npm run typecheck', 'npm test', 'npm run driver:check', 'gcc-mingw-w64-x86-64', 'clang', 'cppcheck', versions.actions.checkout, `node-version: "${versions.node.ci}"`, 'driver-windows:', 'nuget restore driver\\MyDevice.sln']) {
       expect(ci).toContain(step);
     }
   });

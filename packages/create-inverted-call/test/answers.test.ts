@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WDK_NUGET_PACKAGES } from '@inverted-call/driver-template';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkDeviceName, checkProjectName, defaultDeviceName, loadVersions, parseDeviceType, parseNameList, resolveAnswers } from '../src/index.js';
 import { questionsFor } from '../src/prompts.js';
@@ -66,6 +67,20 @@ describe('the version manifest', () => {
     }
     expect(Object.keys(versions.packages)).toEqual(expect.arrayContaining(['@inverted-call/client', '@inverted-call/codec', '@inverted-call/simulator', '@inverted-call/codegen', '@inverted-call/driver-template']));
     expect(versions.generator).toBe(readJson(repositoryRoot, 'packages', 'create-inverted-call', 'package.json').version);
+  });
+
+  it('copies the WDK NuGet pins from the driver template, their one owner', () => {
+    const { wdk } = loadVersions();
+    expect(wdk).toEqual(WDK_NUGET_PACKAGES.map(({ id, version }) => ({ id, version })));
+    expect(wdk.map((pin) => pin.id)).toEqual(expect.arrayContaining(['Microsoft.Windows.WDK.x64', 'Microsoft.Windows.SDK.CPP']));
+  });
+
+  it('pins every GitHub Action the workflow uses as owner/name[/path]@ref', () => {
+    const { actions } = loadVersions();
+    expect(Object.keys(actions).sort()).toEqual(['checkout', 'codeqlAnalyze', 'codeqlInit', 'codeqlUploadSarif', 'setupMsbuild', 'setupNode', 'uploadArtifact']);
+    for (const [name, ref] of Object.entries(actions)) expect(ref, name).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@v\d+$/);
+    // The three codeql-action steps come from one release line.
+    expect(new Set([actions.codeqlInit, actions.codeqlAnalyze, actions.codeqlUploadSarif].map((ref) => ref.split('@')[1])).size).toBe(1);
   });
 
   /** The @inverted-call dependencies of the listed packages that the list lacks (the scaffold test overrides only listed ones). */

@@ -105,15 +105,16 @@ describe('defaults (--yes)', () => {
     expect(scripts['driver:check']).toBe('inverted-call-driver check driver');
     expect(Object.keys(scripts)).toEqual(expect.arrayContaining(['generate', 'check', 'typecheck', 'test', 'start', 'driver:check']));
     const readme = readText(project, 'README.md');
-    for (const command of ['npm run check', 'npm test', 'npm start -- --simulate', 'npm run driver:check', 'driver/Handlers.c', 'src/service.ts', 'schema/my-device.device.json']) {
+    const windows = ['build-driver', 'enable-test-signing', 'install-driver', 'uninstall-driver'].map((script) => `.\\scripts\\windows\\${script}.ps1`);
+    for (const command of ['npm run check', 'npm test', 'npm start -- --simulate', 'npm run driver:check', 'driver/Handlers.c', 'src/service.ts', 'schema/my-device.device.json', ...windows, 'npm run service:install', 'docs/windows.md', 'driver\\MyDevice.sln']) {
       expect(readme).toContain(command);
     }
   });
 
-  it('writes a CI workflow that runs the codegen check, typecheck, tests and the driver compile check', () => {
+  it('writes a CI workflow that runs the codegen check, typecheck, tests, the driver compile check and the Windows build (test/workflow.test.ts has the rest)', () => {
     const versions = loadVersions();
     const ci = readText(project, '.github', 'workflows', 'ci.yml');
-    for (const step of ['npm run check', 'npm run typecheck', 'npm test', 'npm run driver:check', 'gcc-mingw-w64-x86-64', 'clang', 'cppcheck', versions.actions.checkout, `node-version: "${versions.node.ci}"`]) {
+    for (const step of ['npm run check', 'npm run typecheck', 'npm test', 'npm run driver:check', 'gcc-mingw-w64-x86-64', 'clang', 'cppcheck', versions.actions.checkout, `node-version: "${versions.node.ci}"`, 'driver-windows:', 'nuget restore driver\\MyDevice.sln']) {
       expect(ci).toContain(step);
     }
   });

@@ -106,24 +106,32 @@ function Find-KitTool {
     return $null
 }
 
+function ConvertTo-CommandWord {
+    <#
+    .SYNOPSIS
+    One word of a command line as PowerShell reads it back: as it is when it holds only letters,
+    digits and path or switch characters, else in single quotes.
+    #>
+    param([AllowEmptyString()][string]$Text)
+    if ($Text -match '^[\w.:\\/=+%-]+$') { return $Text }
+    return "'" + ($Text -replace "'", "''") + "'"
+}
+
 function Format-CommandLine {
     <#
     .SYNOPSIS
-    A command line as it can be pasted into PowerShell: the program and every argument with spaces
-    or quotes in single quotes.
+    A command line as it can be pasted into PowerShell.
     #>
     param(
         [Parameter(Mandatory)][string]$FilePath,
         [string[]]$ArgumentList = @()
     )
-    # Letters, digits and the path and switch characters below mean nothing special to PowerShell.
-    $quote = {
-        param([string]$Text)
-        if ($Text -match '^[\w.:\\/=+%-]+$') { $Text } else { "'" + ($Text -replace "'", "''") + "'" }
-    }
-    $words = @(& $quote $FilePath) + @($ArgumentList | ForEach-Object { & $quote $_ })
+    $program = ConvertTo-CommandWord -Text $FilePath
+    $words = @($program) + @($ArgumentList | ForEach-Object { ConvertTo-CommandWord -Text $_ })
     $line = $words -join ' '
-    if ($words[0].StartsWith("'")) { "& $line" } else { $line }
+    # A quoted program name is a string to PowerShell until the call operator runs it.
+    if ($program.StartsWith("'")) { return "& $line" }
+    return $line
 }
 
 function Invoke-ExternalCommand {
@@ -150,8 +158,8 @@ function Invoke-ExternalCommand {
 function Get-ExternalCommandOutput {
     <#
     .SYNOPSIS
-    Echoes the command line, runs it, and returns its standard output as lines; throws with the
-    given advice when the exit code is not 0.
+    Echoes the command line, runs it, and writes its standard output lines to the pipeline (collect
+    them with @()); throws with the given advice when the exit code is not 0.
     #>
     param(
         [Parameter(Mandatory)][string]$FilePath,
@@ -165,7 +173,7 @@ function Get-ExternalCommandOutput {
         $lines | Out-Host
         throw "$(Split-Path -Leaf $FilePath) failed with exit code $exitCode. $WhatToDo"
     }
-    return , $lines
+    $lines
 }
 
 function Get-DriverServiceState {

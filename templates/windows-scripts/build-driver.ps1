@@ -67,8 +67,8 @@ if (-not (Test-Path -LiteralPath $vswhere)) {
 }
 $cppComponent = if ($Platform -eq 'ARM64') { 'Microsoft.VisualStudio.Component.VC.Tools.ARM64' } else { 'Microsoft.VisualStudio.Component.VC.Tools.x86.x64' }
 $vswhereArguments = @('-latest', '-products', '*', '-requires', 'Microsoft.Component.MSBuild', $cppComponent)
-$installation = @(Get-ExternalCommandOutput -FilePath $vswhere -ArgumentList ($vswhereArguments + @('-property', 'installationPath')) -WhatToDo 'Repair the Visual Studio Installer, then run this script again.') | Select-Object -First 1
-$msbuild = @(Get-ExternalCommandOutput -FilePath $vswhere -ArgumentList ($vswhereArguments + @('-find', 'MSBuild\**\Bin\MSBuild.exe')) -WhatToDo 'Repair the Visual Studio Installer, then run this script again.') | Select-Object -First 1
+$installation = Get-ExternalCommandOutput -FilePath $vswhere -ArgumentList ($vswhereArguments + @('-property', 'installationPath')) -WhatToDo 'Repair the Visual Studio Installer, then run this script again.' | Select-Object -First 1
+$msbuild = Get-ExternalCommandOutput -FilePath $vswhere -ArgumentList ($vswhereArguments + @('-find', 'MSBuild\**\Bin\MSBuild.exe')) -WhatToDo 'Repair the Visual Studio Installer, then run this script again.' | Select-Object -First 1
 if (-not $installation -or -not $msbuild) {
     throw "No Visual Studio or Build Tools with MSBuild and the C++ build tools for $Platform ($cppComponent). In the Visual Studio Installer, add the 'Desktop development with C++' workload$(if ($Platform -eq 'ARM64') { ' and the MSVC ARM64 build tools' }), then run this script again."
 }
@@ -95,7 +95,7 @@ if ($UseNuGetWdk -or -not $installedWdk) {
     $nuget = Get-Command -Name 'nuget.exe' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
     if ($PSCmdlet.ShouldProcess($packagesConfig, 'Restore the WDK NuGet packages')) {
         if ($nuget) {
-            Invoke-ExternalCommand -FilePath $nuget.Source -ArgumentList @('restore', $packagesConfig, '-PackagesDirectory', (Join-Path $driver.Folder 'packages'), '-NonInteractive') -WhatToDo 'Check the network connection to the NuGet feed and the versions in packages.config.' | Out-Null
+            Invoke-ExternalCommand -FilePath $nuget.Path -ArgumentList @('restore', $packagesConfig, '-PackagesDirectory', (Join-Path $driver.Folder 'packages'), '-NonInteractive') -WhatToDo 'Check the network connection to the NuGet feed and the versions in packages.config.' | Out-Null
         } else {
             if (-not (Test-Path -LiteralPath $driver.Solution)) {
                 throw "nuget.exe is not on PATH and there is no $($driver.Name).sln for MSBuild to restore through. Install NuGet (winget install Microsoft.NuGet), open a new PowerShell, and run this script again."

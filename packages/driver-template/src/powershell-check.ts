@@ -29,6 +29,19 @@ export interface PowerShellScriptShape {
   cmdletBinding: string[] | undefined;
   /** Keywords of the comment-based help before the param block, upper case, with their argument: `SYNOPSIS`, `PARAMETER DriverDir`. */
   help: string[];
+  /** Every command the script runs, in source order. */
+  commands: PowerShellCommand[];
+}
+
+export interface PowerShellCommand {
+  /** As written: `Write-Host`, `pnputil.exe`, `$FilePath`. */
+  name: string;
+  /** Run through the call operator (`& $FilePath`) or dot-sourced. */
+  invoked: boolean;
+  /** The function it is written in; undefined at the script's top level. */
+  inFunction: string | undefined;
+  /** 1-based. */
+  line: number;
 }
 
 export interface PowerShellParser {
@@ -122,9 +135,23 @@ function shapeOf(root: Node): PowerShellScriptShape {
   const comments = root.namedChildren.filter((node) => node.type === 'comment' && (!paramBlock || node.startIndex < paramBlock.startIndex));
   const helpComment = comments.find((comment) => comment.text.startsWith('<#'));
   const help = helpComment ? [...helpComment.text.matchAll(/^\s*\.([A-Za-z]+)[ \t]*(\S*)/gm)].map((match) => (match[2] ? `${match[1]!.toUpperCase()} ${match[2]}` : match[1]!.toUpperCase())) : [];
+  const commands = root.descendantsOfType('command').map((command) => ({
+    name: command.childForFieldName('command_name')?.text ?? '',
+    invoked: command.children.some((child) => child.type === 'command_invokation_operator'),
+    inFunction: enclosingFunction(command),
+    line: command.startPosition.row + 1,
+  }));
   return {
     parameters,
     cmdletBinding: cmdletBinding ? cmdletBinding.descendantsOfType('attribute_argument').map((argument) => argument.text) : undefined,
     help,
+    commands,
   };
+}
+
+function enclosingFunction(node: Node): string | undefined {
+  for (let parent = node.parent; parent; parent = parent.parent) {
+    if (parent.type === 'function_statement') return parent.namedChildren.find((child) => child.type === 'function_name')?.text;
+  }
+  return undefined;
 }

@@ -32,6 +32,18 @@ function contractProblems(name: string, text: string, shape: PowerShellScriptSha
   return problems;
 }
 
+/** The module's functions that echo a command line, then run it. */
+const ECHOING_RUNNERS = ['Invoke-ExternalCommand', 'Get-ExternalCommandOutput'];
+/** The Windows programs the scripts use, which PowerShell also finds without `.exe`. */
+const PROGRAMS = /^(?:.*\.exe|pnputil|sc|bcdedit|msbuild|nuget|signtool|inf2cat|vswhere|certutil|shutdown)$/i;
+
+/** Commands that start a program without going through an echoing runner. */
+function directExternalCommands(name: string, shape: PowerShellScriptShape): string[] {
+  return shape.commands
+    .filter((command) => (command.invoked || PROGRAMS.test(command.name.replace(/^['"]|['"]$/g, ''))) && !ECHOING_RUNNERS.includes(command.inFunction ?? ''))
+    .map((command) => `${name}:${command.line}: runs ${command.name} without echoing it (use Invoke-ExternalCommand or Get-ExternalCommandOutput)`);
+}
+
 let parser: PowerShellParser;
 beforeAll(async () => {
   parser = await loadPowerShellParser();
@@ -51,6 +63,10 @@ describe('the Windows scripts', () => {
   it.each(Object.keys(CONTRACT))('%s declares the contract parameters, documents each, offers -WhatIf and runs strict', (name) => {
     const text = files.find((file) => file.path === name)!.content;
     expect(contractProblems(name, text, parser.shape(text))).toEqual([]);
+  });
+
+  it('run every external program through the module, which echoes its command line first', () => {
+    for (const file of files) expect(directExternalCommands(file.path, parser.shape(file.content)), file.path).toEqual([]);
   });
 
   it('each imports the shared module from its own folder, whose functions it calls', () => {
@@ -100,6 +116,14 @@ describe('negative controls: the checks fail on the faults they are there for', 
     const problems = parser.problems(broken);
     expect(problems.map(describeProblem)).toEqual([expect.stringMatching(/^3:5: syntax error/)]);
     expect(() => parser.shape(broken)).toThrow(/does not parse: 3:5: syntax error/);
+  });
+
+  it('a program started directly, not through the echoing runners, is named with its line', () => {
+    const text = "param([string]$Name)\nWrite-Host 'stopping'\nsc.exe stop $Name\n& $env:windir\\System32\\pnputil.exe /enum-drivers\n";
+    expect(directExternalCommands('sample.ps1', parser.shape(text))).toEqual([
+      'sample.ps1:3: runs sc.exe without echoing it (use Invoke-ExternalCommand or Get-ExternalCommandOutput)',
+      expect.stringMatching(/^sample\.ps1:4: runs .*pnputil\.exe without echoing it/),
+    ]);
   });
 
   it('an unterminated string is reported', () => {

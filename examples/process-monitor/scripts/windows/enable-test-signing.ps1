@@ -140,7 +140,7 @@ if ($PSCmdlet.ShouldProcess($catalog, 'Sign')) {
 }
 
 # 4. Will Windows load it? Only report; boot settings are the user's to change.
-$bcd = Get-ExternalCommandOutput -FilePath 'bcdedit.exe' -ArgumentList @('/enum', '{current}') -WhatToDo 'Run this script from an elevated PowerShell.'
+$bcd = @(Get-ExternalCommandOutput -FilePath 'bcdedit.exe' -ArgumentList @('/enum', '{current}') -WhatToDo 'Run this script from an elevated PowerShell.')
 # bcdedit lists testsigning only once it has been set; the value (Yes/No) follows the name.
 $testSigning = $null
 foreach ($line in $bcd) {

@@ -63,7 +63,8 @@ $signature = Get-AuthenticodeSignature -FilePath $sys
 if ($signature.Status -eq 'NotSigned' -or $signature.Status -eq 'HashMismatch') {
     throw "$sys is not signed, or changed after signing ($($signature.Status)). Sign it: .\scripts\windows\enable-test-signing.ps1 -Configuration $Configuration -Platform $Platform"
 }
-Write-Host "Package $package, signed by $($signature.SignerCertificate.Subject) ($($signature.Status))."
+$signer = if ($signature.SignerCertificate) { $signature.SignerCertificate.Subject } else { 'no readable signer' }
+Write-Host "Package $package, signed by $signer ($($signature.Status))."
 
 $state = Get-DriverServiceState -Name $driver.Name
 if ($state) {

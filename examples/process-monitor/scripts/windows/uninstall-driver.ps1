@@ -47,23 +47,23 @@ Import-Module (Join-Path $PSScriptRoot 'DriverScripts.psm1') -Force
 
 function Get-PublishedDriverPackage {
     # The published names (oemNN.inf) of the driver store packages whose original name is $InfName.
-    # pnputil prints one block of "label: value" lines per package; the labels follow the display
-    # language, so a block is matched by its values: one is oemNN.inf, another the original name.
+    # pnputil prints one block of "label: value" lines per package, blocks separated by blank lines.
+    # The labels follow the display language, so a block is matched by its words alone: one is
+    # oemNN.inf (the published name), another the original name.
     param([Parameter(Mandatory)][string]$InfName)
-    $lines = Get-ExternalCommandOutput -FilePath 'pnputil.exe' -ArgumentList @('/enum-drivers') -WhatToDo 'Run this script from an elevated PowerShell.'
+    $lines = @(Get-ExternalCommandOutput -FilePath 'pnputil.exe' -ArgumentList @('/enum-drivers') -WhatToDo 'Run this script from an elevated PowerShell.')
     $published = @()
     $block = @()
-    foreach ($line in @($lines) + @('')) {
+    foreach ($line in $lines + @('')) {
         if ($line.Trim() -ne '') {
-            $colon = $line.IndexOf(':')
-            if ($colon -ge 0) { $block += $line.Substring($colon + 1).Trim() }
+            $block += @($line -split '[\s:]+' | Where-Object { $_ -ne '' })
             continue
         }
         $oem = @($block | Where-Object { $_ -match '^oem\d+\.inf$' })
         if ($oem.Count -eq 1 -and (@($block | Where-Object { $_ -eq $InfName }).Count -gt 0)) { $published += $oem[0] }
         $block = @()
     }
-    return , $published
+    $published
 }
 
 Assert-Administrator -Task 'Uninstalling a driver'
@@ -90,7 +90,7 @@ if ($null -eq $state) {
 }
 
 # 2. Remove every published copy of the package; /uninstall undoes the installation, service included.
-$published = Get-PublishedDriverPackage -InfName "$name.inf"
+$published = @(Get-PublishedDriverPackage -InfName "$name.inf")
 if ($published.Count -eq 0) {
     Write-Host "No driver package whose original name is $name.inf is in the driver store."
 }
@@ -111,7 +111,7 @@ if ((Test-DriverServiceKey -Name $name) -and $PSCmdlet.ShouldProcess($name, 'Del
 # 4. Report what is left.
 if ($WhatIfPreference) { return }
 $left = @()
-$remaining = Get-PublishedDriverPackage -InfName "$name.inf"
+$remaining = @(Get-PublishedDriverPackage -InfName "$name.inf")
 if ($remaining.Count -gt 0) { $left += "driver store packages $($remaining -join ', ') (pnputil /delete-driver <oemNN.inf> /uninstall /force)" }
 if (Test-DriverServiceKey -Name $name) { $left += "the service key HKLM\SYSTEM\CurrentControlSet\Services\$name (marked for deletion until its last handle closes: close the clients, or reboot)" }
 if ($left.Count -gt 0) {

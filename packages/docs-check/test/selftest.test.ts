@@ -10,6 +10,7 @@ import { checkLinks } from '../src/links.js';
 import { checkMentions } from '../src/mentions.js';
 import { codeBlocks, githubSlug } from '../src/markdown.js';
 import { collectSnippets, compileWorkspace, prepareWorkspace, runSnippet } from '../src/snippets.js';
+import { checkScriptCommands, scriptCommands, shippedScripts } from '../src/windows-scripts.js';
 
 const scratch = join(import.meta.dirname, '..', '.snippets-selftest');
 const pages = join(scratch, 'pages');
@@ -117,6 +118,38 @@ describe('the link check', () => {
   it('slugs headings as GitHub does', () => {
     expect(githubSlug('`ERROR_ACCESS_DENIED` (5): who may open')).toBe('error_access_denied-5-who-may-open');
     expect(githubSlug('Sizing `depth`, `batchBytes`')).toBe('sizing-depth-batchbytes');
+  });
+});
+
+describe('the Windows script check', () => {
+  it('reports a script the kit does not ship and a parameter the script does not declare, and accepts the rest', async () => {
+    const file = page(
+      'scripts.md',
+      [
+        '# Scripts',
+        '',
+        'Run `scripts/windows/build-driver.ps1 -Configuration Debug -Platfrom ARM64` first.',
+        `${fence}powershell`,
+        '.\\scripts\\windows\\sign-driver.ps1 -Configuration Release',
+        '.\\scripts\\windows\\install-driver.ps1 -configuration Release -NoStart -WhatIf -Verbose   # -Bogus in a comment is not an argument',
+        '.\\scripts\\windows\\uninstall-driver.ps1 -Platform x64',
+        fence,
+        '',
+      ].join('\n'),
+    );
+    const { checked, problems } = checkScriptCommands([file], await shippedScripts());
+    expect(checked).toBe(4);
+    expect(problems).toEqual([
+      expect.stringMatching(/scripts\.md:3: build-driver\.ps1 has no parameter -Platfrom \(it declares -DriverDir, -Configuration, -Platform, -UseNuGetWdk\)$/),
+      expect.stringMatching(/scripts\.md:5: scripts\/windows\/sign-driver\.ps1 is not one of the kit's scripts \(build-driver\.ps1, enable-test-signing\.ps1, install-driver\.ps1, uninstall-driver\.ps1\)$/),
+      expect.stringMatching(/scripts\.md:7: uninstall-driver\.ps1 has no parameter -Platform \(it declares -DriverDir, -StopTimeoutSeconds\)$/),
+    ]);
+  });
+
+  it('reads the parameters up to the end of the code span, and the -Name:value form', () => {
+    expect(scriptCommands('see `scripts/windows/build-driver.ps1 -UseNuGetWdk:$true` and then -NotAParameter\n').map(({ script, parameters }) => ({ script, parameters }))).toEqual([
+      { script: 'build-driver.ps1', parameters: ['UseNuGetWdk'] },
+    ]);
   });
 });
 

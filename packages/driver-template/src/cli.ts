@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * inverted-call-driver: render the KMDF or WDM driver for a schema, or run the driver compile check.
+ * inverted-call-driver: render the KMDF or WDM driver for a schema, run the driver compile check,
+ * or write the Windows PowerShell scripts.
  * Exit codes: 0 done, 1 `--check` found stale files or the compile check failed, 2 bad schema or usage.
  */
 import { relative, resolve, sep } from 'node:path';
@@ -13,11 +14,13 @@ import type { RenderedFile } from './render-common.js';
 import { renderKmdfDriver } from './render-kmdf.js';
 import { DRIVER_FLAVOURS, RENDER_RECORD_FILE, flavourOfFolder, type DriverFlavourName } from './render-record.js';
 import { renderWdmDriver } from './render-wdm.js';
+import { staleWindowsScripts, writeWindowsScripts } from './windows-scripts.js';
 import { flavourMismatchMessage, staleDriverFiles, writeRenderedDriver, type StaleReason, type WriteReport } from './write.js';
 
 const USAGE = `Usage:
   inverted-call-driver render <schema.json|.yaml> --out <dir> [options]
   inverted-call-driver check <dir> [--tool gcc|clang-analyze|cppcheck|link ...]
+  inverted-call-driver scripts --out <dir> [--check]
 
 render writes the driver for the schema into <dir>: the template's code and the files
 generated from the schema are (re)written; your files (Handlers.c, the .inf, the .vcxproj,
@@ -48,6 +51,13 @@ declarations), then runs clang --analyze and cppcheck on them, then links the Wi
 (KMDF: with the KMDF-subset runtime; WDM: with ntoskrnl), which names any handler Handlers.c
 lacks; exit 1 if any reports anything. A rendered folder (either flavour) is compiled and
 analysed both as a WDK build and as the Wine test build.
+
+scripts writes the PowerShell scripts that build, test-sign, install and uninstall the driver
+on Windows (build-driver.ps1, enable-test-signing.ps1, install-driver.ps1, uninstall-driver.ps1
+and the DriverScripts.psm1 they share) into <dir>, a project's scripts/windows. They are the
+same in every project: each finds the driver's name from the one .vcxproj in its -DriverDir
+(default: ..\..\driver from the script). With --check it writes nothing and exits 1 naming
+each script that is missing or differs (for CI).
 
   -h, --help                  show this help`;
 
@@ -200,6 +210,27 @@ function check(positionals: string[], tools: string[] | undefined): number {
   return results.every((result) => result.ok) ? 0 : 1;
 }
 
+function scripts(positionals: string[], values: { out?: string; check?: boolean }): number {
+  if (positionals.length !== 0) return fail(`scripts takes no positional arguments, got ${positionals.join(' ')}`);
+  if (!values.out) return fail('scripts needs --out <dir> (a project keeps them in scripts/windows)');
+  const folder = folderName(values.out);
+  if (values.check) {
+    const stale = staleWindowsScripts(resolve(values.out));
+    for (const { path, reason } of stale) {
+      process.stderr.write(`${folder}${path}: ${reason === 'missing' ? 'missing' : `differs from the kit's script (edited, or from another kit version)`}\n`);
+    }
+    if (stale.length > 0) {
+      process.stderr.write(`inverted-call-driver: ${folder} is out of date: ${stale.length} script(s) above; run inverted-call-driver scripts --out ${values.out}\n`);
+      return 1;
+    }
+    process.stdout.write(`${folder}: the Windows scripts are up to date\n`);
+    return 0;
+  }
+  const written = writeWindowsScripts(resolve(values.out));
+  process.stdout.write(`${folder}: wrote ${written.join(', ')}\n`);
+  return 0;
+}
+
 export function main(argv: string[]): number {
   let parsed;
   try {
@@ -228,6 +259,7 @@ export function main(argv: string[]): number {
   const [command, ...rest] = positionals;
   if (command === 'render') return render(rest, values);
   if (command === 'check') return check(rest, values.tool);
+  if (command === 'scripts') return scripts(rest, values);
   return fail(command ? `unknown command "${command}"` : 'missing command');
 }
 

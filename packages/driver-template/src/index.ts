@@ -6,8 +6,9 @@
  * the driver folder with its owner: the template's portable core and glue, the C generated from
  * the schema (device header, device table, handler prototypes), and the user's starting points
  * (Handlers.c, INF, vcxproj, README). `checkDriver` compile-checks a rendered folder of either
- * flavour and links it; `buildWdmDriverImage` links a WDM folder into a .sys for the Wine bed. See
- * docs/driver-template.md for the tour.
+ * flavour and links it; `buildWdmDriverImage` links a WDM folder into a .sys for the Wine bed.
+ * `windowsScriptFiles()` returns the PowerShell scripts that build, test-sign, install and
+ * uninstall the driver on Windows. See docs/driver-template.md for the tour.
  */
 export { renderKmdfDriver, KMDF_VERSION, type FileOwner, type KmdfRenderOptions, type RenderedFile } from './render-kmdf.js';
 export { renderWdmDriver, type WdmRenderOptions } from './render-wdm.js';
@@ -17,6 +18,7 @@ export { buildWdmDriverImage, wdmBuildArguments, wdmImagePlan, kernelImageArgume
 export { planProcessNotify, AUTO_CREATED_STRUCT, AUTO_EXITED_STRUCT, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
 export { handlerName, poolTag } from './device-table.js';
 export { templateRoot, type TemplateFolder } from './template-files.js';
+export { windowsScriptFiles, staleWindowsScripts, writeWindowsScripts, WINDOWS_SCRIPTS_FOLDER, type WindowsScriptFile, type StaleWindowsScript } from './windows-scripts.js';
 export { checkDriver, DRIVER_CHECK_TOOLS, type DriverCheckResult, type DriverCheckTool } from './check.js';
 export { driverFolderFlavour, undefinedSymbols, type UndefinedSymbol } from './link-check.js';
 export { declaredHandlers, missingHandlers, missingHandlerMessage, type DeclaredHandler } from './handler-scan.js';

@@ -2,7 +2,7 @@
  * Where the templates' own files are. The repository's `templates/` is laid out by owner:
  * `core/` (the portable core), `shared/` (what both flavours render: CoreConfig.h, the
  * process-notify callback, the INF and vcxproj templates), `kmdf/` and `wdm/` (each flavour's glue
- * and README). The renderer reads those sources in this repository, or the copies the build puts
+ * and README), `windows-scripts/` (the PowerShell scripts a project keeps in scripts/windows). The renderer reads those sources in this repository, or the copies the build puts
  * into this package (`templates/` beside `dist`) once published. `check-headers/` is this
  * package's own: the declarations only the Linux compile check uses.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 /** A folder of template files, named for who owns what is in it. */
-export type TemplateFolder = 'core' | 'shared' | 'kmdf' | 'wdm' | 'check-headers';
+export type TemplateFolder = 'core' | 'shared' | 'kmdf' | 'wdm' | 'windows-scripts' | 'check-headers';
 
 /** A file a folder must have, to tell a complete copy from a stale or partial one. */
 const MARKERS: Record<TemplateFolder, string> = {
@@ -19,6 +19,7 @@ const MARKERS: Record<TemplateFolder, string> = {
   shared: 'CoreConfig.h',
   kmdf: 'Queue.c',
   wdm: 'Queue.c',
+  'windows-scripts': 'build-driver.ps1',
   'check-headers': 'KmdfSubset.h',
 };
 

@@ -175,12 +175,39 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     [['check'], /check expects exactly one driver folder/],
     [['check', '.', '--tool', 'msvc'], /unknown --tool msvc/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['scripts'], /scripts needs --out <dir>/],
+    [['scripts', 'extra', '--out', 'x'], /scripts takes no positional arguments, got extra/],
     [[], /missing command/],
     [['render', 'a.json', '--bogus'], /Unknown option '--bogus'/],
   ])('bad usage %j exits 2 with a message', (args, message) => {
     const result = cli(...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('scripts writes the Windows scripts, and --check names each missing or changed one', () => {
+    const out = join(dir, 'scripts', 'windows');
+    const missing = cli('scripts', '--out', out, '--check');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain(`${out}/build-driver.ps1: missing\n`);
+    const written = cli('scripts', '--out', out);
+    expect(written.stderr).toBe('');
+    expect(written.status).toBe(0);
+    expect(written.stdout).toBe(`${out}/: wrote DriverScripts.psm1, build-driver.ps1, enable-test-signing.ps1, install-driver.ps1, uninstall-driver.ps1\n`);
+    expect(cli('scripts', '--out', out, '--check').stdout).toBe(`${out}/: the Windows scripts are up to date\n`);
+    // A checkout with CRLF line endings (git on Windows) is the same script.
+    const install = join(out, 'install-driver.ps1');
+    writeFileSync(install, readFileSync(install, 'utf8').replace(/\n/g, '\r\n'));
+    expect(cli('scripts', '--out', out, '--check').status).toBe(0);
+    writeFileSync(join(out, 'build-driver.ps1'), '# edited\n', { flag: 'a' });
+    rmSync(join(out, 'uninstall-driver.ps1'));
+    const stale = cli('scripts', '--out', out, '--check');
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toBe(
+      `${out}/build-driver.ps1: differs from the kit's script (edited, or from another kit version)\n` +
+        `${out}/uninstall-driver.ps1: missing\n` +
+        `inverted-call-driver: ${out}/ is out of date: 2 script(s) above; run inverted-call-driver scripts --out ${out}\n`,
+    );
   });
 
   it('check of an empty folder says what to do', () => {

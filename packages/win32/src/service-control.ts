@@ -15,8 +15,8 @@ import {
   type ScHandle,
   type ServiceManagerApi,
 } from './service-api.js';
-import { ERROR_SERVICE_ALREADY_RUNNING, ERROR_SERVICE_NOT_ACTIVE, WindowsServiceError } from './service-errors.js';
-import { checkServiceCommand, checkServiceName, requireWindows } from './service-names.js';
+import { ERROR_SERVICE_ALREADY_RUNNING, ERROR_SERVICE_CANNOT_ACCEPT_CTRL, ERROR_SERVICE_NOT_ACTIVE, WindowsServiceError } from './service-errors.js';
+import { checkServiceCommand, checkServiceName, requireWindows } from './service-checks.js';
 import { ERROR_SERVICE_SPECIFIC_ERROR, SERVICE_STATES, serviceCommandLine, serviceStateName, type ServiceStatus } from './service-status.js';
 
 export interface ServiceControlOptions {
@@ -131,7 +131,10 @@ export async function startWindowsService(name: string, options: ServiceControlO
   });
 }
 
-/** ControlService(STOP), then waits for STOPPED; a service that is not running is left as it is. */
+/**
+ * ControlService(STOP), then waits for STOPPED; a service that is not running is left as it is,
+ * and one already stopping is waited for.
+ */
 export async function stopWindowsService(name: string, options: ServiceControlOptions = {}): Promise<WindowsServiceState> {
   checkServiceName(name);
   const api = await managerApi('stopWindowsService', options.api);
@@ -141,7 +144,8 @@ export async function stopWindowsService(name: string, options: ServiceControlOp
 async function stopOpened(api: ServiceManagerApi, name: string, service: ScHandle, timeoutMs: number): Promise<WindowsServiceState> {
   if (!api.stopService(service)) {
     const errno = api.lastError();
-    if (errno !== ERROR_SERVICE_NOT_ACTIVE) throw new WindowsServiceError(`ControlService(${name}, SERVICE_CONTROL_STOP)`, errno);
+    const stopping = errno === ERROR_SERVICE_CANNOT_ACCEPT_CTRL && query(api, name, service).currentState === SERVICE_STATES.STOP_PENDING;
+    if (errno !== ERROR_SERVICE_NOT_ACTIVE && !stopping) throw new WindowsServiceError(`ControlService(${name}, SERVICE_CONTROL_STOP)`, errno);
   }
   return waitFor(api, name, service, SERVICE_STATES.STOPPED, timeoutMs, () => null);
 }

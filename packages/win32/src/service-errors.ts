@@ -8,6 +8,7 @@ import { WIN32_ERRORS } from '@inverted-call/backend';
 export const ERROR_SERVICE_REQUEST_TIMEOUT = 1053;
 export const ERROR_SERVICE_ALREADY_RUNNING = 1056;
 export const ERROR_SERVICE_DOES_NOT_EXIST = 1060;
+export const ERROR_SERVICE_CANNOT_ACCEPT_CTRL = 1061;
 export const ERROR_SERVICE_NOT_ACTIVE = 1062;
 export const ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063;
 export const ERROR_SERVICE_MARKED_FOR_DELETE = 1072;
@@ -23,6 +24,7 @@ const SERVICE_ERRORS = new Map<number, ServiceErrorInfo>([
   [ERROR_SERVICE_REQUEST_TIMEOUT, { name: 'ERROR_SERVICE_REQUEST_TIMEOUT', hint: 'the service did not answer the service control manager in time; see its log' }],
   [ERROR_SERVICE_ALREADY_RUNNING, { name: 'ERROR_SERVICE_ALREADY_RUNNING', hint: 'it is already running' }],
   [ERROR_SERVICE_DOES_NOT_EXIST, { name: 'ERROR_SERVICE_DOES_NOT_EXIST', hint: 'the service is not installed; install it first' }],
+  [ERROR_SERVICE_CANNOT_ACCEPT_CTRL, { name: 'ERROR_SERVICE_CANNOT_ACCEPT_CTRL', hint: 'the service cannot take this control in its current state (starting or stopping already)' }],
   [ERROR_SERVICE_NOT_ACTIVE, { name: 'ERROR_SERVICE_NOT_ACTIVE', hint: 'the service is not running' }],
   [ERROR_FAILED_SERVICE_CONTROLLER_CONNECT, { name: 'ERROR_FAILED_SERVICE_CONTROLLER_CONNECT', hint: 'this process was not started by the service control manager: start the installed service instead of running this command by hand' }],
   [ERROR_SERVICE_MARKED_FOR_DELETE, { name: 'ERROR_SERVICE_MARKED_FOR_DELETE', hint: 'the service is being deleted: close every program that has it open (services.msc, Event Viewer) and try again' }],

@@ -4,7 +4,8 @@
  * main thread (koffi queues them there), so `run` is ordinary async code that stops when its
  * signal aborts. The SCM sees START_PENDING, RUNNING, STOP_PENDING (a new checkpoint every
  * second while run() finishes) and STOPPED, with a service-specific exit code when run() threw.
- * A service has no console: report through `log` (a file), never standard output.
+ * A service has no console: report through `log` (a file), never standard output. The dispatcher
+ * holds one of libuv's worker threads (4 by default) for the service's whole life.
  */
 import { loadKoffiServiceDispatcherApi } from './koffi-service-api.js';
 import type { ScHandle, ServiceDispatcherApi } from './service-api.js';
@@ -22,7 +23,7 @@ import {
   SERVICE_WIN32_OWN_PROCESS,
   type ServiceStatus,
 } from './service-status.js';
-import { checkServiceName, requireWindows } from './service-names.js';
+import { checkServiceName, requireWindows } from './service-checks.js';
 
 /** dwServiceSpecificExitCode when run() throws (dwWin32ExitCode is then ERROR_SERVICE_SPECIFIC_ERROR). */
 export const SERVICE_RUN_FAILED_EXIT_CODE = 1;
@@ -42,6 +43,12 @@ export interface WindowsServiceOptions {
   api?: ServiceDispatcherApi;
 }
 
+async function dispatcherApi(given: ServiceDispatcherApi | undefined): Promise<ServiceDispatcherApi> {
+  if (given) return given;
+  requireWindows('runAsWindowsService');
+  return loadKoffiServiceDispatcherApi();
+}
+
 /**
  * Runs `run` as the service `name` and resolves once the service has reported STOPPED and the
  * dispatcher has returned. Rejects with ERROR_FAILED_SERVICE_CONTROLLER_CONNECT (1063) when this
@@ -51,7 +58,7 @@ export async function runAsWindowsService(options: WindowsServiceOptions): Promi
   const { name, run } = options;
   checkServiceName(name);
   const log = options.log ?? (() => undefined);
-  const api = options.api ?? (requireWindows('runAsWindowsService'), await loadKoffiServiceDispatcherApi());
+  const api = await dispatcherApi(options.api);
   const stopCheckpointMs = options.stopCheckpointMs ?? 1_000;
 
   return new Promise<void>((resolve, reject) => {

@@ -51,6 +51,7 @@ function fakeScm(options: { denied?: boolean; stuckStopping?: boolean; failsOnSt
       calls.push(`ControlService STOP ${name}`);
       const entry = services.get(name)!;
       if (entry.state === SERVICE_STATES.STOPPED) return ((lastError = 1062), false);
+      if (entry.state === SERVICE_STATES.STOP_PENDING) return ((lastError = 1061), false);
       entry.state = SERVICE_STATES.STOP_PENDING;
       pending = options.stuckStopping ? undefined : { name, to: SERVICE_STATES.STOPPED, left: options.steps ?? 2 };
       return true;
@@ -111,6 +112,15 @@ describe('start, stop, query and uninstall', () => {
     expect((await stopWindowsService('DemoService', { api: scm.api })).state).toBe('STOPPED');
     expect((await stopWindowsService('DemoService', { api: scm.api })).state).toBe('STOPPED');
     expect(scm.open.size).toBe(0);
+  });
+
+  it('a stop while another stop is under way waits for the same STOPPED (1061 from STOP_PENDING)', async () => {
+    const scm = fakeScm({ steps: 4 });
+    await installWindowsService({ api: scm.api, name: 'DemoService', command: NODE });
+    await startWindowsService('DemoService', { api: scm.api });
+    const [first, second] = await Promise.all([stopWindowsService('DemoService', { api: scm.api }), stopWindowsService('DemoService', { api: scm.api })]);
+    expect([first.state, second.state]).toEqual(['STOPPED', 'STOPPED']);
+    expect(scm.calls.filter((call) => call.startsWith('ControlService'))).toHaveLength(2);
   });
 
   it('a service that stops while starting fails start with its exit code', async () => {

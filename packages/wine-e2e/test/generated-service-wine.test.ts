@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { FLAVOUR_BUILDS, createPrefix, defaultPrefixDir, installDriverService, koffiModulesDir, runWindowsNode, startSession, stopSession, toWindowsPath, type WindowsNodeResult } from '@inverted-call/wine-bed';
+import { FLAVOUR_BUILDS, createPrefix, defaultPrefixDir, installDriverService, koffiModulesDir, removePrefix, runWindowsNode, startSession, stopSession, toWindowsPath, type WindowsNodeResult } from '@inverted-call/wine-bed';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowsScriptConfig } from '../../../tsup.base.js';
@@ -56,6 +56,8 @@ describe('a generated project as a Windows service under Wine (its own windows-s
   beforeAll(async () => {
     const prefixDir = defaultPrefixDir('wine-e2e-generated-service');
     work = join(prefixDir, '..', 'wine-e2e-generated-service-work');
+    // A fresh prefix: a service left installed by an interrupted run would make install fail.
+    await removePrefix(prefixDir);
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
 
@@ -92,6 +94,11 @@ describe('a generated project as a Windows service under Wine (its own windows-s
 
   afterAll(async () => {
     if (prefix) await stopSession(prefix);
+    // ~700 MB a prefix; WINE_BED_KEEP=1 keeps it (and the project with its log) for a look.
+    if (prefix && !process.env.WINE_BED_KEEP) {
+      await removePrefix(prefix);
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('install, start (it subscribes to every channel), stop (nothing parked, no handle left), uninstall', async () => {

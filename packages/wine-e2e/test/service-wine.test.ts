@@ -7,7 +7,7 @@
 // What this does not prove: Windows' SCM itself, its security (LocalSystem, the device SDDL).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { koffiModulesDir, toWindowsPath, verifierStops } from '@inverted-call/wine-bed';
+import { defaultPrefixDir, koffiModulesDir, removePrefix, toWindowsPath, verifierStops } from '@inverted-call/wine-bed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBed, WINDOWS_SCRIPTS, type Bed } from './support/bed.js';
 import { runScript } from './support/windows-scripts.js';
@@ -33,8 +33,12 @@ describe('a node service under Wine (runAsWindowsService and the control functio
   /** The service's folder: its script and real copies of koffi (the SCM passes no NODE_PATH). */
   let serviceDir: string;
 
+  const bedName = 'wine-e2e-service';
+
   beforeAll(async () => {
-    bed = await startBed('wine-e2e-service');
+    // A fresh prefix: a service left installed by an interrupted run would make install fail.
+    await removePrefix(defaultPrefixDir(bedName));
+    bed = await startBed(bedName);
     serviceDir = join(bed.workDir, 'service');
     rmSync(serviceDir, { recursive: true, force: true });
     mkdirSync(join(serviceDir, 'node_modules'), { recursive: true });
@@ -44,6 +48,11 @@ describe('a node service under Wine (runAsWindowsService and the control functio
 
   afterAll(async () => {
     await bed?.stop();
+    // ~700 MB a prefix; WINE_BED_KEEP=1 keeps it (and the service's folder and log) for a look.
+    if (bed && !process.env.WINE_BED_KEEP) {
+      await removePrefix(bed.prefix);
+      rmSync(bed.workDir, { recursive: true, force: true });
+    }
   });
 
   afterEach(() => {

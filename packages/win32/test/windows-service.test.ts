@@ -10,7 +10,7 @@ import { ERROR_FAILED_SERVICE_CONTROLLER_CONNECT } from '../src/service-errors.j
 const HANDLE = 0x1234n;
 
 /** A dispatcher that calls ServiceMain at once and returns once STOPPED is reported. */
-function fakeDispatcher(options: { dispatcherError?: number; registerFails?: boolean } = {}) {
+function fakeDispatcher(options: { dispatcherError?: number; registerFails?: boolean; statusFails?: boolean } = {}) {
   const statuses: ServiceStatus[] = [];
   let handler: ((control: number) => number) | undefined;
   let finished: ((errno: number) => void) | undefined;
@@ -29,7 +29,7 @@ function fakeDispatcher(options: { dispatcherError?: number; registerFails?: boo
       expect(handle).toBe(HANDLE);
       statuses.push({ ...status });
       if (serviceStateName(status.currentState) === 'STOPPED') setTimeout(() => finished?.(0), 0);
-      return true;
+      return !options.statusFails;
     },
     lastError: () => 1063,
   };
@@ -138,6 +138,14 @@ describe('runAsWindowsService', () => {
   it('a handler that cannot be registered fails with the Win32 error', async () => {
     const fake = fakeDispatcher({ registerFails: true });
     await expect(runAsWindowsService({ name: 'DemoService', api: fake.api, run: async () => undefined })).rejects.toThrow(/RegisterServiceCtrlHandlerExW\(DemoService\)/);
+  });
+
+  it('logs a status report the SCM refused, with the Win32 error, and carries on', async () => {
+    const fake = fakeDispatcher({ statusFails: true });
+    const lines: string[] = [];
+    await runAsWindowsService({ name: 'DemoService', api: fake.api, log: (line) => lines.push(line), run: async () => undefined });
+    expect(lines).toContain('SetServiceStatus(DemoService, state 2) failed: Win32 error 1063');
+    expect(fake.states()).toEqual(['START_PENDING', 'RUNNING', 'STOPPED']);
   });
 
   it('refuses a bad name, naming the field and the fix', async () => {

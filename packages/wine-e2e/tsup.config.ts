@@ -13,5 +13,7 @@ export default defineConfig(
     interleavings: 'src/windows/interleavings.ts',
     bench: 'src/windows/bench.ts',
     emit: 'src/windows/emit.ts',
+    'service-subscriber': 'src/windows/service-subscriber.ts',
+    'service-control': 'src/windows/service-control.ts',
   }),
 );

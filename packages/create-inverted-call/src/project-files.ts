@@ -65,16 +65,23 @@ export function scriptsOf(_answers: ProjectAnswers, layout: ProjectLayout): Reco
   // No --flavour: the driver folder's RENDERED.json, written with the first render below,
   // records it, and render keeps it (a different flavour needs --switch-flavour).
   const driver = `inverted-call-driver render ${layout.schemaFile} --out ${layout.driverFolder}`;
+  const build = 'tsc -p tsconfig.build.json';
+  // The Windows service (src/windows-service.ts): each builds first; on Windows, from an elevated prompt.
+  const service = (command: string) => `${build} && node dist/windows-service.js ${command}`;
   return {
     generate: `${codegen} && ${driver}`,
     check: `${codegen} --check && ${driver} --check`,
     typecheck: 'tsc --noEmit',
     test: 'vitest run',
-    build: 'tsc -p tsconfig.build.json',
-    start: 'tsc -p tsconfig.build.json && node dist/main.js',
+    build,
+    start: `${build} && node dist/main.js`,
     'driver:check': `inverted-call-driver check ${layout.driverFolder}`,
     // The same tests (device conformance included) against the driver itself, built for Wine.
     'test:driver': `inverted-call-wine test ${layout.schemaFile} --driver ${layout.driverFolder} -- vitest run`,
+    'service:install': service('install'),
+    'service:uninstall': service('uninstall'),
+    'service:start': service('start'),
+    'service:stop': service('stop'),
   };
 }
 

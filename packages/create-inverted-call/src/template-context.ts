@@ -35,6 +35,8 @@ export interface DriverContext {
 export interface TemplateContext {
   projectName: string;
   deviceName: string;
+  /** The Node service's name as a Windows service: not the driver's own service name (the device name). */
+  windowsServiceName: string;
   /** The generated module's descriptor export, e.g. `processMonitorDevice`. */
   deviceConst: string;
   /** The generated module, as imported from src/: `./generated/<stem>.js`. */
@@ -94,6 +96,7 @@ export function templateContext(
   return {
     projectName: answers.projectName,
     deviceName: answers.deviceName,
+    windowsServiceName: `${answers.deviceName}Service`,
     deviceConst: descriptorExport(tsModule),
     moduleImport: `./generated/${layout.stem}.js`,
     testModuleImport: `../src/generated/${layout.stem}.js`,

@@ -43,6 +43,7 @@ describe('defaults (--yes)', () => {
         'src/main.ts',
         'src/service.ts',
         'src/simulation.ts',
+        'src/windows-service.ts',
         'test/device.test.ts',
         'test/service.test.ts',
         'tsconfig.build.json',
@@ -103,10 +104,13 @@ describe('defaults (--yes)', () => {
       'inverted-call-codegen schema/my-device.device.json --ts src/generated/my-device.ts --check && inverted-call-driver render schema/my-device.device.json --out driver --check',
     );
     expect(scripts['driver:check']).toBe('inverted-call-driver check driver');
-    expect(Object.keys(scripts)).toEqual(expect.arrayContaining(['generate', 'check', 'typecheck', 'test', 'start', 'driver:check']));
+    expect(Object.keys(scripts)).toEqual(expect.arrayContaining(['generate', 'check', 'typecheck', 'test', 'start', 'driver:check', 'service:install', 'service:uninstall', 'service:start', 'service:stop']));
+    for (const command of ['install', 'uninstall', 'start', 'stop']) {
+      expect(scripts[`service:${command}`]).toBe(`tsc -p tsconfig.build.json && node dist/windows-service.js ${command}`);
+    }
     const readme = readText(project, 'README.md');
     const windows = ['build-driver', 'enable-test-signing', 'install-driver', 'uninstall-driver'].map((script) => `.\\scripts\\windows\\${script}.ps1`);
-    for (const command of ['npm run check', 'npm test', 'npm start -- --simulate', 'npm run driver:check', 'driver/Handlers.c', 'src/service.ts', 'schema/my-device.device.json', ...windows, 'npm run service:install', 'docs/windows.md', 'driver\\MyDevice.sln']) {
+    for (const command of ['npm run check', 'npm test', 'npm start -- --simulate', 'npm run driver:check', 'driver/Handlers.c', 'src/service.ts', 'schema/my-device.device.json', ...windows, 'npm run service:install', 'npm run service:uninstall', 'src/windows-service.ts', 'logs/service.log', 'docs/windows.md', 'driver\\MyDevice.sln']) {
       expect(readme).toContain(command);
     }
   });
@@ -133,6 +137,16 @@ describe('defaults (--yes)', () => {
     expect(main).toContain('--simulate');
     expect(main).toContain("process.platform !== 'win32'");
     expect(readText(project, 'src', 'service.ts')).toMatch(/item\.type === 'loss'/);
+  });
+
+  it('writes a Windows service entry named after the device (not the driver\'s own service), logging beside the project', () => {
+    const entry = readText(project, 'src', 'windows-service.ts');
+    expect(entry).toContain("const SERVICE_NAME = 'MyDeviceService';");
+    expect(entry).toContain('runAsWindowsService({ name: SERVICE_NAME, log, run: (signal) => runService({ signal, report: log }) })');
+    expect(entry).toContain("new URL('../logs/service.log', import.meta.url)");
+    expect(entry).toContain("args: [SCRIPT, 'run']");
+    expect(readText(project, 'README.md')).toContain('registers MyDeviceService: LocalSystem, demand start');
+    expect(readText(project, '.gitignore')).toContain('logs/');
   });
 });
 

@@ -5,15 +5,26 @@
  */
 import type { CompletionEntries, NativeBuffer, Win32Api, Win32Handle } from './win32-api.js';
 
-/** What this module needs of koffi 3 (its types are loose: pointers are BigInt, blocks opaque). */
-interface Koffi {
+/** What this package needs of koffi 3 (its types are loose: pointers are BigInt, blocks opaque). */
+export interface Koffi {
   load(name: string): { func(declaration: string): KoffiFunction };
   alloc(type: string, length: number): unknown;
   free(block: unknown): void;
   address(block: unknown): bigint;
   view(block: unknown, length: number): ArrayBuffer;
+  proto(declaration: string): unknown;
+  struct(name: string, fields: Record<string, unknown>): unknown;
+  pointer(type: unknown): unknown;
+  register(callback: (...args: never[]) => unknown, type: unknown): unknown;
+  unregister(callback: unknown): void;
 }
-type KoffiFunction = ((...args: unknown[]) => unknown) & { async(...args: unknown[]): void };
+export type KoffiFunction = ((...args: unknown[]) => unknown) & { async(...args: unknown[]): void };
+
+/** koffi itself, loaded on first use (only on Windows: its native part is Windows-only here). */
+export async function importKoffi(): Promise<Koffi> {
+  const imported = (await import('koffi')) as unknown as { default?: Koffi } & Koffi;
+  return imported.default ?? imported;
+}
 
 const INFINITE = 0xffffffff;
 
@@ -42,8 +53,7 @@ function removedCount(into: CompletionEntries): number {
 }
 
 export async function loadKoffiWin32Api(): Promise<Win32Api> {
-  const imported = (await import('koffi')) as unknown as { default?: Koffi } & Koffi;
-  const koffi: Koffi = imported.default ?? imported;
+  const koffi = await importKoffi();
   const kernel32 = koffi.load('kernel32.dll');
   const CreateFileW = kernel32.func('intptr_t __stdcall CreateFileW(const char16_t *name, uint32_t access, uint32_t share, void *sa, uint32_t disposition, uint32_t flags, intptr_t templateFile)');
   const DeviceIoControl = kernel32.func('bool __stdcall DeviceIoControl(intptr_t handle, uint32_t code, void *input, uint32_t inputLength, void *output, uint32_t outputLength, void *bytesReturned, void *overlapped)');

@@ -2,30 +2,10 @@
 // checked by a real compiler against mingw-w64's Windows headers (x64): OVERLAPPED and
 // OVERLAPPED_ENTRY sizes and offsets, and the width of every parameter koffi passes. A missing
 // compiler fails the test with the command that installs it (the root `npm test` installs it).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MINGW_X64, WARNINGS_AS_ERRORS } from '@inverted-call/codegen';
 import { ENTRY_OVERLAPPED_OFFSET, OVERLAPPED_BYTES, OVERLAPPED_ENTRY_BYTES } from '../src/index.js';
-
-const COMPILER = MINGW_X64.command;
-
-function compiles(source: string): { ok: boolean; output: string } {
-  if (spawnSync('sh', ['-c', `command -v ${COMPILER}`]).status !== 0) {
-    throw new Error(`${COMPILER} is not installed: ${MINGW_X64.installHint} (the root \`npm test\` installs it)`);
-  }
-  const directory = mkdtempSync(join(tmpdir(), 'win32-layout-'));
-  try {
-    const file = join(directory, 'layout.c');
-    writeFileSync(file, source);
-    const result = spawnSync(COMPILER, ['-std=c11', ...WARNINGS_AS_ERRORS, '-c', '-o', '/dev/null', file], { encoding: 'utf8' });
-    return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
-}
+import { compiles } from './support/mingw.js';
 
 /** Bytes koffi passes for each type used in koffi-api.ts (x64). */
 const KOFFI_SIZES: Record<string, number> = { intptr_t: 8, uintptr_t: 8, 'void *': 8, uint32_t: 4, int32_t: 4, bool: 1 };

@@ -45,6 +45,7 @@ const TEMPLATES: readonly { from: string; to: string }[] = [
   { from: 'src/service.ts', to: 'src/service.ts' },
   { from: 'src/main.ts', to: 'src/main.ts' },
   { from: 'src/simulation.ts', to: 'src/simulation.ts' },
+  { from: 'src/windows-service.ts', to: 'src/windows-service.ts' },
   { from: 'test/device.test.ts', to: 'test/device.test.ts' },
   { from: 'test/conformance.test.ts', to: 'test/conformance.test.ts' },
   { from: 'test/service.test.ts', to: 'test/service.test.ts' },

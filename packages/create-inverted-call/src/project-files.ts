@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { renderOutputs } from '@inverted-call/codegen';
-import { renderKmdfDriver, renderWdmDriver } from '@inverted-call/driver-template';
+import { WINDOWS_SCRIPTS_FOLDER, renderKmdfDriver, renderWdmDriver, windowsScriptFiles } from '@inverted-call/driver-template';
 import { SchemaError, kebabCase, validateDeviceSchema, type DeviceModel } from '@inverted-call/schema';
 import type { ProjectAnswers } from './answers.js';
 import { CreateError } from './errors.js';
@@ -45,7 +45,7 @@ export function modelOf(answers: ProjectAnswers, layout: ProjectLayout): DeviceM
   }
 }
 
-/** Schema, generated TypeScript module and the rendered driver folder. */
+/** Schema, generated TypeScript module, the rendered driver folder and the kit's Windows scripts. */
 export function schemaAndGeneratedFiles(answers: ProjectAnswers, layout: ProjectLayout, model: DeviceModel, projectRoot: string): ProjectFile[] {
   const schemaText = formatJson(schemaOf(answers));
   // renderOutputs only needs the paths to name the schema relative to each output.
@@ -56,6 +56,8 @@ export function schemaAndGeneratedFiles(answers: ProjectAnswers, layout: Project
     { path: layout.schemaFile, content: schemaText },
     { path: layout.tsModule, content: tsModule!.content },
     ...driver.map((file) => ({ path: `${layout.driverFolder}/${file.path}`, content: file.content })),
+    // Build, test-sign, install and uninstall the driver on Windows; `generate` refreshes them.
+    ...windowsScriptFiles().map((file) => ({ path: `${WINDOWS_SCRIPTS_FOLDER}/${file.path}`, content: file.content })),
   ];
 }
 
@@ -65,12 +67,14 @@ export function scriptsOf(_answers: ProjectAnswers, layout: ProjectLayout): Reco
   // No --flavour: the driver folder's RENDERED.json, written with the first render below,
   // records it, and render keeps it (a different flavour needs --switch-flavour).
   const driver = `inverted-call-driver render ${layout.schemaFile} --out ${layout.driverFolder}`;
+  // The kit's PowerShell scripts (the same in every project): a kit upgrade plus `generate` refreshes them.
+  const windowsScripts = `inverted-call-driver scripts --out ${WINDOWS_SCRIPTS_FOLDER}`;
   const build = 'tsc -p tsconfig.build.json';
   // The Windows service (src/windows-service.ts): each builds first; on Windows, from an elevated prompt.
   const service = (command: string) => `${build} && node dist/windows-service.js ${command}`;
   return {
-    generate: `${codegen} && ${driver}`,
-    check: `${codegen} --check && ${driver} --check`,
+    generate: `${codegen} && ${driver} && ${windowsScripts}`,
+    check: `${codegen} --check && ${driver} --check && ${windowsScripts} --check`,
     typecheck: 'tsc --noEmit',
     test: 'vitest run',
     build,

@@ -53,6 +53,14 @@ describe('defaults (--yes)', () => {
         'driver/MyDevice.inf',
         'driver/MyDevice.vcxproj',
         'driver/MyDevice.sources.props',
+        'driver/MyDevice.sln',
+        'driver/packages.config',
+        'driver/Directory.Build.props',
+        'scripts/windows/build-driver.ps1',
+        'scripts/windows/enable-test-signing.ps1',
+        'scripts/windows/install-driver.ps1',
+        'scripts/windows/uninstall-driver.ps1',
+        'scripts/windows/DriverScripts.psm1',
         'driver/RENDERED.json',
         'driver/README.md',
       ]),
@@ -101,7 +109,7 @@ describe('defaults (--yes)', () => {
   it('has the scripts the README and CI name', () => {
     const { scripts } = readJson(project, 'package.json');
     expect(scripts.check).toBe(
-      'inverted-call-codegen schema/my-device.device.json --ts src/generated/my-device.ts --check && inverted-call-driver render schema/my-device.device.json --out driver --check',
+      'inverted-call-codegen schema/my-device.device.json --ts src/generated/my-device.ts --check && inverted-call-driver render schema/my-device.device.json --out driver --check && inverted-call-driver scripts --out scripts/windows --check',
     );
     expect(scripts['driver:check']).toBe('inverted-call-driver check driver');
     expect(Object.keys(scripts)).toEqual(expect.arrayContaining(['generate', 'check', 'typecheck', 'test', 'start', 'driver:check', 'service:install', 'service:uninstall', 'service:start', 'service:stop']));

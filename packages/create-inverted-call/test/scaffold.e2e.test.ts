@@ -5,16 +5,19 @@
  * temporary folder; the project installs the packed packages too (typescript and vitest come
  * from the npm registry); then the project's own scripts run: the codegen check, the typecheck,
  * its tests, the driver compile check on its rendered driver, and (KMDF and WDM) its tests
- * against its own driver under Wine (`test:driver`). Once per driver flavour, plus
+ * against its own driver under Wine (`test:driver`), and its Windows files (the .sln, the
+ * NuGet pins, the PowerShell scripts) are checked, since nothing here builds them. Once per driver flavour, plus
  * a device with calls only, the three at once. Slow: a minute or two.
  *
  * Packing, installing the generator and pointing a project at the tarballs go through
  * scripts/local-tarballs.mjs, the same route `npm run local-pack` gives people before the first
  * publish.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkWindowsBuildFiles } from '@inverted-call/driver-template';
+import { checkPowerShellScript, describe as describeProblem } from '@inverted-call/driver-template/powershell-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installGenerator, packWorkspace, pointProjectAtTarballs, userEnvironment } from '../scripts/local-tarballs.mjs';
 import { loadVersions } from '../src/index.js';
@@ -145,12 +148,32 @@ async function expectProjectPasses(npm: Npm, { driverCheck }: { driverCheck: boo
   await expectDriverTestsPass(npm, simulatorTests);
 }
 
+/**
+ * The Windows side of a project as generated, which nothing here can build: the .sln names the
+ * .vcxproj with its GUID and every configuration, the project compiles exactly the rendered
+ * sources (checkWindowsBuildFiles), packages.config pins the manifest's WDK packages, and every
+ * script in scripts/windows parses with the PowerShell grammar.
+ */
+async function expectWindowsFiles(project: string): Promise<void> {
+  expect(checkWindowsBuildFiles(join(project, 'driver'))).toEqual([]);
+  const packagesConfig = readFileSync(join(project, 'driver', 'packages.config'), 'utf8');
+  const pinned = [...packagesConfig.matchAll(/<package\s+id="([^"]+)"\s+version="([^"]+)"/g)].map(([, id, version]) => ({ id, version }));
+  expect(pinned).toEqual(loadVersions().wdk);
+  const scripts = readdirSync(join(project, 'scripts', 'windows')).filter((name) => /\.psm?1$/.test(name));
+  expect(scripts).toEqual(expect.arrayContaining(['build-driver.ps1', 'enable-test-signing.ps1', 'install-driver.ps1', 'uninstall-driver.ps1']));
+  for (const script of scripts) {
+    const problems = await checkPowerShellScript(readFileSync(join(project, 'scripts', 'windows', script), 'utf8'));
+    expect(problems.map(describeProblem), `scripts/windows/${script}`).toEqual([]);
+  }
+}
+
 // The three projects run side by side: most of a project's time is npm waiting on the registry
 // and the disk, which one project alone leaves the CPUs idle for. Each has its own folder; npm's
 // cache is safe for concurrent installs.
 describe.concurrent('a generated project, installed from this repository’s packed packages', () => {
   it('KMDF (the defaults): codegen check, typecheck, tests, the tests against the driver under Wine, and the simulated service', async () => {
     const { project, npm } = await createAndInstall('kmdf-monitor', []);
+    await expectWindowsFiles(project);
     await expectProjectPasses(npm, { driverCheck: false });
 
     expectSuccess('npm run build', await npm('run', 'build'));
@@ -163,7 +186,8 @@ describe.concurrent('a generated project, installed from this repository’s pac
   }, PROJECT_LIMIT);
 
   it('WDM, with more calls and channels: codegen check, typecheck, tests, driver compile check, the tests against the driver under Wine', async () => {
-    const { npm } = await createAndInstall('wdm-monitor', ['--driver', 'wdm', '--calls', 'GetVersion,Reset', '--channels', 'Status,Temperature']);
+    const { project, npm } = await createAndInstall('wdm-monitor', ['--driver', 'wdm', '--calls', 'GetVersion,Reset', '--channels', 'Status,Temperature']);
+    await expectWindowsFiles(project);
     await expectProjectPasses(npm, { driverCheck: true });
   }, PROJECT_LIMIT);
 

@@ -38,6 +38,9 @@ describe('NTSTATUS values', () => {
     ['STATUS_BUFFER_TOO_SMALL', status.STATUS_BUFFER_TOO_SMALL, 'ERROR_INSUFFICIENT_BUFFER'],
     ['STATUS_NOT_SUPPORTED', status.STATUS_NOT_SUPPORTED, 'ERROR_NOT_SUPPORTED'],
     ['STATUS_CANCELLED', status.STATUS_CANCELLED, 'ERROR_OPERATION_ABORTED'],
+    ['STATUS_NOT_FOUND', status.STATUS_NOT_FOUND, 'ERROR_NOT_FOUND'],
+    ['STATUS_IO_TIMEOUT', status.STATUS_IO_TIMEOUT, 'ERROR_SEM_TIMEOUT'],
+    ['STATUS_INVALID_DEVICE_STATE', status.STATUS_INVALID_DEVICE_STATE, 'ERROR_BAD_COMMAND'],
   ])('%s reaches user mode as the Win32 error the contract names', (name, value, win32) => {
     expect(status.ntStatusName(value)).toBe(name);
     expect(DeviceError.fromNtStatus(value).code).toBe(win32);

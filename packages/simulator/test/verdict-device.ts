@@ -23,7 +23,8 @@ export const QuestionCodec: StructCodec<ProcessCreateQuestion> = defineStruct<Pr
   size: 16,
   alignment: 8,
   fields: new Set(['processId', 'parentProcessId', 'imageTag']),
-  encodeInto(view, offset, value) {
+  encodeInto(view, offset, value, path = 'ProcessCreateQuestion') {
+    checkFields(value, path, QuestionCodec);
     view.setUint32(offset, value.processId, true);
     view.setUint32(offset + 4, value.parentProcessId, true);
     view.setBigUint64(offset + 8, value.imageTag, true);

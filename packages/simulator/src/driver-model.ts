@@ -27,7 +27,8 @@ import {
 } from './ntstatus.js';
 import { Subscription } from './subscription.js';
 import type { TraceEntry } from './trace.js';
-import { VerdictTable, type AskOptions, type VerdictAsk, type VerdictInfo } from './verdict-table.js';
+import { VerdictTable } from './verdict-table.js';
+import type { AskOptions, VerdictAsk, VerdictInfo } from './verdict-types.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
 import { VERDICT_REPLY_HEADER_BYTES, decodeVerdictReply, verdictsOf, type VerdictDescriptorV1 } from './verdict-wire-local.js';
 

@@ -33,7 +33,7 @@ export type {
 } from './simulator-types.js';
 export type { SimulatorClock } from './simulator-runtime.js';
 export { VerdictTable } from './verdict-table.js';
-export type { AskOptions, VerdictAsk, VerdictCounters, VerdictInfo, VerdictSettlement, VerdictState, VerdictTableOptions } from './verdict-table.js';
+export type { AskOptions, VerdictAsk, VerdictCounters, VerdictInfo, VerdictSettlement, VerdictState, VerdictTableOptions } from './verdict-types.js';
 export { formatVerdictTrace, type VerdictTraceEntry } from './verdict-trace.js';
 export type { SimulatedBackend, SimulatedHandle } from './simulated-backend.js';
 export type { CallContext } from './call-runner.js';

@@ -2,7 +2,7 @@
 import type { CallDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
-import type { VerdictState } from './verdict-table.js';
+import type { VerdictState } from './verdict-types.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
 
 /** One DeviceIoControl as the driver receives it. */

@@ -16,7 +16,7 @@ import { DriverModel } from './driver-model.js';
 import { STATUS_CANCELLED, isNtSuccess } from './ntstatus.js';
 import { operationNames } from './operation-name.js';
 import type { TraceEntry } from './trace.js';
-import type { AskOptions, VerdictAsk } from './verdict-table.js';
+import type { AskOptions, VerdictAsk } from './verdict-types.js';
 
 /**
  * How verdict deadlines pass. `real` (default): with wall-clock time, a question times out by

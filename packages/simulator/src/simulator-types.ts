@@ -12,7 +12,7 @@ import type { SimulatedBackend } from './simulated-backend.js';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
 import type { SimulatorClock } from './simulator-runtime.js';
-import type { AskOptions, VerdictState } from './verdict-table.js';
+import type { AskOptions, VerdictState } from './verdict-types.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
 import type { VerdictDescriptorV1, VerdictOutcome } from './verdict-wire-local.js';
 

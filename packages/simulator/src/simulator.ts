@@ -12,7 +12,7 @@ import type { ModelEmitOutcome } from './model-types.js';
 import type { EmitBurstSummary, EmitOutcome, Simulator, SimulatorOptions, SimulatorState, VerdictResult } from './simulator-types.js';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
-import type { AskOptions } from './verdict-table.js';
+import type { AskOptions } from './verdict-types.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
 import { verdictsOf, type VerdictDescriptorV1 } from './verdict-wire-local.js';
 

@@ -22,7 +22,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/random.js';
-import type { VerdictAsk } from '../src/verdict-table.js';
+import type { VerdictAsk } from '../src/verdict-types.js';
 import { decodeVerdictQuestion } from '../src/verdict-wire-local.js';
 import { AnswerCodec, question, verdictDevice } from './verdict-device.js';
 import { VerdictOracle, type Expected } from './verdict-oracle.js';

@@ -26,9 +26,9 @@ export type {
   SimulatorOptions,
   SimulatorState,
   SimulatorSubscriptionState,
-  VerdictAnswer,
+  VerdictAnswerValue,
   VerdictName,
-  VerdictQuestion,
+  VerdictQuestionValue,
   VerdictResult,
 } from './simulator-types.js';
 export type { SimulatorClock } from './simulator-runtime.js';

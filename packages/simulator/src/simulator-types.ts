@@ -25,8 +25,8 @@ export type EventData<Device extends DeviceDescriptorV1, Channel extends Channel
 /** The device's verdicts; any name for a descriptor type that does not list them. */
 type VerdictsOf<Device> = Device extends { readonly verdicts: infer Verdicts } ? Verdicts : Readonly<Record<string, VerdictDescriptorV1<any, any>>>;
 export type VerdictName<Device extends DeviceDescriptorV1> = keyof VerdictsOf<Device> & string;
-export type VerdictQuestion<Device extends DeviceDescriptorV1, Name extends VerdictName<Device>> = VerdictsOf<Device>[Name] extends VerdictDescriptorV1<infer Question, any> ? Question : never;
-export type VerdictAnswer<Device extends DeviceDescriptorV1, Name extends VerdictName<Device>> = VerdictsOf<Device>[Name] extends VerdictDescriptorV1<any, infer Answer> ? Answer : never;
+export type VerdictQuestionValue<Device extends DeviceDescriptorV1, Name extends VerdictName<Device>> = VerdictsOf<Device>[Name] extends VerdictDescriptorV1<infer Question, any> ? Question : never;
+export type VerdictAnswerValue<Device extends DeviceDescriptorV1, Name extends VerdictName<Device>> = VerdictsOf<Device>[Name] extends VerdictDescriptorV1<any, infer Answer> ? Answer : never;
 
 /** How a question asked with `simulator.ask` settled. */
 export interface VerdictResult<Answer> {
@@ -167,7 +167,7 @@ export interface Simulator<Device extends DeviceDescriptorV1 = DeviceDescriptorV
    * `options.atPassiveLevel` is false. Resolves once it settles: answered by a decider, timed out,
    * defaulted or refused. Throws a CodecError for a question that does not fit the struct.
    */
-  ask<Name extends VerdictName<Device>>(verdict: Name, question: VerdictQuestion<Device, Name>, options?: AskOptions): Promise<VerdictResult<VerdictAnswer<Device, Name>>>;
+  ask<Name extends VerdictName<Device>>(verdict: Name, question: VerdictQuestionValue<Device, Name>, options?: AskOptions): Promise<VerdictResult<VerdictAnswerValue<Device, Name>>>;
   /**
    * With `clock: 'manual'`: moves time `ms` forward; every question whose deadline passes settles
    * with the default, at its deadline. Throws a TypeError on the real clock.

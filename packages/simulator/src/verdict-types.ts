@@ -41,7 +41,7 @@ export interface VerdictCounters {
   refused: number;
 }
 
-/** The fields of VERDICT_INFO in the protocol information, for one verdict. */
+/** The fields of VERDICT_INFO in the protocol information, for one verdict (the same shape as the codec's `VerdictInfo`, which replaces it at merge). */
 export interface VerdictInfo {
   readonly deadlineMs: number;
   readonly maxPending: number;

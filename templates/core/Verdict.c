@@ -81,8 +81,11 @@ static int VerdictCodeIsTaken(const CORE *Core, const CORE_VERDICT_CONFIG *Verdi
 static int VerdictConfigIsValid(const CORE *Core, const CORE_VERDICT_CONFIG *Verdicts, UINT32 Index)
 {
     const CORE_VERDICT_CONFIG *config = &Verdicts[Index];
-    return config->QuestionBytes >= 1u && config->AnswerBytes >= 1u && config->DefaultAnswer != NULL && config->DeadlineMs >= 1u &&
-           config->DeadlineMs <= CORE_VERDICT_MAX_DEADLINE_MS && config->MaxPending >= 1u && config->MaxPending <= CORE_VERDICT_MAX_PENDING &&
+    /* The table's bytes must fit a size_t (they do on 64-bit; a 32-bit build gets a clear refusal). */
+    if (config->MaxPending >= 1u && (size_t)config->QuestionBytes > ((size_t)-1) / 2u / (size_t)config->MaxPending) {
+        return 0;
+    }
+    return config->QuestionBytes >= 1u && config->AnswerBytes >= 1u && config->DefaultAnswer != NULL && config->DeadlineMs >= 1u && config->MaxPending >= 1u &&
            config->AskCode != config->ReplyCode && VERDICT_CODE_IS_BUFFERED(config->AskCode) && VERDICT_CODE_IS_BUFFERED(config->ReplyCode) &&
            !VerdictCodeIsTaken(Core, Verdicts, Index, config->AskCode) && !VerdictCodeIsTaken(Core, Verdicts, Index, config->ReplyCode);
 }

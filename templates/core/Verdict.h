@@ -68,18 +68,14 @@ typedef struct _CORE_VERDICT_REPLY_HEADER {
 /* CoreVerdictAsk flags. CANNOT_WAIT: the asker runs above PASSIVE_LEVEL (V8): defaulted at once. */
 #define CORE_VERDICT_ASK_CANNOT_WAIT 0x1u
 
-/* Bounds of the design (schema: deadlineMs 1..5000, maxPending 1..1024). */
-#define CORE_VERDICT_MAX_DEADLINE_MS 5000u
-#define CORE_VERDICT_MAX_PENDING 1024u
-
 /* One verdict of the schema; field names follow the schema's (a generated table fills them in). */
 typedef struct _CORE_VERDICT_CONFIG {
     UINT32 AskCode;              /* IOCTL code of the ask request (askFunction) */
     UINT32 ReplyCode;            /* IOCTL code of the reply (replyFunction) */
     UINT32 QuestionBytes;        /* sizeof the question struct, >= 1 */
     UINT32 AnswerBytes;          /* sizeof the answer struct, >= 1 */
-    UINT32 DeadlineMs;           /* 1..CORE_VERDICT_MAX_DEADLINE_MS */
-    UINT32 MaxPending;           /* 1..CORE_VERDICT_MAX_PENDING: unsettled questions (queued + delivered) */
+    UINT32 DeadlineMs;           /* deadlineMs, >= 1 (the schema owns the upper bound) */
+    UINT32 MaxPending;           /* maxPending, >= 1: unsettled questions (queued + delivered) */
     const UINT8 *DefaultAnswer;  /* AnswerBytes bytes: the encoded defaultAnswer */
 } CORE_VERDICT_CONFIG;
 
@@ -148,9 +144,9 @@ typedef struct _CORE_VERDICT_DECIDER {
 } CORE_VERDICT_DECIDER;
 
 /*
- * Sets up the verdicts of the device, after CoreInitialize: checks the table (sizes >= 1, a
- * default answer, deadline and MaxPending within the design's bounds, codes used once, by no call
- * or channel, and not METHOD_IN_DIRECT for the ask code, which the core writes into) and
+ * Sets up the verdicts of the device, after CoreInitialize: checks the table (sizes, deadline and
+ * MaxPending >= 1, a default answer, METHOD_BUFFERED codes used once and by no call or channel;
+ * the schema owns the upper bounds) and
  * allocates every verdict's fixed table. Count may be 0 (Verdicts may then be NULL).
  * IRQL: PASSIVE_LEVEL (device creation).
  * Returns: STATUS_SUCCESS; STATUS_INVALID_PARAMETER (a bad table or missing op) or

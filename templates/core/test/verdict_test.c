@@ -121,6 +121,11 @@ static void TestComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, 
 {
     (void)Context;
     if (G.LockHeld) G.CompletedUnderLock = 1;
+    if (G.Count > 100000) {
+        /* No test completes this many: a request completed twice closes a loop in the core's list. */
+        fprintf(stderr, "verdict_test: endless completions (a request completed twice?)\n");
+        exit(2);
+    }
     if (G.Count < MAX_LOG) {
         G.Log[G.Count].Request = Request;
         G.Log[G.Count].Status = Status;
@@ -360,9 +365,7 @@ static void TestInitializeChecksTheTable(void)
         { offsetof(CORE_VERDICT_CONFIG, QuestionBytes), 0 },
         { offsetof(CORE_VERDICT_CONFIG, AnswerBytes), 0 },
         { offsetof(CORE_VERDICT_CONFIG, DeadlineMs), 0 },
-        { offsetof(CORE_VERDICT_CONFIG, DeadlineMs), CORE_VERDICT_MAX_DEADLINE_MS + 1u },
         { offsetof(CORE_VERDICT_CONFIG, MaxPending), 0 },
-        { offsetof(CORE_VERDICT_CONFIG, MaxPending), CORE_VERDICT_MAX_PENDING + 1u },
         { offsetof(CORE_VERDICT_CONFIG, AskCode), CODE_REPLY1 },   /* the other verdict's code */
         { offsetof(CORE_VERDICT_CONFIG, AskCode), CODE_REPLY0 },   /* its own reply code */
         { offsetof(CORE_VERDICT_CONFIG, ReplyCode), CODE_CALL },   /* a call's code */
@@ -392,10 +395,10 @@ static void TestInitializeChecksTheTable(void)
     ops.WakeAsker = NULL;
     CHECK(CoreVerdictInitialize(&Core, &ops, TestVerdicts, 2) == STATUS_INVALID_PARAMETER);
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, NULL, 1) == STATUS_INVALID_PARAMETER);
-    /* The limits themselves are allowed. */
+    /* The schema's upper bounds (5000 ms, 1024 pending) are the schema's to check; the core takes them. */
     memcpy(verdicts, TestVerdicts, sizeof(verdicts));
-    verdicts[1].DeadlineMs = CORE_VERDICT_MAX_DEADLINE_MS;
-    verdicts[1].MaxPending = CORE_VERDICT_MAX_PENDING;
+    verdicts[1].DeadlineMs = 5000u;
+    verdicts[1].MaxPending = 1024u;
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, verdicts, 2) == STATUS_SUCCESS);
     CoreVerdictUninitialize(&Core);
     /* Out of memory at every allocation leaves nothing allocated. */

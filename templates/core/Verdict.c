@@ -405,9 +405,14 @@ NTSTATUS CoreVerdictAsk(CORE *Core, UINT32 VerdictIndex, const void *Question, U
         /* V2: the ask request that has waited longest, across deciders; else it stays queued. */
         request = table->Ops.TakeAskRequest(Core->Ops.Context, VerdictIndex, NULL);
         if (request != NULL) {
-            CORE_VERDICT_DECIDER *decider = VerdictFindDecider(request->AskFile, VerdictIndex);
+            /* Its handle is a decider: it parked the request, and CoreVerdictClose takes back all of its requests. */
+            CORE_VERDICT_DECIDER *decider = request->AskFile == NULL ? NULL : VerdictFindDecider(request->AskFile, VerdictIndex);
             request->AskFile = NULL;
-            VerdictDeliver(verdict, slotIndex, decider, request, now, &completions);
+            if (decider != NULL) {
+                VerdictDeliver(verdict, slotIndex, decider, request, now, &completions);
+            } else {
+                CoreQueueCompletion(&completions, request, STATUS_CANCELLED, 0); /* never happens; the question stays queued */
+            }
         }
     }
     Core->Ops.Unlock(Core->Ops.Context, lockState);

@@ -117,6 +117,9 @@ static CORE_REQUEST *TestTakeChannel(void *Context, CORE_FILE *File, UINT32 Chan
     return NULL;
 }
 
+/* The stress test's: told of every completion, then the request's storage is its to free. */
+static void (*OnComplete)(CORE_REQUEST *Request, NTSTATUS Status, size_t Information);
+
 static void TestComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     (void)Context;
@@ -132,6 +135,7 @@ static void TestComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, 
         G.Log[G.Count].Information = Information;
     }
     G.Count++;
+    if (OnComplete != NULL) OnComplete(Request, Status, Information);
 }
 
 static UINT64 TestNow(void *Context)
@@ -172,22 +176,18 @@ static CORE_REQUEST *TestTakeAsk(void *Context, UINT32 VerdictIndex, CORE_FILE *
     return NULL;
 }
 
-static TEST_ASKER *Askers[64];
-static int AskerCount;
-
+/* The asker's "event": the ticket's WaitContext is its asker (a wake of a freed asker trips ASan). */
 static void TestWakeAsker(void *Context, CORE_VERDICT_TICKET *Ticket)
 {
-    int index;
+    TEST_ASKER *asker = (TEST_ASKER *)Ticket->WaitContext;
     (void)Context;
     if (!G.LockHeld) G.OpsWithoutLock = 1; /* the asker may be gone once the lock is released */
-    for (index = 0; index < AskerCount; index++) {
-        if (&Askers[index]->Ticket == Ticket) {
-            CHECK(Ticket->Outcome != CORE_VERDICT_OUTCOME_NONE); /* settled before it is woken */
-            Askers[index]->Wakes++;
-            return;
-        }
+    if (asker == NULL || &asker->Ticket != Ticket) {
+        G.WakeOfUnknownTicket = 1;
+        return;
     }
-    G.WakeOfUnknownTicket = 1;
+    CHECK(Ticket->Outcome != CORE_VERDICT_OUTCOME_NONE); /* settled before it is woken */
+    asker->Wakes++;
 }
 
 static CORE Core;
@@ -233,7 +233,6 @@ static void Setup(void)
     memset(&G, 0, sizeof(G));
     G.FailAfter = -1;
     G.Now = 1000;
-    AskerCount = 0;
     CHECK(CoreInitialize(&Core, &Ops, &TestDevice) == STATUS_SUCCESS);
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, TestVerdicts, 2) == STATUS_SUCCESS);
 }
@@ -308,7 +307,6 @@ static NTSTATUS Ask(TEST_ASKER *Asker, UINT32 Verdict, UINT8 Tag, UINT64 Process
     memset(question, Tag, sizeof(question));
     Asker->Ticket.Answer = Asker->Answer;
     Asker->Ticket.WaitContext = Asker;
-    Askers[AskerCount++] = Asker;
     return CoreVerdictAsk(&Core, Verdict, question, TestVerdicts[Verdict].QuestionBytes, ProcessId, Flags, &Asker->Ticket);
 }
 
@@ -817,6 +815,241 @@ static void TestResourceFailures(void)
     Teardown();
 }
 
+
+/* ---- a seeded random interleaving -------------------------------------------------------------
+ * Askers, files and requests live on the heap and are freed the moment the glue would let them go
+ * (a settled asker returns, a closed handle's context, a completed request), so ASan reports any
+ * late touch by the core. Checked after every step: an outcome, once set, never changes; an asker
+ * is woken at most once, and not after its own timeout; V9 holds and Unsettled matches the askers
+ * still waiting; ids grow by one per waiting question; a delivered question is an unsettled one.
+ */
+#define STRESS_FILES 3
+#define STRESS_ASKS 10
+
+typedef struct {
+    TEST_ASKER *Asker; /* NULL: unused */
+    UINT32 Verdict;
+    UINT32 Outcome;    /* as last seen */
+    UINT64 AskedAt;
+    int TimedOutByUs;
+} STRESS_ASK;
+
+static struct {
+    TEST_FILE *Files[STRESS_FILES]; /* NULL: closed, storage freed */
+    UINT64 Given[STRESS_FILES][8];  /* the last ids delivered to each open handle */
+    UINT32 GivenCount[STRESS_FILES];
+    STRESS_ASK Asks[STRESS_ASKS];
+    UINT64 LastId;
+    UINT32 Seed;
+    long Delivered;
+    long Answered;
+} S;
+
+static UINT32 Random(UINT32 Bound)
+{
+    S.Seed = S.Seed * 1103515245u + 12345u;
+    return (S.Seed >> 8) % Bound;
+}
+
+static void StressComplete(CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
+{
+    TEST_REQUEST *request = (TEST_REQUEST *)Request->GlueRequest;
+    if (Status == STATUS_SUCCESS && Information >= HEADER) {
+        UINT64 id = ReadU64(request->Buffer);
+        int index, found = 0;
+        for (index = 0; index < STRESS_ASKS; index++) {
+            STRESS_ASK *ask = &S.Asks[index];
+            if (ask->Asker != NULL && ask->Asker->Ticket.Id == id) {
+                found = ask->Asker->Ticket.Outcome == CORE_VERDICT_OUTCOME_NONE;
+                CHECK(Information == HEADER + TestVerdicts[ask->Verdict].QuestionBytes);
+                CHECK(request->Buffer[HEADER] == (UINT8)id); /* the question asked with this id */
+            }
+        }
+        CHECK(found);
+        for (index = 0; index < STRESS_FILES; index++) {
+            if (S.Files[index] == request->File) {
+                S.Given[index][S.GivenCount[index]++ % 8u] = id;
+            }
+        }
+        S.Delivered++;
+    }
+    free(request);
+}
+
+static int StressOpenFile(void)
+{
+    int index = (int)Random(STRESS_FILES);
+    if (S.Files[index] == NULL) {
+        S.Files[index] = (TEST_FILE *)malloc(sizeof(TEST_FILE));
+        OpenFile(S.Files[index]);
+        S.GivenCount[index] = 0;
+    }
+    return index;
+}
+
+static void StressAsk(void)
+{
+    int index = (int)Random(STRESS_ASKS);
+    STRESS_ASK *ask = &S.Asks[index];
+    UINT32 verdict = Random(2);
+    UINT8 tag = (UINT8)(S.LastId + 1u);
+    NTSTATUS status;
+    if (ask->Asker != NULL) return;
+    ask->Asker = (TEST_ASKER *)malloc(sizeof(TEST_ASKER));
+    ask->Verdict = verdict;
+    ask->AskedAt = G.Now;
+    ask->TimedOutByUs = 0;
+    status = Ask(ask->Asker, verdict, tag, Random(5) /* process 0 (none) to 4 */, Random(16) == 0 ? CORE_VERDICT_ASK_CANNOT_WAIT : 0u);
+    if (status == STATUS_SUCCESS) {
+        CHECK(ask->Asker->Ticket.Id == 0 && ask->Asker->Wakes == 0);
+        CHECK(ask->Asker->Ticket.Outcome == CORE_VERDICT_OUTCOME_DEFAULTED || ask->Asker->Ticket.Outcome == CORE_VERDICT_OUTCOME_REFUSED);
+        free(ask->Asker); /* settled at once: the asker goes on */
+        ask->Asker = NULL;
+        return;
+    }
+    CHECK(status == STATUS_PENDING);
+    CHECK(ask->Asker->Ticket.Id == S.LastId + 1u);
+    S.LastId = ask->Asker->Ticket.Id;
+    ask->Outcome = ask->Asker->Ticket.Outcome; /* NONE, or ANSWERED never: delivered at most */
+    CHECK(ask->Outcome == CORE_VERDICT_OUTCOME_NONE);
+}
+
+static void StressAskRequest(void)
+{
+    int file = StressOpenFile();
+    UINT32 verdict = Random(2);
+    TEST_REQUEST *request;
+    NTSTATUS status;
+    if (G.ParkedCount[verdict] >= MAX_QUEUED) return;
+    request = (TEST_REQUEST *)malloc(sizeof(TEST_REQUEST));
+    Prepare(request, S.Files[file], NULL, 0, HEADER + TestVerdicts[verdict].QuestionBytes);
+    status = CoreVerdictAskRequest(&Core, &S.Files[file]->Core, verdict, &request->Core, (UINT64)file + 1u);
+    CHECK(status == STATUS_PENDING || status == STATUS_SUCCESS); /* request is freed once completed */
+}
+
+static void StressReply(void)
+{
+    int file = (int)Random(STRESS_FILES);
+    UINT64 id;
+    NTSTATUS status;
+    if (S.Files[file] == NULL) return;
+    id = S.GivenCount[file] > 0 && Random(4) != 0 ? S.Given[file][Random(S.GivenCount[file] < 8u ? S.GivenCount[file] : 8u)] : Random((UINT32)S.LastId + 3u);
+    status = Reply(S.Files[file], Random(2), id, (UINT8)(0x80u + id));
+    CHECK(status == STATUS_SUCCESS || status == STATUS_NOT_FOUND || status == STATUS_IO_TIMEOUT || status == STATUS_INVALID_DEVICE_STATE);
+    if (status == STATUS_SUCCESS) {
+        int index, found = 0;
+        for (index = 0; index < STRESS_ASKS; index++) {
+            TEST_ASKER *asker = S.Asks[index].Asker;
+            if (asker != NULL && asker->Ticket.Id == id) {
+                found = asker->Ticket.Outcome == CORE_VERDICT_OUTCOME_ANSWERED && asker->Answer[0] == (UINT8)(0x80u + id);
+            }
+        }
+        CHECK(found);
+        S.Answered++;
+    }
+}
+
+/* The glue's wait for one waiting asker times out (only once its deadline has passed, as a real wait). */
+static void StressTimeout(void)
+{
+    STRESS_ASK *ask = &S.Asks[Random(STRESS_ASKS)];
+    UINT32 before;
+    if (ask->Asker == NULL || ask->Outcome != CORE_VERDICT_OUTCOME_NONE || G.Now - ask->AskedAt < TestVerdicts[ask->Verdict].DeadlineMs) return;
+    before = ask->Asker->Ticket.Outcome;
+    CHECK(CoreVerdictTimeout(&Core, &ask->Asker->Ticket) == (before == CORE_VERDICT_OUTCOME_NONE ? CORE_VERDICT_OUTCOME_TIMED_OUT : before));
+    ask->TimedOutByUs = before == CORE_VERDICT_OUTCOME_NONE;
+}
+
+static void StressClose(void)
+{
+    int file = (int)Random(STRESS_FILES);
+    if (S.Files[file] == NULL) return;
+    CloseFile(S.Files[file]);
+    free(S.Files[file]);
+    S.Files[file] = NULL;
+}
+
+static void StressCancel(void)
+{
+    UINT32 verdict = Random(2);
+    TEST_REQUEST *request;
+    if (G.ParkedCount[verdict] == 0) return;
+    request = G.Parked[verdict][Random((UINT32)G.ParkedCount[verdict])];
+    CHECK(FrameworkCancel(verdict, request) == 1);
+    free(request);
+}
+
+/* After every step: the invariants; askers whose question settled return (and are freed). */
+static void StressCheck(void)
+{
+    UINT32 unsettled[2] = { 0, 0 };
+    int index;
+    for (index = 0; index < STRESS_ASKS; index++) {
+        STRESS_ASK *ask = &S.Asks[index];
+        TEST_ASKER *asker = ask->Asker;
+        if (asker == NULL) continue;
+        if (ask->Outcome != CORE_VERDICT_OUTCOME_NONE) CHECK(asker->Ticket.Outcome == ask->Outcome);
+        ask->Outcome = asker->Ticket.Outcome;
+        CHECK(asker->Wakes <= 1);
+        if (ask->Outcome == CORE_VERDICT_OUTCOME_NONE) {
+            unsettled[ask->Verdict]++;
+            CHECK(asker->Wakes == 0);
+            continue;
+        }
+        /* Settled: woken once unless its own timeout settled it. */
+        CHECK(asker->Wakes == (ask->TimedOutByUs ? 0 : 1));
+        if (Random(2) == 0) CHECK(CoreVerdictTimeout(&Core, &asker->Ticket) == ask->Outcome); /* a timeout racing the wake-up */
+        free(asker);
+        ask->Asker = NULL;
+    }
+    CHECK(Counters(0).Unsettled == unsettled[0]);
+    CHECK(Counters(1).Unsettled == unsettled[1]);
+}
+
+static void TestRandomInterleavings(void)
+{
+    UINT32 seed;
+    for (seed = 1; seed <= 6; seed++) {
+        int step, index;
+        Setup();
+        memset(&S, 0, sizeof(S));
+        S.Seed = seed;
+        OnComplete = StressComplete;
+        for (step = 0; step < 4000; step++) {
+            G.Count = 0;
+            switch (Random(10)) {
+            case 0: case 1: StressAsk(); break;
+            case 2: case 3: StressAskRequest(); break;
+            case 4: case 5: StressReply(); break;
+            case 6: StressTimeout(); break;
+            case 7: G.Now += Random(80); break;
+            case 8: if (Random(4) == 0) StressClose(); break;
+            default: StressCancel(); break;
+            }
+            StressCheck();
+        }
+        /* Every handle closes: nothing is left unsettled, and everything is freed. */
+        for (index = 0; index < STRESS_FILES; index++) {
+            if (S.Files[index] != NULL) {
+                CloseFile(S.Files[index]);
+                free(S.Files[index]);
+                S.Files[index] = NULL;
+            }
+        }
+        StressCheck();
+        for (index = 0; index < STRESS_ASKS; index++) CHECK(S.Asks[index].Asker == NULL);
+        CHECK(Counters(0).Unsettled == 0 && Counters(1).Unsettled == 0);
+        /* The walk is not vacuous: it delivered and answered, and reached every outcome in both verdicts. */
+        CHECK(S.Delivered > 100 && S.Answered > 20);
+        for (index = 0; index < 2; index++) {
+            CORE_VERDICT_COUNTERS counters = Counters((UINT32)index);
+            CHECK(counters.Answered > 0 && counters.TimedOut > 0 && counters.Defaulted > 0 && counters.Refused > 0);
+        }
+        OnComplete = NULL;
+        Teardown();
+    }
+}
+
 int main(void)
 {
     TestInitializeChecksTheTable();
@@ -833,6 +1066,7 @@ int main(void)
     TestV8WaitingAndWhoeverSettlesFirstWins();
     TestIdsAreNeverReused();
     TestResourceFailures();
+    TestRandomInterleavings();
     printf("verdict_test: %d checks, %d failed\n", Checks, Failures);
     return Failures == 0 ? 0 : 1;
 }

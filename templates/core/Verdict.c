@@ -426,9 +426,12 @@ UINT32 CoreVerdictTimeout(CORE *Core, CORE_VERDICT_TICKET *Ticket)
     UINT32 outcome;
     uintptr_t lockState = Core->Ops.Lock(Core->Ops.Context);
     if (Ticket->Outcome == CORE_VERDICT_OUTCOME_NONE) {
-        /* Unsettled: the ticket's slot still holds its question (a settled one frees its slot). */
-        CORE_VERDICT *verdict = &table->Verdicts[Ticket->VerdictIndex];
-        VerdictSettle(table, verdict, Core, Ticket->Slot, CORE_VERDICT_OUTCOME_TIMED_OUT, NULL, 0); /* the asker waits no more */
+        /* Unsettled: the ticket's slot still holds its question (a settled one frees its slot). The
+         * check of the slot only guards against a ticket CoreVerdictAsk never made pending. */
+        CORE_VERDICT *verdict = table != NULL && Ticket->VerdictIndex < table->Count ? &table->Verdicts[Ticket->VerdictIndex] : NULL;
+        if (verdict != NULL && Ticket->Slot < verdict->Config.MaxPending && verdict->Slots[Ticket->Slot].Ticket == Ticket) {
+            VerdictSettle(table, verdict, Core, Ticket->Slot, CORE_VERDICT_OUTCOME_TIMED_OUT, NULL, 0); /* the asker waits no more */
+        }
     }
     outcome = Ticket->Outcome;
     Core->Ops.Unlock(Core->Ops.Context, lockState);

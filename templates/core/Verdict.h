@@ -187,7 +187,8 @@ NTSTATUS CoreVerdictAsk(CORE *Core, UINT32 VerdictIndex, const void *Question, U
 /*
  * The asker's wait ended without a wake-up (V4, V8): settles the ticket's question with the
  * default (TIMED_OUT) unless it has settled meanwhile, in which case nothing changes. After this
- * returns the core no longer touches the ticket. Also harmless after a wake-up.
+ * returns the core no longer touches the ticket. Also harmless after a wake-up, and for a ticket
+ * CoreVerdictAsk settled at once (its outcome is returned unchanged).
  * IRQL: <= DISPATCH_LEVEL (the lock). Returns: the ticket's outcome (CORE_VERDICT_OUTCOME_*).
  */
 UINT32 CoreVerdictTimeout(CORE *Core, CORE_VERDICT_TICKET *Ticket);

@@ -811,6 +811,17 @@ static void TestResourceFailures(void)
     CHECK(CoreVerdictAsk(&Core, 2, "question", QUESTION0, 1, 0, &asker.Ticket) == STATUS_INVALID_PARAMETER);
     CHECK(CoreVerdictAsk(&Core, 0, "question", QUESTION0 - 1, 1, 0, &asker.Ticket) == STATUS_INVALID_PARAMETER);
     CHECK(CoreVerdictQueryCounters(&Core, 2, NULL) == STATUS_INVALID_PARAMETER);
+    /* A timeout for a ticket that never waited changes nothing. */
+    {
+        TEST_ASKER never;
+        memset(&never, 0, sizeof(never));
+        never.Ticket.Answer = never.Answer;
+        never.Ticket.Slot = 0; /* slot 0 holds another asker's question */
+        CHECK(CoreVerdictTimeout(&Core, &never.Ticket) == CORE_VERDICT_OUTCOME_NONE);
+        CHECK(asker.Ticket.Outcome == CORE_VERDICT_OUTCOME_NONE && Counters(0).TimedOut == 0);
+        never.Ticket.VerdictIndex = 7;
+        CHECK(CoreVerdictTimeout(&Core, &never.Ticket) == CORE_VERDICT_OUTCOME_NONE);
+    }
     CloseFile(&file);
     Teardown();
 }

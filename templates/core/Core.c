@@ -4,10 +4,11 @@
  * See Core.h for the contract. No WDF/WDM calls, no CRT: memory comes from CORE_OPS.
  */
 #include "Core.h"
+#include "CoreInternal.h"
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static void CoreCopyBytes(UINT8 *Destination, const UINT8 *Source, size_t Bytes)
+void CoreCopyBytes(UINT8 *Destination, const UINT8 *Source, size_t Bytes)
 {
     size_t index;
     for (index = 0; index < Bytes; index++) {
@@ -15,7 +16,7 @@ static void CoreCopyBytes(UINT8 *Destination, const UINT8 *Source, size_t Bytes)
     }
 }
 
-static void CoreZeroBytes(UINT8 *Destination, size_t Bytes)
+void CoreZeroBytes(UINT8 *Destination, size_t Bytes)
 {
     size_t index;
     for (index = 0; index < Bytes; index++) {
@@ -23,18 +24,18 @@ static void CoreZeroBytes(UINT8 *Destination, size_t Bytes)
     }
 }
 
-static void CoreListInit(CORE_LINK *Head)
+void CoreListInit(CORE_LINK *Head)
 {
     Head->Next = Head;
     Head->Prev = Head;
 }
 
-static int CoreListIsEmpty(const CORE_LINK *Head)
+int CoreListIsEmpty(const CORE_LINK *Head)
 {
     return Head->Next == Head;
 }
 
-static void CoreListAppend(CORE_LINK *Head, CORE_LINK *Link)
+void CoreListAppend(CORE_LINK *Head, CORE_LINK *Link)
 {
     Link->Prev = Head->Prev;
     Link->Next = Head;
@@ -42,7 +43,7 @@ static void CoreListAppend(CORE_LINK *Head, CORE_LINK *Link)
     Head->Prev = Link;
 }
 
-static void CoreListRemove(CORE_LINK *Link)
+void CoreListRemove(CORE_LINK *Link)
 {
     Link->Prev->Next = Link->Next;
     Link->Next->Prev = Link->Prev;
@@ -57,15 +58,7 @@ static UINT32 CoreRingIndex(UINT32 Index, UINT32 Offset, UINT32 Capacity)
     return sum >= Capacity ? sum - Capacity : sum;
 }
 
-#define CORE_CONTAINER(Pointer, Type, Field) ((Type *)(void *)((UINT8 *)(Pointer) - offsetof(Type, Field)))
-
-/* Completions decided under the lock and delivered, in order, after it is released. */
-typedef struct _CORE_COMPLETIONS {
-    CORE_REQUEST *First;
-    CORE_REQUEST *Last;
-} CORE_COMPLETIONS;
-
-static void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
+void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     Request->CompleteStatus = Status;
     Request->CompleteInformation = Information;
@@ -78,7 +71,7 @@ static void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Req
     Completions->Last = Request;
 }
 
-static void CoreDeliverCompletions(CORE *Core, CORE_COMPLETIONS *Completions)
+void CoreDeliverCompletions(CORE *Core, CORE_COMPLETIONS *Completions)
 {
     CORE_REQUEST *request = Completions->First;
     while (request != NULL) {
@@ -278,6 +271,7 @@ NTSTATUS CoreInitialize(CORE *Core, const CORE_OPS *Ops, const CORE_DEVICE_CONFI
     Core->NextParkStamp = 0;
     Core->SubscriptionCount = 0;
     Core->RingBytes = 0;
+    Core->Verdicts = NULL; /* CoreVerdictInitialize (Verdict.c) sets them up */
     if (Device->ChannelCount > 0) {
         Core->Channels = (CORE_CHANNEL *)Ops->Allocate(Ops->Context, sizeof(CORE_CHANNEL) * (size_t)Device->ChannelCount);
         if (Core->Channels == NULL) {
@@ -310,6 +304,8 @@ void CoreFileOpen(CORE *Core, CORE_FILE *File, void *GlueFile)
     File->GlueFile = GlueFile;
     CoreListInit(&File->Subscriptions);
     CoreListInit(&File->Parked);
+    CoreListInit(&File->Deciders);
+    File->VerdictsClosed = 0;
     File->ParkedCount = 0;
     File->Open = 1;
 }

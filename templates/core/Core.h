@@ -193,6 +193,7 @@ typedef struct _CORE_REQUEST {
     struct _CORE_REQUEST *CompleteNext;
     NTSTATUS CompleteStatus;
     size_t CompleteInformation;
+    struct _CORE_FILE *AskFile; /* while a verdict ask request is parked (Verdict.h): its handle */
 } CORE_REQUEST;
 
 /* One open file object (handle), in storage the glue owns (a WDF file object context). */
@@ -202,6 +203,8 @@ typedef struct _CORE_FILE {
     CORE_LINK Parked;         /* CORE_REQUEST.ParkedLink: its parked requests, for the limit */
     UINT32 ParkedCount;
     UINT8 Open;
+    CORE_LINK Deciders;       /* CORE_VERDICT_DECIDER.FileLink (Verdict.h): the verdicts it decides */
+    UINT8 VerdictsClosed;     /* CoreVerdictClose ran: no ask request makes it a decider again */
 } CORE_FILE;
 
 /* Per (file, channel): allocated by the core through CORE_OPS.Allocate. */
@@ -236,6 +239,7 @@ typedef struct _CORE {
     UINT64 NextParkStamp;
     UINT32 SubscriptionCount; /* open subscriptions, against Device->Limits.MaxSubscriptions */
     size_t RingBytes;         /* their rings' bytes, against Device->Limits.MaxRingBytes */
+    struct _CORE_VERDICTS *Verdicts; /* NULL until CoreVerdictInitialize (Verdict.h) */
 } CORE;
 
 /* One subscription as CoreQueryState reports it (for a test-build state IOCTL, say). */

@@ -71,7 +71,8 @@ export interface FlavourContext {
   processNotify: ProcessNotifyPlan | undefined;
 }
 
-const CORE_FILES = ['Core.c', 'Core.h'] as const;
+/** templates/core: the core (channels, calls) and its verdict channels (Verdict.c), the same in every driver. */
+const CORE_FILES = ['Core.c', 'Core.h', 'CoreInternal.h', 'Verdict.c', 'Verdict.h'] as const;
 
 /** The subfolder of rendered files that serve only the Linux checks and never the WDK build. */
 export const OUTSIDE_PROJECT_FOLDER = 'check';
@@ -128,11 +129,11 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
 
   const testSources = TEST_BUILD_FILES.filter((name) => name.endsWith('.c'));
   const testHeaders = TEST_BUILD_FILES.filter((name) => name.endsWith('.h'));
-  const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? NOTIFY_SOURCES : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
+  const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? NOTIFY_SOURCES : []), 'Core.c', 'Verdict.c', 'DeviceTable.c', 'Handlers.c'];
   const rendered = files.map((file) => file.path).filter(isWdkBuildSource);
   if ([...sources].sort().join() !== rendered.sort().join()) throw new Error(`internal: the project compiles ${sources.join(', ')} but render made the WDK sources ${rendered.join(', ')}`);
   const guid = projectGuid(model, flavour);
-  const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? NOTIFY_HEADERS : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
+  const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? NOTIFY_HEADERS : []), 'Core.h', 'CoreInternal.h', 'Verdict.h', 'DeviceTable.h', 'Handlers.h', headerFile];
   const values: Record<string, string> = {
     DriverName: model.name,
     DriverModel: flavour.driverModel,

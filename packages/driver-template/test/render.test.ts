@@ -15,7 +15,7 @@ describe('renderKmdfDriver', () => {
     const paths = files.map((file) => file.path);
     expect(new Set(paths).size).toBe(paths.length);
     const name = model(schema).name;
-    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h', 'packages.config', 'Directory.Build.props']) {
+    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'CoreInternal.h', 'Verdict.c', 'Verdict.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h', 'packages.config', 'Directory.Build.props']) {
       expect(byPath(files).get(path)?.owner, path).toBe('template');
     }
     for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h', `${name}.sources.props`, 'RENDERED.json']) expect(byPath(files).get(path)?.owner, path).toBe('generated');
@@ -99,7 +99,7 @@ describe('renderKmdfDriver', () => {
     expect(project).toContain('/INTEGRITYCHECK');
     expect(project).toMatch(/<KMDF_VERSION_MAJOR>1<\/KMDF_VERSION_MAJOR>/);
     const sources = files.get('ProcessMonitor.sources.props')!.content;
-    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
+    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'Notify.c', 'Core.c', 'Verdict.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
     expect(sources).not.toMatch(/Include="check/); // the compile-check headers stay out of the build
     const inf = files.get('ProcessMonitor.inf')!.content;
     expect(inf).toMatch(/KmdfService\s*=\s*ProcessMonitor/);

@@ -10,11 +10,14 @@ import { readProtocolInfo, type DriverProtocolInfo } from './protocol-info.js';
 import { ChannelStream } from './stream.js';
 import { ChannelSubscription, type StreamLease } from './subscription.js';
 import type { CallMap, CallOptions, SubscribeMap, SubscribeOptions } from './types.js';
+import type { DecideMap, DecideOptions, VerdictHandler } from './decide-types.js';
+import { VerdictDecider } from './decider.js';
+import type { DeviceDescriptorWithVerdicts, VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 export interface OpenDeviceOptions {
   /** Where requests go: the simulator in tests, the Win32 backend on Windows (the default there). */
   backend?: DeviceBackendV1;
-  /** Default: the least access that covers every call and channel of the descriptor. */
+  /** Default: the least access that covers every call, channel and verdict of the descriptor. */
   access?: AccessMode;
   /** Default: the descriptor's device path, `\\.\<symbolic link>`. */
   path?: string;
@@ -26,7 +29,13 @@ export interface Device<Descriptor extends DeviceDescriptorV1> extends AsyncDisp
   readonly protocol: DriverProtocolInfo;
   readonly call: CallMap<Descriptor>;
   readonly subscribe: SubscribeMap<Descriptor>;
-  /** Ends every subscription, cancels every request, waits for all completions, closes the handle. */
+  /**
+   * `decide.<Verdict>(handler, options)` starts a decider of that verdict on a handle of its own
+   * and returns it running; see `Decider`. Bad options, a handler that is not a function or a
+   * closed device throw at once.
+   */
+  readonly decide: DecideMap<Descriptor>;
+  /** Closes every decider, ends every subscription, cancels every request, waits for all completions, closes the handle. */
   close(): Promise<void>;
 }
 
@@ -48,15 +57,17 @@ export async function openDevice<const Descriptor extends DeviceDescriptorV1>(de
   }
 }
 
-function leastAccess(descriptor: DeviceDescriptorV1): AccessMode {
+function leastAccess(descriptor: DeviceDescriptorWithVerdicts): AccessMode {
   let bits = 0;
-  for (const entry of [...Object.values(descriptor.calls), ...Object.values(descriptor.channels)]) bits |= entry.requiredAccess;
+  for (const entry of [...Object.values(descriptor.calls), ...Object.values(descriptor.channels), ...Object.values(descriptor.verdicts ?? {})]) bits |= entry.requiredAccess;
   return bits === 2 ? 'write' : bits === 3 ? 'read-write' : 'read';
 }
 
 class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descriptor> {
   readonly call: CallMap<Descriptor>;
   readonly subscribe: SubscribeMap<Descriptor>;
+  readonly decide: DecideMap<Descriptor>;
+  private readonly deciders = new Set<VerdictDecider<unknown, unknown>>();
   private readonly calls = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<ChannelSubscription<ChannelDescriptorV1>>();
   /** This handle's stream of each channel: it lives as long as the handle, across subscriptions. */
@@ -79,6 +90,28 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
       subscribe[name] = (subscribeOptions?: SubscribeOptions) => this.open(channel, subscribeOptions ?? {});
     }
     this.subscribe = Object.freeze(subscribe) as SubscribeMap<Descriptor>;
+    const decide: Record<string, unknown> = {};
+    for (const [name, verdict] of Object.entries((descriptor as DeviceDescriptorWithVerdicts).verdicts ?? {})) {
+      decide[name] = (handler: VerdictHandler<unknown, unknown>, decideOptions?: DecideOptions<unknown, unknown>) => this.startDecider(verdict, handler, decideOptions ?? {});
+    }
+    this.decide = Object.freeze(decide) as DecideMap<Descriptor>;
+  }
+
+  private startDecider(verdict: VerdictDescriptorV1, handler: VerdictHandler<unknown, unknown>, options: DecideOptions<unknown, unknown>): VerdictDecider<unknown, unknown> {
+    const where = `decide.${verdict.name}`;
+    if (typeof handler !== 'function') throw new TypeError(`${where}: the first argument must be the handler, (question, { id, deadline, signal }) => answer`);
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > verdict.maxPending) {
+      throw new RangeError(`${where}: concurrency must be a whole number from 1 to the verdict's maxPending (${verdict.maxPending}), got ${concurrency}`);
+    }
+    if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`${where}: onEvent must be a function, got ${typeof options.onEvent}`);
+    if (this.closing) throw new DeviceError('ERROR_INVALID_HANDLE', { operation: where, detail: 'the device is closed' });
+    const decider = new VerdictDecider(verdict, handler, { concurrency, signal: options.signal, onEvent: options.onEvent }, (stopped) => this.deciders.delete(stopped));
+    this.deciders.add(decider);
+    // A handle of its own: closing the decider then ends its being a decider (rule V1), so the
+    // driver answers with the default at once instead of waiting for a decider that left.
+    decider.start(() => this.backend.open(this.handle.path, { access: this.handle.access }));
+    return decider;
   }
 
   private async invoke(call: CallDescriptorV1, input: unknown, options: CallOptions | undefined): Promise<unknown> {
@@ -171,6 +204,7 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await Promise.all([...this.deciders].map((decider) => decider.close()));
       await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
       await this.handle.close();
       await Promise.allSettled([...this.calls]);

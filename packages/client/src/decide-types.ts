@@ -106,3 +106,32 @@ export type DecideFunction<Verdict> = (
 export type DecideMap<Descriptor> = Descriptor extends { readonly verdicts: infer Verdicts }
   ? { readonly [Name in keyof Verdicts]: DecideFunction<Verdicts[Name]> }
   : Record<never, never>;
+
+/** A question from `device.questions.<Verdict>()`, with what `decide`'s handler would get. */
+export interface PendingQuestion<Question, Answer> extends DecisionContext {
+  readonly question: Question;
+  /**
+   * Sends the answer, unless the deadline has passed (then nothing is sent: the driver applies the
+   * default). Resolves with what became of the question: answered, late, failed (the answer does
+   * not fit the struct) or refused. Only the first call sends; later ones get the same outcome.
+   */
+  reply(answer: Answer): Promise<DecisionEvent<Question, Answer>>;
+}
+
+/**
+ * The questions of one verdict as an async iterator. Up to `concurrency` questions are
+ * outstanding at once (taken and not yet replied to, or waiting to be taken): the next ask request
+ * is parked only once one of them is replied to or passes its deadline. Leaving a `for await` loop
+ * closes it, as `close()` does. An error that stops it is thrown by the iterator once.
+ */
+export interface QuestionStream<Question, Answer>
+  extends AsyncIterableIterator<PendingQuestion<Question, Answer>>, AsyncDisposable, Pick<Decider<Question, Answer>, 'verdict' | 'stats' | 'ready' | 'closed' | 'close'> {}
+
+export type QuestionsFunction<Verdict> = (
+  options?: DecideOptions<VerdictQuestion<Verdict>, VerdictAnswer<Verdict>>,
+) => QuestionStream<VerdictQuestion<Verdict>, VerdictAnswer<Verdict>>;
+
+/** `device.questions.<Verdict>`: one function per verdict of the descriptor. */
+export type QuestionsMap<Descriptor> = Descriptor extends { readonly verdicts: infer Verdicts }
+  ? { readonly [Name in keyof Verdicts]: QuestionsFunction<Verdicts[Name]> }
+  : Record<never, never>;

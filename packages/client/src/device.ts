@@ -10,8 +10,9 @@ import { readProtocolInfo, type DriverProtocolInfo } from './protocol-info.js';
 import { ChannelStream } from './stream.js';
 import { ChannelSubscription, type StreamLease } from './subscription.js';
 import type { CallMap, CallOptions, SubscribeMap, SubscribeOptions } from './types.js';
-import type { DecideMap, DecideOptions, VerdictHandler } from './decide-types.js';
+import type { DecideMap, DecideOptions, QuestionsMap, VerdictHandler } from './decide-types.js';
 import { VerdictDecider } from './decider.js';
+import { questionStream } from './questions.js';
 import type { DeviceDescriptorWithVerdicts, VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 export interface OpenDeviceOptions {
@@ -35,6 +36,11 @@ export interface Device<Descriptor extends DeviceDescriptorV1> extends AsyncDisp
    * closed device throw at once.
    */
   readonly decide: DecideMap<Descriptor>;
+  /**
+   * `questions.<Verdict>(options)`: the same decider as an async iterator of questions, each with
+   * `reply(answer)`; see `QuestionStream`. Takes decide's options and throws as decide does.
+   */
+  readonly questions: QuestionsMap<Descriptor>;
   /** Closes every decider, ends every subscription, cancels every request, waits for all completions, closes the handle. */
   close(): Promise<void>;
 }
@@ -67,6 +73,7 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
   readonly call: CallMap<Descriptor>;
   readonly subscribe: SubscribeMap<Descriptor>;
   readonly decide: DecideMap<Descriptor>;
+  readonly questions: QuestionsMap<Descriptor>;
   private readonly deciders = new Set<VerdictDecider<unknown, unknown>>();
   private readonly calls = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<ChannelSubscription<ChannelDescriptorV1>>();
@@ -91,20 +98,22 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
     }
     this.subscribe = Object.freeze(subscribe) as SubscribeMap<Descriptor>;
     const decide: Record<string, unknown> = {};
+    const questions: Record<string, unknown> = {};
     for (const [name, verdict] of Object.entries((descriptor as DeviceDescriptorWithVerdicts).verdicts ?? {})) {
       decide[name] = (handler: VerdictHandler<unknown, unknown>, decideOptions?: DecideOptions<unknown, unknown>) => this.startDecider(verdict, handler, decideOptions ?? {});
+      questions[name] = (questionsOptions: DecideOptions<unknown, unknown> = {}) => {
+        checkDecideOptions(`questions.${name}`, verdict, questionsOptions);
+        return questionStream((handler, resolved) => this.startDecider(verdict, handler, resolved), questionsOptions);
+      };
     }
     this.decide = Object.freeze(decide) as DecideMap<Descriptor>;
+    this.questions = Object.freeze(questions) as QuestionsMap<Descriptor>;
   }
 
   private startDecider(verdict: VerdictDescriptorV1, handler: VerdictHandler<unknown, unknown>, options: DecideOptions<unknown, unknown>): VerdictDecider<unknown, unknown> {
     const where = `decide.${verdict.name}`;
     if (typeof handler !== 'function') throw new TypeError(`${where}: the first argument must be the handler, (question, { id, deadline, signal }) => answer`);
-    const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > verdict.maxPending) {
-      throw new RangeError(`${where}: concurrency must be a whole number from 1 to the verdict's maxPending (${verdict.maxPending}), got ${concurrency}`);
-    }
-    if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`${where}: onEvent must be a function, got ${typeof options.onEvent}`);
+    const concurrency = checkDecideOptions(where, verdict, options);
     if (this.closing) throw new DeviceError('ERROR_INVALID_HANDLE', { operation: where, detail: 'the device is closed' });
     const decider = new VerdictDecider(verdict, handler, { concurrency, signal: options.signal, onEvent: options.onEvent }, (stopped) => this.deciders.delete(stopped));
     this.deciders.add(decider);
@@ -215,6 +224,16 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** Throws on a bad option of decide or questions, naming it and the fix; returns the concurrency. */
+function checkDecideOptions(where: string, verdict: VerdictDescriptorV1, options: DecideOptions<unknown, unknown>): number {
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > verdict.maxPending) {
+    throw new RangeError(`${where}: concurrency must be a whole number from 1 to the verdict's maxPending (${verdict.maxPending}), got ${concurrency}`);
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`${where}: onEvent must be a function, got ${typeof options.onEvent}`);
+  return concurrency;
 }
 
 function subscribeOptionsProblem(channel: ChannelDescriptorV1, options: { depth: number; batchBytes: number; highWaterMark: number }): RangeError | undefined {

@@ -6,6 +6,7 @@
  */
 import { DeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptions, type IoctlResult } from '@inverted-call/backend';
 import { schemaHashBytes, writeBatch, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
+import { decodeVerdictReply, encodeVerdictQuestion, type VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 export interface RecordedIoctl {
   handle: number;
@@ -148,4 +149,15 @@ function eventOf(channel: ChannelDescriptorV1, kind: string) {
   const event = channel.events[kind];
   if (!event) throw new Error(`channel ${channel.name} has no event kind ${kind}`);
   return event;
+}
+
+/** A completed ask request's output: the question header (`id`, `remainingMs`) and the encoded question. */
+export function encodeQuestion<Question>(verdict: VerdictDescriptorV1<Question, any>, id: bigint, question: Question, remainingMs = verdict.deadlineMs): Uint8Array {
+  return encodeVerdictQuestion(id, remainingMs, verdict.question.encode(question));
+}
+
+/** What a decider sent as a reply: the question's id and the decoded answer. */
+export function decodeReply<Answer>(verdict: VerdictDescriptorV1<any, Answer>, input: Uint8Array): { id: bigint; answer: Answer } {
+  const { id, answer } = decodeVerdictReply(input);
+  return { id, answer: verdict.answer.decode(answer) };
 }

@@ -36,7 +36,7 @@ export class VerdictDecider<Question, Answer> implements Decider<Question, Answe
   private stopped: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
   private settleReady!: (error?: unknown) => void;
-  private settleClosed!: (error?: unknown) => void;
+  private settleClosed!: (failure: { error: unknown } | undefined) => void;
   private readonly onAbort = () => void this.stop();
 
   constructor(
@@ -52,7 +52,7 @@ export class VerdictDecider<Question, Answer> implements Decider<Question, Answe
     // Awaiting `ready` is optional: `closed` carries the same error for whoever watches the decider.
     this.ready.catch(() => {});
     this.closed = new Promise<void>((resolve, reject) => {
-      this.settleClosed = (error) => (error === undefined ? resolve() : reject(error));
+      this.settleClosed = (failure) => (failure === undefined ? resolve() : reject(failure.error));
     });
   }
 
@@ -63,7 +63,8 @@ export class VerdictDecider<Question, Answer> implements Decider<Question, Answe
       return;
     }
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
-    this.handle = open().then(
+    // A backend that throws instead of rejecting fails the decider all the same.
+    this.handle = new Promise<DeviceHandleV1>((resolve) => resolve(open())).then(
       (handle) => {
         if (!this.stopping) for (let slot = 0; slot < this.options.concurrency; slot++) this.slots.push(this.runSlot(handle));
         return handle;
@@ -251,7 +252,7 @@ export class VerdictDecider<Question, Answer> implements Decider<Question, Answe
         await Promise.all(this.replies);
         await handle?.close();
         this.onStopped(this);
-        this.settleClosed(this.failure?.error);
+        this.settleClosed(this.failure);
       })();
     }
     return this.stopped;

@@ -307,6 +307,16 @@ describe('decide: stopping', () => {
 });
 
 describe('decide: errors that stop the decider reject closed', () => {
+  it('a handle of its own that cannot be opened (ready rejects too)', async () => {
+    const { driver, opened } = await setUp();
+    const refused = new DeviceError('ERROR_ACCESS_DENIED');
+    driver.open = () => Promise.reject(refused);
+    const decider = opened.decide.ProcessCreate(() => ({ allow: 1 }));
+    await expect(decider.closed).rejects.toBe(refused);
+    await expect(decider.ready).rejects.toBe(refused);
+    await opened.close();
+  });
+
   it('an ask request the driver refuses', async () => {
     const { driver, opened } = await setUp();
     driver.askError = new DeviceError('ERROR_ACCESS_DENIED');

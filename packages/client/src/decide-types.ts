@@ -94,13 +94,15 @@ export interface Decider<Question, Answer> extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export type VerdictQuestion<Verdict> = Verdict extends VerdictDescriptorV1<infer Question, any> ? Question : never;
-export type VerdictAnswer<Verdict> = Verdict extends VerdictDescriptorV1<any, infer Answer> ? Answer : never;
+/** The question type of a verdict descriptor (what its question struct decodes to). */
+export type QuestionOf<Verdict> = Verdict extends VerdictDescriptorV1<infer Question, any> ? Question : never;
+/** The answer type of a verdict descriptor. */
+export type AnswerOf<Verdict> = Verdict extends VerdictDescriptorV1<any, infer Answer> ? Answer : never;
 
 export type DecideFunction<Verdict> = (
-  handler: VerdictHandler<VerdictQuestion<Verdict>, VerdictAnswer<Verdict>>,
-  options?: DecideOptions<VerdictQuestion<Verdict>, VerdictAnswer<Verdict>>,
-) => Decider<VerdictQuestion<Verdict>, VerdictAnswer<Verdict>>;
+  handler: VerdictHandler<QuestionOf<Verdict>, AnswerOf<Verdict>>,
+  options?: DecideOptions<QuestionOf<Verdict>, AnswerOf<Verdict>>,
+) => Decider<QuestionOf<Verdict>, AnswerOf<Verdict>>;
 
 /** `device.decide.<Verdict>`: one function per verdict of the descriptor ({} for a device without verdicts). */
 export type DecideMap<Descriptor> = Descriptor extends { readonly verdicts: infer Verdicts }
@@ -128,8 +130,8 @@ export interface QuestionStream<Question, Answer>
   extends AsyncIterableIterator<PendingQuestion<Question, Answer>>, AsyncDisposable, Pick<Decider<Question, Answer>, 'verdict' | 'stats' | 'ready' | 'closed' | 'close'> {}
 
 export type QuestionsFunction<Verdict> = (
-  options?: DecideOptions<VerdictQuestion<Verdict>, VerdictAnswer<Verdict>>,
-) => QuestionStream<VerdictQuestion<Verdict>, VerdictAnswer<Verdict>>;
+  options?: DecideOptions<QuestionOf<Verdict>, AnswerOf<Verdict>>,
+) => QuestionStream<QuestionOf<Verdict>, AnswerOf<Verdict>>;
 
 /** `device.questions.<Verdict>`: one function per verdict of the descriptor. */
 export type QuestionsMap<Descriptor> = Descriptor extends { readonly verdicts: infer Verdicts }

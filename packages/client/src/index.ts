@@ -2,6 +2,7 @@ export { openDevice, DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK, type Device, type O
 export { CallTimeoutError, DeviceLimitError, ProtocolError, ProtocolMismatchError } from './errors.js';
 export { decodeBatch, kindsById, type DecodedBatch, type DecodedRecord } from './batch.js';
 export type {
+  AnswerOf,
   DecideFunction,
   DecideMap,
   DecideOptions,
@@ -10,13 +11,12 @@ export type {
   DecisionContext,
   DecisionEvent,
   PendingQuestion,
+  QuestionOf,
   QuestionStream,
   QuestionsFunction,
   QuestionsMap,
   ReplyRefusal,
-  VerdictAnswer,
   VerdictHandler,
-  VerdictQuestion,
 } from './decide-types.js';
 export type { DriverChannelInfo, DriverProtocolInfo } from './protocol-info.js';
 export type {

@@ -18,6 +18,12 @@ async function setUp() {
   return { driver, opened, events, onEvent: (event: Event) => void events.push(event) };
 }
 
+/** A driver's completion with id 0, which no encoder writes: the id is the header's first 8 bytes. */
+function withIdZero(bytes: Uint8Array): Uint8Array {
+  bytes.fill(0, 0, 8);
+  return bytes;
+}
+
 /** A promise and its resolver, to finish a handler when the test says. */
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -329,7 +335,7 @@ describe('decide: errors that stop the decider reject closed', () => {
   it.each([
     ['a question of the wrong size', encodeVerdictQuestion(1n, 100, new Uint8Array(12)), 'a 12-byte question, the ProcessCreateQuestion struct is 68'],
     ['more time left than the deadline', encodeVerdictQuestion(1n, 5000, VERDICT.question.encode(NOTEPAD)), 'more than the verdict\'s deadline of 200 ms'],
-    ['id 0', encodeVerdictQuestion(0n, 100, VERDICT.question.encode(NOTEPAD)), 'id 0'],
+    ['id 0', withIdZero(encodeVerdictQuestion(1n, 100, VERDICT.question.encode(NOTEPAD))), 'id 0'],
     ['a truncated header', new Uint8Array(10), 'does not decode'],
   ])('a completion with %s is a ProtocolError', async (_, raw, message) => {
     const { driver, opened } = await setUp();

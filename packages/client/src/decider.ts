@@ -6,10 +6,10 @@
  * hang the decider or throw out of it: each question ends as answered, late, failed or refused,
  * counted and reported through `onEvent`.
  */
-import { DeviceError, isCanceled, type DeviceHandleV1 } from '@inverted-call/backend';
+import { DeviceError, WIN32_ERRORS, isCanceled, type DeviceHandleV1 } from '@inverted-call/backend';
 import { ProtocolError } from './errors.js';
 import type { Decider, DeciderStats, DecisionContext, DecisionEvent, ReplyRefusal, VerdictHandler } from './decide-types.js';
-import { REPLY_REFUSALS, decodeVerdictQuestion, encodeVerdictReply, type VerdictDescriptorV1 } from './verdict-wire-local.js';
+import { decodeVerdictQuestion, encodeVerdictReply, type VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 export interface ResolvedDecideOptions<Question, Answer> {
   concurrency: number;
@@ -259,11 +259,14 @@ export class VerdictDecider<Question, Answer> implements Decider<Question, Answe
   }
 }
 
-/** Rule V5's refusals, told apart by the Win32 error the reply failed with. */
+/**
+ * Rule V5's refusals, told apart by the Win32 error the reply failed with: STATUS_IO_TIMEOUT,
+ * STATUS_NOT_FOUND and STATUS_INVALID_DEVICE_STATE reach user mode as these.
+ */
 function refusalOf(error: unknown): ReplyRefusal {
   if (!(error instanceof DeviceError)) return 'other';
-  if (error.errno === REPLY_REFUSALS.late.errno) return 'late';
-  if (error.errno === REPLY_REFUSALS.unknownId.errno) return 'unknown-id';
-  if (error.errno === REPLY_REFUSALS.alreadyAnswered.errno) return 'already-answered';
+  if (error.errno === WIN32_ERRORS.ERROR_SEM_TIMEOUT.number) return 'late';
+  if (error.errno === WIN32_ERRORS.ERROR_NOT_FOUND.number) return 'unknown-id';
+  if (error.errno === WIN32_ERRORS.ERROR_BAD_COMMAND.number) return 'already-answered';
   return 'other';
 }

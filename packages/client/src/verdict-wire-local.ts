@@ -3,9 +3,6 @@
  * belong to @inverted-call/codec (issue 15, part H5). Until that lands, the client codes against
  * this copy of the names the design fixes (verdicts-design.md, "TypeScript shapes"); at merge the
  * lead deletes this file and imports the same names from '@inverted-call/codec'.
- *
- * The Win32 errors of refused replies (rule V5) belong to @inverted-call/backend's WIN32_ERRORS;
- * they are here only until the backend lists them (see REPLY_REFUSALS below).
  */
 import { CodecError, toDataView, type DeviceDescriptorV1, type RequiredAccess, type StructCodec } from '@inverted-call/codec';
 
@@ -77,17 +74,3 @@ export function decodeVerdictReply(bytes: Uint8Array): { id: bigint; answer: Uin
   }
   return { id: toDataView(bytes).getBigUint64(0, true), answer: bytes.subarray(VERDICT_REPLY_HEADER_BYTES) };
 }
-
-/**
- * Rule V5: the Win32 errors a refused reply reaches user mode as, by why the driver refused it.
- * STATUS_IO_TIMEOUT -> ERROR_SEM_TIMEOUT, STATUS_NOT_FOUND -> ERROR_NOT_FOUND,
- * STATUS_INVALID_DEVICE_STATE -> ERROR_BAD_COMMAND (RtlNtStatusToDosError).
- */
-export const REPLY_REFUSALS = {
-  /** The question had already settled by its deadline (with the default). */
-  late: { win32: 'ERROR_SEM_TIMEOUT', errno: 121, ntstatus: 0xc00000b5 },
-  /** An id this handle was never given (unknown, another handle's, still queued, or forgotten). */
-  unknownId: { win32: 'ERROR_NOT_FOUND', errno: 1168, ntstatus: 0xc0000225 },
-  /** This handle had already answered it. */
-  alreadyAnswered: { win32: 'ERROR_BAD_COMMAND', errno: 22, ntstatus: 0xc0000184 },
-} as const;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceError } from '@inverted-call/backend';
 import { CodecError } from '@inverted-call/codec';
 import { ProtocolError, openDevice, type DecisionEvent } from '../src/index.js';
-import { REPLY_REFUSALS, encodeVerdictQuestion } from '../src/verdict-wire-local.js';
+import { encodeVerdictQuestion } from '../src/verdict-wire-local.js';
 import { FakeVerdictDriver, VERDICT, flush, verdictDevice, type ProcessCreateAnswer, type ProcessCreateQuestion } from './verdict-fake.js';
 
 type Event = DecisionEvent<ProcessCreateQuestion, ProcessCreateAnswer>;
@@ -157,9 +157,9 @@ describe('decide: replies the driver refuses (rule V5) are counted, never thrown
   it('counts late, unknown-id, already-answered and other refusals; only late ones end in the default', async () => {
     const { driver, opened, events, onEvent } = await setUp();
     const refusals = [
-      new DeviceError(REPLY_REFUSALS.late.errno),
+      new DeviceError('ERROR_SEM_TIMEOUT'),
       new DeviceError('ERROR_NOT_FOUND'),
-      new DeviceError(REPLY_REFUSALS.alreadyAnswered.errno),
+      new DeviceError('ERROR_BAD_COMMAND'),
       new DeviceError('ERROR_INVALID_PARAMETER'),
     ];
     let reply = 0;

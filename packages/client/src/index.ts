@@ -1,7 +1,7 @@
 export { openDevice, DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK, type Device, type OpenDeviceOptions } from './device.js';
 export { CallTimeoutError, DeviceLimitError, ProtocolError, ProtocolMismatchError } from './errors.js';
 export { decodeBatch, kindsById, type DecodedBatch, type DecodedRecord } from './batch.js';
-export type { DriverChannelInfo, DriverProtocolInfo } from './protocol-info.js';
+export type { DriverChannelInfo, DriverProtocolInfo, DriverVerdictInfo } from './protocol-info.js';
 export type {
   CallFunction,
   CallMap,

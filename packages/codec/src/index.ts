@@ -49,6 +49,7 @@ export { BatchReader, batchByteLength, writeBatch, type WireRecord } from './bat
 export {
   channelInfoOffset,
   decodeProtocolInfo,
+  freshVerdictInfo,
   protocolInfoByteLength,
   schemaHashBytes,
   schemaHashHex,

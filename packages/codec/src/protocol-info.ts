@@ -3,6 +3,7 @@
  * per channel, then one VERDICT_INFO per verdict, each in descriptor order (protocol v2). The
  * simulator and the test doubles write it; the client and the conformance suite read it.
  */
+import type { VerdictDescriptorV1 } from './descriptor.js';
 import { WireFormatError } from './errors.js';
 import {
   CHANNEL_INFO_BYTES,
@@ -55,6 +56,21 @@ export function writeProtocolInfo(schemaHash: Uint8Array, channels: readonly Cha
   channels.forEach((channel, index) => ChannelInfoCodec.encodeInto(view, channelInfoOffset(index), channel));
   verdicts.forEach((verdict, index) => VerdictInfoCodec.encodeInto(view, verdictInfoOffset(channels.length, index), verdict));
   return bytes;
+}
+
+/** A verdict's VERDICT_INFO before any question was asked: its table entry, every counter 0. */
+export function freshVerdictInfo(verdict: Pick<VerdictDescriptorV1, 'deadlineMs' | 'maxPending' | 'question' | 'answer'>): VerdictInfo {
+  return {
+    deadlineMs: verdict.deadlineMs,
+    maxPending: verdict.maxPending,
+    questionBytes: verdict.question.size,
+    answerBytes: verdict.answer.size,
+    asked: 0n,
+    answered: 0n,
+    timedOut: 0n,
+    defaulted: 0n,
+    refused: 0n,
+  };
 }
 
 /** The whole answer, decoded. */

@@ -11,6 +11,7 @@ import {
   WireFormatError,
   channelInfoOffset,
   decodeProtocolInfo,
+  freshVerdictInfo,
   protocolInfoByteLength,
   schemaHashBytes,
   schemaHashHex,
@@ -109,5 +110,14 @@ describe('decodeProtocolInfo refuses what contradicts its header', () => {
 
   it('a VERDICT_INFO read past the end of its buffer', () => {
     expect(() => VerdictInfoCodec.decode(new Uint8Array(VERDICT_INFO_BYTES - 1))).toThrow(/needs 56 bytes at offset 0/);
+  });
+});
+
+describe('freshVerdictInfo', () => {
+  it('is the verdict\'s table entry with every counter 0', () => {
+    const codec = (size: number) => ({ size }) as never;
+    expect(freshVerdictInfo({ deadlineMs: 200, maxPending: 64, question: codec(568), answer: codec(4) })).toEqual({
+      deadlineMs: 200, maxPending: 64, questionBytes: 568, answerBytes: 4, asked: 0n, answered: 0n, timedOut: 0n, defaulted: 0n, refused: 0n,
+    });
   });
 });

@@ -7,7 +7,7 @@
  * It also plays the I/O manager's part that a driver relies on: the access check on the IOCTL
  * code happens here, before the driver logic, as it does on Windows.
  */
-import { protocolInfoByteLength, requiredAccessOfCode, schemaHashBytes, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
+import { freshVerdictInfo, protocolInfoByteLength, requiredAccessOfCode, schemaHashBytes, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1, type VerdictInfo } from '@inverted-call/codec';
 import { ChannelTable, type ChannelSettings } from './channel-table.js';
 import { checkDescriptor } from './descriptor-check.js';
 import type { ChannelState, DriverModelOptions, DriverRequest, ModelEmitOutcome, HandleState, ModelState, ModelTotals, SubmitResult, ModelSubscriptionState } from './model-types.js';
@@ -67,6 +67,14 @@ export class DriverModel {
   }
 
   /**
+   * One VERDICT_INFO per verdict of the descriptor, in its order (protocol v2). Issue 15: the
+   * counters stay 0 until the simulator's verdict engine counts them.
+   */
+  private verdictInfos(): VerdictInfo[] {
+    return Object.values(this.descriptor.verdicts).map(freshVerdictInfo);
+  }
+
+  /**
    * One request, checked in the order Windows checks it: the access bits of the code (I/O
    * manager), then an injected failure, then the driver: protocol information (R7), a call's
    * lengths (R6), a subscription (R1, R2), or an unknown code (R6).
@@ -86,8 +94,9 @@ export class DriverModel {
     if (code === this.descriptor.protocolInfoCode >>> 0) {
       // R7: a call without input; the whole answer or STATUS_BUFFER_TOO_SMALL.
       if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
-      if (request.outputLength < protocolInfoByteLength(this.channels.names.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
-      return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations()));
+      const verdicts = this.verdictInfos();
+      if (request.outputLength < protocolInfoByteLength(this.channels.names.length, verdicts.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
+      return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations(), verdicts));
     }
 
     const call = this.channels.callOfCode(code);

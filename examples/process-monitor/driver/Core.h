@@ -140,6 +140,21 @@ typedef struct _CORE_LIMITS {
     UINT32 MaxRingBytes;       /* ring memory of all the device's subscriptions: Capacity * MaxRecordBytes each */
 } CORE_LIMITS;
 
+/*
+ * One verdict of the schema (from the generated DeviceTable.c): a question the driver asks and a
+ * decider answers within DeadlineMs. Issue 15: the core reports these in the protocol information
+ * (VERDICT_INFO); the question table that asks and settles them is the verdict engine's.
+ */
+typedef struct _CORE_VERDICT_CONFIG {
+    UINT32 AskCode;              /* IOCTL code of the ask request (askFunction) */
+    UINT32 ReplyCode;            /* IOCTL code of the reply (replyFunction) */
+    UINT32 QuestionBytes;        /* sizeof the question struct, >= 1 */
+    UINT32 AnswerBytes;          /* sizeof the answer struct, >= 1 */
+    UINT32 DeadlineMs;           /* deadlineMs, >= 1 (the schema owns the upper bound) */
+    UINT32 MaxPending;           /* maxPending, >= 1: unsettled questions (queued + delivered) */
+    const UINT8 *DefaultAnswer;  /* AnswerBytes bytes: the encoded defaultAnswer */
+} CORE_VERDICT_CONFIG;
+
 /* The device as the schema describes it (the generated DeviceTable.c fills one in). */
 typedef struct _CORE_DEVICE_CONFIG {
     UINT32 ProtocolInfoCode;  /* the built-in R7 call */
@@ -149,6 +164,8 @@ typedef struct _CORE_DEVICE_CONFIG {
     const CORE_CALL_CONFIG *Calls;
     UINT32 CallCount;
     CORE_LIMITS Limits;
+    const CORE_VERDICT_CONFIG *Verdicts; /* in schema order; NULL when VerdictCount is 0 */
+    UINT32 VerdictCount;
 } CORE_DEVICE_CONFIG;
 
 /*

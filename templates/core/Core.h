@@ -18,7 +18,7 @@
  *
  * Before this header the build must make available, through "CoreConfig.h" on the include path:
  *   - NTSTATUS, UINT8, UINT16, UINT32, UINT64 (and what the generated header needs);
- *   - the protocol structs of a generated device header (INVERTED_CALL_PROTOCOL_V1).
+ *   - the protocol structs of a generated device header of protocol v2 (INVERTED_CALL_PROTOCOL_V2).
  *
  * Locking: every entry point takes the glue's lock itself. ParkRequest and TakeParkedRequest are
  * called with it held; CompleteRequest and call handlers are never called with it held.
@@ -31,8 +31,8 @@
 #include <stddef.h> /* size_t, NULL: freestanding, no CRT */
 #include <stdint.h> /* freestanding */
 
-#ifndef INVERTED_CALL_PROTOCOL_V1
-#error "CoreConfig.h must include a generated device header (protocol v1 structs) before Core.h is used."
+#ifndef INVERTED_CALL_PROTOCOL_V2
+#error "CoreConfig.h must include a generated device header of protocol v2 (regenerate it) before Core.h is used."
 #endif
 #if !defined(INVERTED_CALL_RECORD_BYTES) || !defined(INVERTED_CALL_RECORD_ALIGNMENT) || \
     !defined(INVERTED_CALL_OVERFLOW_DROP_NEWEST) || !defined(INVERTED_CALL_OVERFLOW_DROP_OLDEST)

@@ -431,7 +431,7 @@ static void TestR2BatchLayoutAndPartialFill(void)
     CHECK(CoreEmit(&Core, 2, 8, payload, 17) == STATUS_INVALID_PARAMETER);
     CHECK(Subscribe(&file, 2, &second, 24 + 32 + 31) == STATUS_SUCCESS); /* room for one record only */
     CHECK(Last()->Information == 56);
-    CHECK(ReadU32(second.Buffer + 0) == 1);   /* Version */
+    CHECK(ReadU32(second.Buffer + 0) == INVERTED_CALL_PROTOCOL_VERSION); /* Version */
     CHECK(ReadU32(second.Buffer + 4) == 1);   /* Count */
     CHECK(ReadU32(second.Buffer + 8) == 56);  /* BytesUsed */
     CHECK(ReadU32(second.Buffer + 12) == 0);  /* Flags: a record is left in the ring */

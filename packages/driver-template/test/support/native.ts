@@ -32,7 +32,7 @@ export interface NativeBuild extends NativeBuildPaths {
 
 export const hex32 = (status: number): string => (status >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
-function compile(output: string, includes: string[], sources: string[]): void {
+export function compile(output: string, includes: string[], sources: string[]): void {
   const result = spawnSync('gcc', [...CFLAGS, ...includes.map((dir) => `-I${dir}`), ...sources, '-o', output], { encoding: 'utf8' });
   if (result.error) {
     throw new Error(`gcc is required (it compiles templates/core natively) but could not be run: ${result.error.message}. npm test installs it (Debian: apt-get install gcc libc6-dev).`);

@@ -72,8 +72,10 @@ export function validateVerdicts(issues: IssueList, value: unknown, context: Ver
         triggerOk = checkProcessCreate(issues, path, questionStruct, answerStruct, context.enums);
       }
     }
+    // With the trigger refused, the default's Allow rule does not apply: check the default once it is fixed.
+    if (!triggerOk) continue;
     const defaults = readDefaultAnswer(issues, entry.defaultAnswer, joinPath(path, 'defaultAnswer'), answerStruct, on);
-    if (!triggerOk || !defaults) continue;
+    if (!defaults) continue;
     const questionBytes = questionStruct.layout.x64.size;
     const answerBytes = answerStruct.layout.x64.size;
     result.push({

@@ -214,19 +214,14 @@ export const verdictCases: InvalidCase[] = [
   },
   {
     name: 'a process-create answer without Allow',
-    mutate: withVerdict((doc) => {
-      doc.structs.ProcessCreateAnswer.fields[0].name = 'Permit';
-      verdict(doc).defaultAnswer = {};
-    }),
+    // defaultAnswer still names Allow: reported once, at the answer, not again at the default.
+    mutate: withVerdict((doc) => void (doc.structs.ProcessCreateAnswer.fields[0].name = 'Permit')),
     path: at('answer'),
     fix: '{ "name": "Allow", "type": "bool32" }',
   },
   {
     name: 'a process-create answer whose Allow is not a yes/no type',
-    mutate: withVerdict((doc) => {
-      doc.structs.ProcessCreateAnswer.fields[0].type = 'u64';
-      verdict(doc).defaultAnswer = {};
-    }),
+    mutate: withVerdict((doc) => void (doc.structs.ProcessCreateAnswer.fields[0].type = 'u64')),
     path: 'structs.ProcessCreateAnswer.fields[0]',
     fix: 'bool32, u32, bool8',
   },

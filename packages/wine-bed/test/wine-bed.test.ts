@@ -149,7 +149,7 @@ describe('Wine bed', () => {
       expect(await driverState(prefixDir, SERVICE)).toBe('RUNNING');
     });
 
-    it('answers the protocol-info IOCTL: 88 bytes, protocol version 1, across several node.exe runs', async () => {
+    it('answers the protocol-info IOCTL: 96 bytes, protocol version 2, across several node.exe runs', async () => {
       const first = await runWindowsNode(prefixDir, join(FIXTURES, 'protocol-info.cjs'));
       timings.ioctlRunMs = first.durationMs;
       expectProtocolInfo(json(first));

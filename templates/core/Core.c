@@ -199,7 +199,8 @@ static int CoreDeviceIsValid(const CORE_DEVICE_CONFIG *Device)
 {
     UINT32 index;
     if (Device->SchemaHash == NULL || (Device->Channels == NULL && Device->ChannelCount != 0) ||
-        (Device->Calls == NULL && Device->CallCount != 0) || Device->Limits.MaxSubscriptions < 1u ||
+        (Device->Calls == NULL && Device->CallCount != 0) || (Device->Verdicts == NULL && Device->VerdictCount != 0) ||
+        Device->Limits.MaxSubscriptions < 1u ||
         Device->Limits.MaxParkedPerHandle < 1u || Device->Limits.MaxRingBytes < 1u) {
         return 0;
     }
@@ -472,20 +473,27 @@ static NTSTATUS CoreSubscribe(CORE *Core, CORE_FILE *File, UINT32 ChannelIndex, 
     return status;
 }
 
-/* R7: protocol version, schema hash, then each channel's capacities. */
+/* R7 (protocol v2): protocol version, schema hash, each channel's capacities, then each verdict's. */
 static size_t CoreProtocolInfoBytes(const CORE *Core)
 {
-    return sizeof(INVERTED_CALL_PROTOCOL_INFO) + (size_t)Core->ChannelCount * sizeof(INVERTED_CALL_CHANNEL_INFO);
+    return sizeof(INVERTED_CALL_PROTOCOL_INFO) + (size_t)Core->ChannelCount * sizeof(INVERTED_CALL_CHANNEL_INFO) +
+           (size_t)Core->Device->VerdictCount * sizeof(INVERTED_CALL_VERDICT_INFO);
 }
 
+/*
+ * Writes the whole protocol-information answer into Output (CoreProtocolInfoBytes long).
+ * IRQL: any (reads the device table only). Returns nothing.
+ */
 static void CoreWriteProtocolInfo(const CORE *Core, UINT8 *Output)
 {
     INVERTED_CALL_PROTOCOL_INFO info;
+    UINT8 *verdicts;
     UINT32 index;
     CoreZeroBytes((UINT8 *)&info, sizeof(info));
     info.ProtocolVersion = INVERTED_CALL_PROTOCOL_VERSION;
     info.ChannelCount = Core->ChannelCount;
     CoreCopyBytes(info.SchemaHash, Core->Device->SchemaHash, sizeof(info.SchemaHash));
+    info.VerdictCount = Core->Device->VerdictCount;
     CoreCopyBytes(Output, (const UINT8 *)&info, sizeof(info));
     for (index = 0; index < Core->ChannelCount; index++) {
         const CORE_CHANNEL_CONFIG *config = &Core->Channels[index].Config;
@@ -496,6 +504,18 @@ static void CoreWriteProtocolInfo(const CORE *Core, UINT8 *Output)
         channel.BatchBytes = config->BatchBytes;
         channel.MaxRecordBytes = config->MaxRecordBytes;
         CoreCopyBytes(Output + sizeof(info) + (size_t)index * sizeof(channel), (const UINT8 *)&channel, sizeof(channel));
+    }
+    verdicts = Output + sizeof(info) + (size_t)Core->ChannelCount * sizeof(INVERTED_CALL_CHANNEL_INFO);
+    for (index = 0; index < Core->Device->VerdictCount; index++) {
+        const CORE_VERDICT_CONFIG *config = &Core->Device->Verdicts[index];
+        INVERTED_CALL_VERDICT_INFO verdict;
+        /* Issue 15: the counters (Asked .. Refused) stay 0 until the core's verdict engine counts them. */
+        CoreZeroBytes((UINT8 *)&verdict, sizeof(verdict));
+        verdict.DeadlineMs = config->DeadlineMs;
+        verdict.MaxPending = config->MaxPending;
+        verdict.QuestionBytes = config->QuestionBytes;
+        verdict.AnswerBytes = config->AnswerBytes;
+        CoreCopyBytes(verdicts + (size_t)index * sizeof(verdict), (const UINT8 *)&verdict, sizeof(verdict));
     }
 }
 

@@ -18,7 +18,7 @@
 
 /*
  * TestCodeIsTaken
- *   Whether the schema already uses Code, for a protocol-information, subscribe or call IOCTL.
+ *   Whether the schema already uses Code, for a protocol-information, subscribe, call or verdict IOCTL.
  * IRQL: PASSIVE_LEVEL (DriverEntry).
  * Returns: TRUE when the code is taken.
  */
@@ -35,6 +35,11 @@ static BOOLEAN TestCodeIsTaken(const CORE_DEVICE_CONFIG *Config, UINT32 Code)
     }
     for (index = 0; index < Config->CallCount; index++) {
         if (Config->Calls[index].Code == Code) {
+            return TRUE;
+        }
+    }
+    for (index = 0; index < Config->VerdictCount; index++) {
+        if (Config->Verdicts[index].AskCode == Code || Config->Verdicts[index].ReplyCode == Code) {
             return TRUE;
         }
     }

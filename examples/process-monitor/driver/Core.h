@@ -18,7 +18,7 @@
  *
  * Before this header the build must make available, through "CoreConfig.h" on the include path:
  *   - NTSTATUS, UINT8, UINT16, UINT32, UINT64 (and what the generated header needs);
- *   - the protocol structs of a generated device header (INVERTED_CALL_PROTOCOL_V1).
+ *   - the protocol structs of a generated device header of protocol v2 (INVERTED_CALL_PROTOCOL_V2).
  *
  * Locking: every entry point takes the glue's lock itself. ParkRequest and TakeParkedRequest are
  * called with it held; CompleteRequest and call handlers are never called with it held.
@@ -31,8 +31,8 @@
 #include <stddef.h> /* size_t, NULL: freestanding, no CRT */
 #include <stdint.h> /* freestanding */
 
-#ifndef INVERTED_CALL_PROTOCOL_V1
-#error "CoreConfig.h must include a generated device header (protocol v1 structs) before Core.h is used."
+#ifndef INVERTED_CALL_PROTOCOL_V2
+#error "CoreConfig.h must include a generated device header of protocol v2 (regenerate it) before Core.h is used."
 #endif
 #if !defined(INVERTED_CALL_RECORD_BYTES) || !defined(INVERTED_CALL_RECORD_ALIGNMENT) || \
     !defined(INVERTED_CALL_OVERFLOW_DROP_NEWEST) || !defined(INVERTED_CALL_OVERFLOW_DROP_OLDEST)
@@ -140,6 +140,21 @@ typedef struct _CORE_LIMITS {
     UINT32 MaxRingBytes;       /* ring memory of all the device's subscriptions: Capacity * MaxRecordBytes each */
 } CORE_LIMITS;
 
+/*
+ * One verdict of the schema (from the generated DeviceTable.c): a question the driver asks and a
+ * decider answers within DeadlineMs. Issue 15: the core reports these in the protocol information
+ * (VERDICT_INFO); the question table that asks and settles them is the verdict engine's.
+ */
+typedef struct _CORE_VERDICT_CONFIG {
+    UINT32 AskCode;              /* IOCTL code of the ask request (askFunction) */
+    UINT32 ReplyCode;            /* IOCTL code of the reply (replyFunction) */
+    UINT32 QuestionBytes;        /* sizeof the question struct, >= 1 */
+    UINT32 AnswerBytes;          /* sizeof the answer struct, >= 1 */
+    UINT32 DeadlineMs;           /* deadlineMs, >= 1 (the schema owns the upper bound) */
+    UINT32 MaxPending;           /* maxPending, >= 1: unsettled questions (queued + delivered) */
+    const UINT8 *DefaultAnswer;  /* AnswerBytes bytes: the encoded defaultAnswer */
+} CORE_VERDICT_CONFIG;
+
 /* The device as the schema describes it (the generated DeviceTable.c fills one in). */
 typedef struct _CORE_DEVICE_CONFIG {
     UINT32 ProtocolInfoCode;  /* the built-in R7 call */
@@ -149,6 +164,8 @@ typedef struct _CORE_DEVICE_CONFIG {
     const CORE_CALL_CONFIG *Calls;
     UINT32 CallCount;
     CORE_LIMITS Limits;
+    const CORE_VERDICT_CONFIG *Verdicts; /* in schema order; NULL when VerdictCount is 0 */
+    UINT32 VerdictCount;
 } CORE_DEVICE_CONFIG;
 
 /*

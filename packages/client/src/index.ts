@@ -18,7 +18,7 @@ export type {
   ReplyRefusal,
   VerdictHandler,
 } from './decide-types.js';
-export type { DriverChannelInfo, DriverProtocolInfo } from './protocol-info.js';
+export type { DriverChannelInfo, DriverProtocolInfo, DriverVerdictInfo } from './protocol-info.js';
 export type {
   CallFunction,
   CallMap,

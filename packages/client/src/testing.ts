@@ -5,8 +5,7 @@
  * `openDevice` works against it unchanged.
  */
 import { DeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptions, type IoctlResult } from '@inverted-call/backend';
-import { schemaHashBytes, writeBatch, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
-import { decodeVerdictReply, encodeVerdictQuestion, type VerdictDescriptorV1 } from './verdict-wire-local.js';
+import { decodeVerdictReply, encodeVerdictQuestion, freshVerdictInfo, schemaHashBytes, writeBatch, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1, type VerdictDescriptorV1 } from '@inverted-call/codec';
 
 export interface RecordedIoctl {
   handle: number;
@@ -119,9 +118,10 @@ function withCancellation(answer: Promise<IoctlResult>, signal: AbortSignal | un
   });
 }
 
-/** The protocol-information answer of a driver built from `descriptor`. */
+/** The protocol-information answer of a driver built from `descriptor`, its verdict counters at 0. */
 export function encodeProtocolInfo(descriptor: DeviceDescriptorV1): Uint8Array {
-  return writeProtocolInfo(schemaHashBytes(descriptor.schemaHash), Object.values(descriptor.channels));
+  const verdicts = Object.values(descriptor.verdicts).map(freshVerdictInfo);
+  return writeProtocolInfo(schemaHashBytes(descriptor.schemaHash), Object.values(descriptor.channels), verdicts);
 }
 
 export interface BatchRecord {

@@ -5,7 +5,7 @@
  */
 import { sanitizeComment } from '@inverted-call/codegen';
 import type { CallModel, DeviceModel } from '@inverted-call/schema';
-import { channelMacro, deviceMacro } from '@inverted-call/schema';
+import { channelMacro, deviceMacro, verdictMacro } from '@inverted-call/schema';
 import type { ProcessNotifyPlan } from './process-notify.js';
 
 export interface DeviceTableInput {
@@ -79,6 +79,8 @@ export function emitDeviceTableHeader(input: DeviceTableInput): string {
     `/* Channels, and the array size for per-channel storage (at least 1: C has no empty arrays). */`,
     `#define DEVICE_CHANNEL_COUNT ${deviceMacro(model, 'CHANNEL_COUNT')}`,
     `#define DEVICE_CHANNEL_SLOTS ${Math.max(1, model.channels.length)}u`,
+    `/* Verdicts (questions the driver asks a decider), in schema order. */`,
+    `#define DEVICE_VERDICT_COUNT ${deviceMacro(model, 'VERDICT_COUNT')}`,
     `/* Pool tag "${tag.text}" (as pool tools show it). */`,
     `#define DEVICE_POOL_TAG 0x${tag.value.toString(16).toUpperCase().padStart(8, '0')}u`,
     '',
@@ -173,6 +175,25 @@ export function emitDeviceTableSource(input: DeviceTableInput): string {
     }
     out.push('};', '');
   }
+  if (model.verdicts.length > 0) {
+    for (const verdict of model.verdicts) {
+      out.push(`static const UINT8 DeviceVerdictDefault${verdict.name}[sizeof(${structCName(model, verdict.answer)})] = ${verdictMacro(verdict.cName, 'DEFAULT_ANSWER_INITIALIZER')};`);
+    }
+    out.push('', 'static const CORE_VERDICT_CONFIG DeviceVerdicts[] = {');
+    for (const verdict of model.verdicts) {
+      const fields = [
+        verdict.ask.cName,
+        verdict.reply.cName,
+        `(UINT32)sizeof(${structCName(model, verdict.question)})`,
+        `(UINT32)sizeof(${structCName(model, verdict.answer)})`,
+        verdictMacro(verdict.cName, 'DEADLINE_MS'),
+        verdictMacro(verdict.cName, 'MAX_PENDING'),
+        `DeviceVerdictDefault${verdict.name}`,
+      ];
+      out.push(`    { ${fields.join(', ')} },`);
+    }
+    out.push('};', '');
+  }
   out.push(
     `static const UINT8 DeviceSchemaHash[32] = ${deviceMacro(model, 'SCHEMA_HASH_INITIALIZER')};`,
     '',
@@ -184,6 +205,8 @@ export function emitDeviceTableSource(input: DeviceTableInput): string {
     `    ${model.calls.length > 0 ? 'DeviceCalls' : 'NULL'},`,
     `    ${model.calls.length}u,`,
     `    { ${(['MAX_SUBSCRIPTIONS', 'MAX_PARKED_PER_HANDLE', 'MAX_RING_BYTES'] as const).map((suffix) => deviceMacro(model, suffix)).join(', ')} },`,
+    `    ${model.verdicts.length > 0 ? 'DeviceVerdicts' : 'NULL'},`,
+    `    ${deviceMacro(model, 'VERDICT_COUNT')},`,
     '};',
     '',
   );

@@ -4,7 +4,20 @@
  * schema meets it half way: the created event's struct must have the fields below, by name and
  * type; extra fields are allowed and left zero.
  */
-import { SchemaError, type ChannelModel, type DeviceModel, type EventModel, type FieldModel, type SchemaIssue, type StructModel } from '@inverted-call/schema';
+import {
+  PROCESS_CREATE_FIELDS,
+  SchemaError,
+  imageNameStatesOf,
+  type ChannelModel,
+  type DeviceModel,
+  type EventModel,
+  type FieldModel,
+  type ImageNameStates,
+  type SchemaIssue,
+  type StructModel,
+} from '@inverted-call/schema';
+
+export type { ImageNameStates };
 
 /** Names of a channel and its two event kinds, as written in the schema. */
 export interface ProcessNotifyMapping {
@@ -26,20 +39,9 @@ export interface ProcessNotifyPlan {
   imageNameCapacity: number;
 }
 
-/** The C names (as the generated header defines them) of the image-name states Notify.c writes. */
-export interface ImageNameStates {
-  complete: string;
-  truncated: string;
-  unavailable: string;
-}
-
 /** The struct names `auto` looks for: the shape `examples/process-monitor` uses. */
 export const AUTO_CREATED_STRUCT = 'ProcessCreated';
 export const AUTO_EXITED_STRUCT = 'ProcessExited';
-
-const U64 = { kind: 'primitive', name: 'u64' } as const;
-const I64 = { kind: 'primitive', name: 'i64' } as const;
-const U16 = { kind: 'primitive', name: 'u16' } as const;
 
 interface RequiredField {
   name: string;
@@ -47,33 +49,19 @@ interface RequiredField {
   typeText: string;
 }
 
+/** What Notify.c writes into the created event: the fields the schema package owns (process-create.ts). */
+const CREATED_FIELDS: readonly RequiredField[] = PROCESS_CREATE_FIELDS.map((want) => ({
+  name: want.name,
+  typeText: want.typeText,
+  accepts: (field: FieldModel, model: DeviceModel) => want.accepts(field, model.enums),
+}));
+
 const isPrimitive = (name: string) => (field: FieldModel) => field.type.kind === 'primitive' && field.type.name === name;
 
-const CREATED_FIELDS: readonly RequiredField[] = [
-  { name: 'processId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'parentProcessId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'creatingProcessId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'creatingThreadId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'createTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
-  { name: 'imageNameLength', accepts: isPrimitive(U16.name), typeText: 'u16' },
-  { name: 'imageNameState', accepts: (field, model) => imageNameStatesOf(field, model) !== undefined, typeText: 'an enum with members Complete, Truncated and Unavailable' },
-  { name: 'imageName', accepts: (field) => field.type.kind === 'string' && field.type.encoding === 'utf16' && field.type.length >= 2, typeText: 'wchar[N] with N >= 2' },
-];
-
 const EXITED_FIELDS: readonly RequiredField[] = [
-  { name: 'processId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'exitTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
+  { name: 'processId', accepts: isPrimitive('u64'), typeText: 'u64' },
+  { name: 'exitTime', accepts: isPrimitive('i64'), typeText: 'i64' },
 ];
-
-function imageNameStatesOf(field: FieldModel, model: DeviceModel): ImageNameStates | undefined {
-  if (field.type.kind !== 'enum') return undefined;
-  const name = field.type.name;
-  const entry = model.enums.find((candidate) => candidate.name === name);
-  if (!entry) return undefined;
-  const member = (memberName: string): string | undefined => entry.members.find((candidate) => candidate.name === memberName)?.cName;
-  const [complete, truncated, unavailable] = [member('Complete'), member('Truncated'), member('Unavailable')];
-  return complete && truncated && unavailable ? { complete, truncated, unavailable } : undefined;
-}
 
 /**
  * `'auto'` finds a channel with events of the structs ProcessCreated and ProcessExited (none: no
@@ -109,7 +97,7 @@ export function planProcessNotify(model: DeviceModel, option: ProcessNotifyMappi
     exited,
     createdStruct,
     exitedStruct,
-    imageNameStates: imageNameStatesOf(stateField, model)!,
+    imageNameStates: imageNameStatesOf(stateField, model.enums)!,
     imageNameCapacity: nameField.type.kind === 'string' ? nameField.type.length : 0,
   };
 }

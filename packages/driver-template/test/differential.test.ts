@@ -115,8 +115,8 @@ function badInputRequests(handle: number, first: number): Op[] {
     [CODES.Inject, 8, emitRequest(0, 3, 1, 0n)], // a kind the channel does not have
     [CODES.Inject, 8, emitRequest(5, 1, 1, 0n)], // no such channel
     [CODES.ProtocolInfo, 200, bytes(1)],
-    [CODES.ProtocolInfo, 40 + 3 * 16 - 1, null],
-    [CODES.ProtocolInfo, 40 + 3 * 16, null],
+    [CODES.ProtocolInfo, 48 + 3 * 16 - 1, null],
+    [CODES.ProtocolInfo, 48 + 3 * 16, null],
     [CODES.SubscribeLatest, 56, bytes(8)], // a subscribe request with input
     [CODES.SubscribeEvents, 287, null], // R1
     ...UNKNOWN_CODES.map((code): [number, number, Uint8Array | null] => [code, 16, null]),
@@ -283,7 +283,7 @@ function validInput(code: number, seed: number, text: string): Uint8Array | null
   }
 }
 
-const OUTPUT_SIZES: Record<number, number> = { [CODES.Echo]: 36, [CODES.ReadCounter]: 8, [CODES.Inject]: 8, [CODES.ProtocolInfo]: 88, [CODES.SubscribeEvents]: 288, [CODES.SubscribeLatest]: 56 };
+const OUTPUT_SIZES: Record<number, number> = { [CODES.Echo]: 36, [CODES.ReadCounter]: 8, [CODES.Inject]: 8, [CODES.ProtocolInfo]: 96, [CODES.SubscribeEvents]: 288, [CODES.SubscribeLatest]: 56 };
 
 function ioctlOf(handle: number, request: number, command: Extract<Command, { t: 'ioctl' }>): Op {
   const code = IOCTL_CODES[command.code % IOCTL_CODES.length]!;

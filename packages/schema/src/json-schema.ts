@@ -7,6 +7,7 @@ import { OVERFLOW_POLICIES } from '@inverted-call/codec';
 import { NAMED_DEVICE_TYPES } from './ioctl.js';
 import { DEFAULT_LIMITS, MAX_LIMIT } from './limits.js';
 import { DEFAULT_SDDL } from './sddl.js';
+import { DEFAULT_MAX_PENDING, MAX_DEADLINE_MS, MAX_PENDING_LIMIT, VERDICT_TRIGGERS } from './validate-verdicts.js';
 
 const numberLike = (description: string) => ({
   description,
@@ -38,7 +39,7 @@ export const deviceJsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://inverted-call.dev/schema/device-v1.json',
   title: 'Inverted-call device schema',
-  description: 'One device: its IOCTL calls, its inverted-call event channels and the structs they carry.',
+  description: 'One device: its IOCTL calls, its inverted-call event channels, its verdicts and the structs they carry.',
   type: 'object',
   additionalProperties: false,
   required: ['device'],
@@ -173,6 +174,38 @@ export const deviceJsonSchema = {
               },
             },
           },
+        },
+      },
+    },
+    verdicts: {
+      type: 'object',
+      description: 'Kernel -> user questions with a reply and a deadline. A decider parks ask requests that each receive one question, and answers with a reply carrying its id.',
+      propertyNames: { pattern: pascalName },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['askFunction', 'replyFunction', 'access', 'question', 'answer', 'deadlineMs'],
+        properties: {
+          description,
+          askFunction: numberLike('Function code of the ask IOCTL (METHOD_BUFFERED), 0x800-0xFFB, shared with calls and channels.'),
+          replyFunction: numberLike('Function code of the reply IOCTL (METHOD_BUFFERED), 0x800-0xFFB, shared with calls and channels.'),
+          access: { ...access, description: 'Access a decider\'s handle must have, for both IOCTLs. FILE_ANY_ACCESS must be asked for by name.' },
+          question: { type: 'string', description: 'Question struct name.' },
+          answer: { type: 'string', description: 'Answer struct name.' },
+          deadlineMs: { type: 'integer', minimum: 1, maximum: MAX_DEADLINE_MS, description: `Every question settles within this many milliseconds (1-${MAX_DEADLINE_MS}); without a reply by then, with the default answer.` },
+          defaultAnswer: {
+            type: 'object',
+            description: 'Values of integer or bool top-level fields of the answer struct, used on timeout, without a decider, on a decider\'s death and past maxPending. Fields left out are 0, except a process-create verdict\'s Allow, which is 1 (fail-open) unless given.',
+            additionalProperties: {
+              anyOf: [
+                { type: 'integer' },
+                { type: 'boolean' },
+                { type: 'string', pattern: '^(-?[0-9_]+|0x[0-9a-fA-F_]+)$' },
+              ],
+            },
+          },
+          maxPending: { type: 'integer', minimum: 1, maximum: MAX_PENDING_LIMIT, description: `Unsettled questions (queued + delivered) the verdict holds; one more settles with the default at once. Default ${DEFAULT_MAX_PENDING}.` },
+          on: { enum: [...VERDICT_TRIGGERS], description: 'process-create: the driver template\'s process-notify callback asks this verdict on every process creation (at most one verdict).' },
         },
       },
     },

@@ -160,7 +160,7 @@ describe('function codes the driver keeps for itself', () => {
     ).toEqual([
       'calls.Again.function',
       'function code 0x800 gives IOCTL code 0x83376000, already used by calls.GetVersion',
-      'give every call and channel its own function code: the next free one is "0x803"',
+      'give every call, channel and verdict IOCTL its own function code: the next free one is "0x803"',
     ]);
   });
 
@@ -171,8 +171,8 @@ describe('function codes the driver keeps for itself', () => {
     doc.calls.Second = { function: '0xFFB', access: 'FILE_READ_ACCESS' };
     const fixes = catchSchemaError(() => validateDeviceSchema(doc)).issues.map((issue) => issue.fix);
     expect(fixes).toEqual([
-      'give every call and channel its own function code: the next free one is "0x800"',
-      'give every call and channel its own function code: the next free one is "0x802"',
+      'give every call, channel and verdict IOCTL its own function code: the next free one is "0x800"',
+      'give every call, channel and verdict IOCTL its own function code: the next free one is "0x802"',
     ]);
   });
 });

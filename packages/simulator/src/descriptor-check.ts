@@ -5,6 +5,7 @@
  */
 import {
   BATCH_HEADER_BYTES,
+  PROTOCOL_VERSION,
   describeOverflowPolicies,
   isOverflowPolicy,
   recordBytes,
@@ -23,7 +24,9 @@ function fail(path: string, message: string): never {
 
 export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
   if (descriptor.specificationVersion !== 'v1') fail('specificationVersion', `expected 'v1', got ${JSON.stringify(descriptor.specificationVersion)}`);
-  if (descriptor.protocolVersion !== 1) fail('protocolVersion', `this simulator speaks protocol 1, the descriptor says ${String(descriptor.protocolVersion)}`);
+  if (descriptor.protocolVersion !== PROTOCOL_VERSION) fail('protocolVersion', `this simulator speaks protocol ${PROTOCOL_VERSION}, the descriptor says ${String(descriptor.protocolVersion)}`);
+  // Protocol v2 descriptors carry verdicts ({} when the schema has none).
+  if (typeof descriptor.verdicts !== 'object' || descriptor.verdicts === null) fail('verdicts', 'is missing');
   if (typeof descriptor.devicePath !== 'string' || descriptor.devicePath === '') fail('devicePath', 'must be a non-empty string such as \\\\.\\MyDevice');
   schemaHashBytes(descriptor.schemaHash);
 

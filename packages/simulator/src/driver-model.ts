@@ -11,7 +11,7 @@
  * input like any other operation (`advanceClock`), so the trace still depends only on the
  * operations and their order.
  */
-import { protocolInfoByteLength, requiredAccessOfCode, schemaHashBytes, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
+import { freshVerdictInfo, protocolInfoByteLength, requiredAccessOfCode, schemaHashBytes, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1, type VerdictInfo } from '@inverted-call/codec';
 import { ChannelTable, type ChannelSettings } from './channel-table.js';
 import { checkDescriptor } from './descriptor-check.js';
 import type { ChannelState, DriverModelOptions, DriverRequest, ModelEmitOutcome, HandleState, ModelState, ModelTotals, SubmitResult, ModelSubscriptionState } from './model-types.js';
@@ -86,6 +86,14 @@ export class DriverModel {
   }
 
   /**
+   * One VERDICT_INFO per verdict of the descriptor, in its order (protocol v2). Issue 15: the
+   * counters stay 0 until the simulator's verdict engine counts them.
+   */
+  private verdictInfos(): VerdictInfo[] {
+    return Object.values(this.descriptor.verdicts).map(freshVerdictInfo);
+  }
+
+  /**
    * One request, checked in the order Windows checks it: the access bits of the code (I/O
    * manager), then an injected failure, then the driver: protocol information (R7), a call's
    * lengths (R6), a verdict's ask request or reply (V1-V6), a subscription (R1, R2), or an
@@ -106,8 +114,9 @@ export class DriverModel {
     if (code === this.descriptor.protocolInfoCode >>> 0) {
       // R7: a call without input; the whole answer or STATUS_BUFFER_TOO_SMALL.
       if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
-      if (request.outputLength < protocolInfoByteLength(this.channels.names.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
-      return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations()));
+      const verdicts = this.verdictInfos();
+      if (request.outputLength < protocolInfoByteLength(this.channels.names.length, verdicts.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
+      return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations(), verdicts));
     }
 
     const call = this.channels.callOfCode(code);

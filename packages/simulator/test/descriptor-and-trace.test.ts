@@ -65,7 +65,7 @@ describe('formatTrace', () => {
       '0 request=5 handle=1 code=0x9C006400 status=0xC0000023 STATUS_BUFFER_TOO_SMALL bytes=0',
       '1 request=7 handle=1 code=0x9C00A014 status=0xC0000022 STATUS_ACCESS_DENIED (io-manager) bytes=0',
       `2 request=6 handle=1 code=0x9C006400 status=0x00000000 STATUS_SUCCESS bytes=56 ${[
-        '01000000', '01000000', '38000000', '01000000', '0000000000000000', // batch header, Flags RING_EMPTY
+        '02000000', '01000000', '38000000', '01000000', '0000000000000000', // batch header (version 2), Flags RING_EMPTY
         '0000000000000000', '0100', '0000', '10000000', // record header
         '0300000000000000', '00000000', '00', '000000', // Small
       ].join('')}`,

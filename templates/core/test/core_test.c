@@ -235,8 +235,15 @@ static const CORE_CALL_CONFIG TestCalls[4] = {
 };
 static const UINT8 TestHash[32] = { 0xAB, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                                     16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 0xCD };
+/* Two verdicts, reported in the protocol information (issue 15: the core does not ask them yet). */
+static const UINT8 TestDefaultAllow[4] = { 1, 0, 0, 0 };
+static const UINT8 TestDefaultZero[16] = { 0 };
+static const CORE_VERDICT_CONFIG TestVerdicts[2] = {
+    { 0x00222080u, 0x00222084u, 568, 4, 200, 64, TestDefaultAllow },
+    { 0x00222088u, 0x0022208Cu, 24, 16, 5000, 1, TestDefaultZero },
+};
 /* Limits far above what the other tests reach (the glue double parks at most MAX_PARKED per channel). */
-static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 3, TestCalls, 4, { 64, 3 * MAX_PARKED, 1u << 20 } };
+static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 3, TestCalls, 4, { 64, 3 * MAX_PARKED, 1u << 20 }, TestVerdicts, 2 };
 
 static void Setup(void)
 {
@@ -327,7 +334,7 @@ static void TestInitializeChecksTheTable(void)
     CORE core;
     CORE_CHANNEL_CONFIG channel = { 0x100, 1, 0, 64, 32 };
     CORE_CALL_CONFIG call = { 0x200, 0, 0, ReadHandler };
-    CORE_DEVICE_CONFIG device = { 0x3FC, TestHash, &channel, 1, &call, 1, { 1, 1, 1 } };
+    CORE_DEVICE_CONFIG device = { 0x3FC, TestHash, &channel, 1, &call, 1, { 1, 1, 1 }, NULL, 0 };
     memset(&G, 0, sizeof(G));
     G.FailAfter = -1;
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_SUCCESS);
@@ -354,6 +361,9 @@ static void TestInitializeChecksTheTable(void)
     device.SchemaHash = NULL;
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
     device.SchemaHash = TestHash;
+    device.VerdictCount = 1; /* a verdict count without a verdict table */
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
+    device.VerdictCount = 0;
     /* METHOD_IN_DIRECT: the second buffer is mapped read-only, so the core must never write it. */
     call.Code = 0x201;
     call.OutputBytes = 8;
@@ -421,7 +431,7 @@ static void TestR2BatchLayoutAndPartialFill(void)
     CHECK(CoreEmit(&Core, 2, 8, payload, 17) == STATUS_INVALID_PARAMETER);
     CHECK(Subscribe(&file, 2, &second, 24 + 32 + 31) == STATUS_SUCCESS); /* room for one record only */
     CHECK(Last()->Information == 56);
-    CHECK(ReadU32(second.Buffer + 0) == 1);   /* Version */
+    CHECK(ReadU32(second.Buffer + 0) == INVERTED_CALL_PROTOCOL_VERSION); /* Version */
     CHECK(ReadU32(second.Buffer + 4) == 1);   /* Count */
     CHECK(ReadU32(second.Buffer + 8) == 56);  /* BytesUsed */
     CHECK(ReadU32(second.Buffer + 12) == 0);  /* Flags: a record is left in the ring */
@@ -689,20 +699,31 @@ static void TestR7ProtocolInformation(void)
 {
     TEST_FILE file;
     TEST_REQUEST request;
-    size_t bytes = 40 + 3 * 16;
+    size_t bytes = 48 + 3 * 16 + 2 * 56;
+    const UINT8 *verdict = request.Buffer + 48 + 3 * 16;
+    UINT32 offset;
     Setup();
     OpenFile(&file);
-    ExpectCall(&file, CODE_INFO, 1, 200, STATUS_INVALID_PARAMETER, 0);
+    ExpectCall(&file, CODE_INFO, 1, 300, STATUS_INVALID_PARAMETER, 0);
     ExpectCall(&file, CODE_INFO, 0, bytes - 1, STATUS_BUFFER_TOO_SMALL, 0);
     ExpectCall(&file, CODE_INFO, 0, 0, STATUS_BUFFER_TOO_SMALL, 0);
-    CHECK(Call(&file, CODE_INFO, &request, NULL, 0, 200) == STATUS_SUCCESS);
+    CHECK(Call(&file, CODE_INFO, &request, NULL, 0, 300) == STATUS_SUCCESS);
     CHECK(Last()->Information == bytes);
-    CHECK(ReadU32(request.Buffer) == 1 && ReadU32(request.Buffer + 4) == 3);
+    /* Version 2, ChannelCount, the hash, VerdictCount, Reserved. */
+    CHECK(ReadU32(request.Buffer) == 2 && ReadU32(request.Buffer + 4) == 3);
     CHECK(memcmp(request.Buffer + 8, TestHash, 32) == 0);
-    CHECK(ReadU32(request.Buffer + 40) == 8 && ReadU32(request.Buffer + 44) == 0);  /* Capacity, policy */
-    CHECK(ReadU32(request.Buffer + 48) == 512 && ReadU32(request.Buffer + 52) == 264);
-    CHECK(ReadU32(request.Buffer + 56) == 4 && ReadU32(request.Buffer + 60) == 1);
-    CHECK(ReadU32(request.Buffer + 80) == 128 && ReadU32(request.Buffer + 84) == 32 && request.Buffer[bytes] == 0xCC);
+    CHECK(ReadU32(request.Buffer + 40) == 2 && ReadU32(request.Buffer + 44) == 0);
+    CHECK(ReadU32(request.Buffer + 48) == 8 && ReadU32(request.Buffer + 52) == 0);  /* Capacity, policy */
+    CHECK(ReadU32(request.Buffer + 56) == 512 && ReadU32(request.Buffer + 60) == 264);
+    CHECK(ReadU32(request.Buffer + 64) == 4 && ReadU32(request.Buffer + 68) == 1);
+    CHECK(ReadU32(request.Buffer + 88) == 128 && ReadU32(request.Buffer + 92) == 32);
+    /* VERDICT_INFO: DeadlineMs, MaxPending, QuestionBytes, AnswerBytes, then five zero counters. */
+    CHECK(ReadU32(verdict) == 200 && ReadU32(verdict + 4) == 64 && ReadU32(verdict + 8) == 568 && ReadU32(verdict + 12) == 4);
+    CHECK(ReadU32(verdict + 56) == 5000 && ReadU32(verdict + 60) == 1 && ReadU32(verdict + 64) == 24 && ReadU32(verdict + 68) == 16);
+    for (offset = 16; offset < 56; offset += 4) {
+        CHECK(ReadU32(verdict + offset) == 0 && ReadU32(verdict + 56 + offset) == 0);
+    }
+    CHECK(request.Buffer[bytes] == 0xCC);
     CoreFileClose(&Core, &file.Core);
     Teardown();
 }

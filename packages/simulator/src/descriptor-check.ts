@@ -6,6 +6,7 @@
 import {
   BATCH_HEADER_BYTES,
   PROTOCOL_VERSION,
+  VERDICT_QUESTION_HEADER_BYTES,
   describeOverflowPolicies,
   isOverflowPolicy,
   recordBytes,
@@ -14,7 +15,6 @@ import {
   type DeviceDescriptorV1,
 } from '@inverted-call/codec';
 import { hex32 } from './ntstatus.js';
-import { VERDICT_QUESTION_HEADER_BYTES, verdictsOf } from './verdict-wire-local.js';
 
 const REGENERATE = 'regenerate the device module with @inverted-call/codegen';
 
@@ -80,7 +80,7 @@ export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
     }
   }
 
-  for (const [key, verdict] of Object.entries(verdictsOf(descriptor))) {
+  for (const [key, verdict] of Object.entries(descriptor.verdicts)) {
     const path = `verdicts.${key}`;
     if (verdict.name !== key) fail(`${path}.name`, `must equal its key, got ${JSON.stringify(verdict.name)}`);
     claim(verdict.askCode, path, 'askCode');

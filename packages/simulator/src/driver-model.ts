@@ -11,7 +11,18 @@
  * input like any other operation (`advanceClock`), so the trace still depends only on the
  * operations and their order.
  */
-import { freshVerdictInfo, protocolInfoByteLength, requiredAccessOfCode, schemaHashBytes, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1, type VerdictInfo } from '@inverted-call/codec';
+import {
+  VERDICT_REPLY_HEADER_BYTES,
+  decodeVerdictReply,
+  protocolInfoByteLength,
+  requiredAccessOfCode,
+  schemaHashBytes,
+  writeProtocolInfo,
+  type ChannelDescriptorV1,
+  type DeviceDescriptorV1,
+  type VerdictDescriptorV1,
+  type VerdictInfo,
+} from '@inverted-call/codec';
 import { ChannelTable, type ChannelSettings } from './channel-table.js';
 import { checkDescriptor } from './descriptor-check.js';
 import type { ChannelState, DriverModelOptions, DriverRequest, ModelEmitOutcome, HandleState, ModelState, ModelTotals, SubmitResult, ModelSubscriptionState } from './model-types.js';
@@ -28,9 +39,8 @@ import {
 import { Subscription } from './subscription.js';
 import type { TraceEntry } from './trace.js';
 import { VerdictTable } from './verdict-table.js';
-import type { AskOptions, VerdictAsk, VerdictInfo } from './verdict-types.js';
+import type { AskOptions, VerdictAsk } from './verdict-types.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
-import { VERDICT_REPLY_HEADER_BYTES, decodeVerdictReply, verdictsOf, type VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 interface ModelHandleRecord {
   readonly id: number;
@@ -67,7 +77,7 @@ export class DriverModel {
     this.schemaHash = schemaHashBytes(descriptor.schemaHash);
     this.channels = new ChannelTable(descriptor);
     for (const name of this.channels.names) this.subscriptionsByChannel.set(name, []);
-    this.verdicts = new VerdictTable(verdictsOf(descriptor), {
+    this.verdicts = new VerdictTable(descriptor.verdicts, {
       deliver: (requestId, bytes) => this.finish(this.outstanding.get(requestId)!, STATUS_SUCCESS, 'driver', bytes),
       completionCount: () => this.completions.length,
       ...(options.onVerdictSettled ? { onSettled: options.onVerdictSettled } : {}),
@@ -83,14 +93,6 @@ export class DriverModel {
     if (access !== 1 && access !== 2 && access !== 3) throw new RangeError(`DriverModel.openHandle: access must be 1, 2 or 3, got ${access}`);
     this.handles.set(handleId, { id: handleId, access, owner, subscriptions: new Map() });
     this.verdicts.openHandle(handleId, processId);
-  }
-
-  /**
-   * One VERDICT_INFO per verdict of the descriptor, in its order (protocol v2). Issue 15: the
-   * counters stay 0 until the simulator's verdict engine counts them.
-   */
-  private verdictInfos(): VerdictInfo[] {
-    return Object.values(this.descriptor.verdicts).map(freshVerdictInfo);
   }
 
   /**
@@ -371,7 +373,7 @@ export class DriverModel {
   /** A reply: input exactly the reply header and the answer, no output; then V5 decides its status. */
   private submitReply(request: DriverRequest, verdict: VerdictDescriptorV1, inputLength: number): SubmitResult {
     if (inputLength !== VERDICT_REPLY_HEADER_BYTES + verdict.answer.size || request.outputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
-    const { id, answer } = decodeVerdictReply(request.input!);
+    const { id, answer } = decodeVerdictReply(request.input!, verdict.answer.size);
     return this.completeNow(request, this.verdicts.reply(verdict.name, request.handleId, id, answer));
   }
 

@@ -26,14 +26,12 @@ export type {
   SimulatorOptions,
   SimulatorState,
   SimulatorSubscriptionState,
-  VerdictAnswerValue,
   VerdictName,
-  VerdictQuestionValue,
   VerdictResult,
 } from './simulator-types.js';
 export type { SimulatorClock } from './simulator-runtime.js';
 export { VerdictTable } from './verdict-table.js';
-export type { AskOptions, VerdictAsk, VerdictCounters, VerdictInfo, VerdictSettlement, VerdictState, VerdictTableOptions } from './verdict-types.js';
+export type { AskOptions, VerdictAsk, VerdictCounters, VerdictSettlement, VerdictState, VerdictTableOptions } from './verdict-types.js';
 export { formatVerdictTrace, type VerdictTraceEntry } from './verdict-trace.js';
 export type { SimulatedBackend, SimulatedHandle } from './simulated-backend.js';
 export type { CallContext } from './call-runner.js';

@@ -4,14 +4,13 @@
  */
 import type { DeviceDescriptorV1 } from '@inverted-call/codec';
 import { hex32 } from './ntstatus.js';
-import { verdictsOf } from './verdict-wire-local.js';
 
 export function operationNames(descriptor: DeviceDescriptorV1): (code: number) => string {
   const names = new Map<number, string>();
   names.set(descriptor.protocolInfoCode >>> 0, 'protocol information');
   for (const call of Object.values(descriptor.calls)) names.set(call.code >>> 0, call.name);
   for (const channel of Object.values(descriptor.channels)) names.set(channel.code >>> 0, `subscribe ${channel.name}`);
-  for (const verdict of Object.values(verdictsOf(descriptor))) {
+  for (const verdict of Object.values(descriptor.verdicts)) {
     names.set(verdict.askCode >>> 0, `ask ${verdict.name}`);
     names.set(verdict.replyCode >>> 0, `reply ${verdict.name}`);
   }

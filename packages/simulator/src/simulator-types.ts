@@ -4,7 +4,17 @@
  * (channel names, kind names and the event struct) just like the client's calls are.
  */
 import type { AccessMode, DeviceBackendV1, Win32ErrorName } from '@inverted-call/backend';
-import type { CallInputValue, CallOutputValue, ChannelEvent, DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
+import type {
+  CallInputValue,
+  CallOutputValue,
+  ChannelEvent,
+  DeviceDescriptorV1,
+  EventKindDescriptorV1,
+  OverflowPolicy,
+  VerdictAnswerValue,
+  VerdictOutcome,
+  VerdictQuestionValue,
+} from '@inverted-call/codec';
 import type { CallContext } from './call-runner.js';
 import type { Latency } from './delivery-queue.js';
 import type { ChannelState, ModelTotals, ModelSubscriptionState } from './model-types.js';
@@ -14,7 +24,6 @@ import type { TraceEntry } from './trace.js';
 import type { SimulatorClock } from './simulator-runtime.js';
 import type { AskOptions, VerdictState } from './verdict-types.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
-import type { VerdictDescriptorV1, VerdictOutcome } from './verdict-wire-local.js';
 
 export type ChannelName<Device extends DeviceDescriptorV1> = keyof Device['channels'] & string;
 export type CallName<Device extends DeviceDescriptorV1> = keyof Device['calls'] & string;
@@ -22,11 +31,7 @@ export type EventKindName<Device extends DeviceDescriptorV1, Channel extends Cha
 export type EventData<Device extends DeviceDescriptorV1, Channel extends ChannelName<Device>, Kind extends EventKindName<Device, Channel>> =
   Device['channels'][Channel]['events'][Kind] extends EventKindDescriptorV1<infer Data> ? Data : never;
 
-/** The device's verdicts; any name for a descriptor type that does not list them. */
-type VerdictsOf<Device> = Device extends { readonly verdicts: infer Verdicts } ? Verdicts : Readonly<Record<string, VerdictDescriptorV1<any, any>>>;
-export type VerdictName<Device extends DeviceDescriptorV1> = keyof VerdictsOf<Device> & string;
-export type VerdictQuestionValue<Device extends DeviceDescriptorV1, Name extends VerdictName<Device>> = VerdictsOf<Device>[Name] extends VerdictDescriptorV1<infer Question, any> ? Question : never;
-export type VerdictAnswerValue<Device extends DeviceDescriptorV1, Name extends VerdictName<Device>> = VerdictsOf<Device>[Name] extends VerdictDescriptorV1<any, infer Answer> ? Answer : never;
+export type VerdictName<Device extends DeviceDescriptorV1> = keyof Device['verdicts'] & string;
 
 /** How a question asked with `simulator.ask` settled. */
 export interface VerdictResult<Answer> {
@@ -167,7 +172,7 @@ export interface Simulator<Device extends DeviceDescriptorV1 = DeviceDescriptorV
    * `options.atPassiveLevel` is false. Resolves once it settles: answered by a decider, timed out,
    * defaulted or refused. Throws a CodecError for a question that does not fit the struct.
    */
-  ask<Name extends VerdictName<Device>>(verdict: Name, question: VerdictQuestionValue<Device, Name>, options?: AskOptions): Promise<VerdictResult<VerdictAnswerValue<Device, Name>>>;
+  ask<Name extends VerdictName<Device>>(verdict: Name, question: VerdictQuestionValue<Device['verdicts'][Name]>, options?: AskOptions): Promise<VerdictResult<VerdictAnswerValue<Device['verdicts'][Name]>>>;
   /**
    * With `clock: 'manual'`: moves time `ms` forward; every question whose deadline passes settles
    * with the default, at its deadline. Throws a TypeError on the real clock.

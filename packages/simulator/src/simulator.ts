@@ -4,7 +4,7 @@
  * arriving, calls being answered, a process dying); they never bypass a rule.
  */
 import { WIN32_ERRORS, type DeviceBackendV1, type Win32ErrorName } from '@inverted-call/backend';
-import type { DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
+import type { DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy, VerdictDescriptorV1 } from '@inverted-call/codec';
 import type { UntypedCallHandler } from './call-runner.js';
 import { createSimulatedBackend, processOf, type SimulatedBackend } from './simulated-backend.js';
 import { SimulatorRuntime } from './simulator-runtime.js';
@@ -14,7 +14,6 @@ import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
 import type { AskOptions } from './verdict-types.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
-import { verdictsOf, type VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<Device> {
   readonly backend: SimulatedBackend;
@@ -142,7 +141,7 @@ class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<De
   }
 
   private verdict(name: string): VerdictDescriptorV1 {
-    const verdicts = verdictsOf(this.descriptor);
+    const verdicts = this.descriptor.verdicts;
     const verdict = Object.prototype.hasOwnProperty.call(verdicts, name) ? verdicts[name] : undefined;
     if (!verdict) throw new RangeError(`device ${this.descriptor.name} has no verdict ${JSON.stringify(name)}; it has ${Object.keys(verdicts).join(', ') || 'none'}`);
     return verdict;

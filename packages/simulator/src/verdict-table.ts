@@ -12,8 +12,8 @@
  */
 import { STATUS_INVALID_DEVICE_STATE, STATUS_IO_TIMEOUT, STATUS_NOT_FOUND, STATUS_SUCCESS } from './ntstatus.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
-import type { AskOptions, VerdictAsk, VerdictCounters, VerdictInfo, VerdictSettlement, VerdictState, VerdictTableOptions } from './verdict-types.js';
-import { encodeVerdictQuestion, type VerdictDescriptorV1, type VerdictOutcome } from './verdict-wire-local.js';
+import { encodeVerdictQuestion, freshVerdictInfo, type VerdictDescriptorV1, type VerdictInfo, type VerdictOutcome } from '@inverted-call/codec';
+import type { AskOptions, VerdictAsk, VerdictCounters, VerdictSettlement, VerdictState, VerdictTableOptions } from './verdict-types.js';
 
 /** How a question of this handle settled, remembered to give a later reply its V5 status. */
 type SettledHere = 'answered' | 'timedOut';
@@ -239,10 +239,7 @@ export class VerdictTable {
   /** VERDICT_INFO of each verdict, in descriptor order. */
   infos(): VerdictInfo[] {
     return [...this.verdicts.values()].map(({ descriptor, counters }) => ({
-      deadlineMs: descriptor.deadlineMs,
-      maxPending: descriptor.maxPending,
-      questionBytes: descriptor.question.size,
-      answerBytes: descriptor.answer.size,
+      ...freshVerdictInfo(descriptor),
       asked: BigInt(counters.asked),
       answered: BigInt(counters.answered),
       timedOut: BigInt(counters.timedOut),

@@ -4,7 +4,7 @@
  * completed with a question, replies completed with a status), so a differential test compares
  * both. A question settles exactly once, so each ask appears here exactly once.
  */
-import type { VerdictOutcome } from './verdict-wire-local.js';
+import type { VerdictOutcome } from '@inverted-call/codec';
 
 export interface VerdictTraceEntry {
   /** Position in the verdict trace, from 0. */

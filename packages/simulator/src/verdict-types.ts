@@ -1,6 +1,6 @@
 /** The verdict engine's inputs and outputs: what an asker holds, the counters of V9, and snapshots of its state. */
 import type { VerdictTraceEntry } from './verdict-trace.js';
-import type { VerdictOutcome } from './verdict-wire-local.js';
+import type { VerdictOutcome } from '@inverted-call/codec';
 
 export interface AskOptions {
   /** The process the question is raised on behalf of (for process creation, the creating process): V7. */
@@ -39,19 +39,6 @@ export interface VerdictCounters {
   timedOut: number;
   defaulted: number;
   refused: number;
-}
-
-/** The fields of VERDICT_INFO in the protocol information, for one verdict (the same shape as the codec's `VerdictInfo`, which replaces it at merge). */
-export interface VerdictInfo {
-  readonly deadlineMs: number;
-  readonly maxPending: number;
-  readonly questionBytes: number;
-  readonly answerBytes: number;
-  readonly asked: bigint;
-  readonly answered: bigint;
-  readonly timedOut: bigint;
-  readonly defaulted: bigint;
-  readonly refused: bigint;
 }
 
 export interface VerdictState {

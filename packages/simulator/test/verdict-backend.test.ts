@@ -7,7 +7,7 @@
 import { DeviceError } from '@inverted-call/backend';
 import { describe, expect, it } from 'vitest';
 import { createSimulator, type SimulatedHandle } from '../src/index.js';
-import { decodeVerdictQuestion, encodeVerdictReply } from '../src/verdict-wire-local.js';
+import { decodeVerdictQuestion, encodeVerdictReply } from '@inverted-call/codec';
 import { ALLOW, ASK_BYTES, ASK_PROCESS_CREATE, DEADLINE_MS, DENY, FILE_OPEN_DEADLINE_MS, QuestionCodec, REPLY_PROCESS_CREATE, verdictDevice } from './verdict-device.js';
 
 async function rejection(promise: Promise<unknown>): Promise<DeviceError> {

@@ -1,12 +1,11 @@
 /**
- * A device with two verdicts, built by hand until the codegen emits verdict descriptors: the
- * shapes follow the verdicts design (VerdictDescriptorV1). ProcessCreate is the one most tests use
+ * A device with two verdicts, built by hand (the codec's VerdictDescriptorV1) so that each test
+ * states its numbers. ProcessCreate is the one most tests use
  * (200 ms, at most 4 pending, fail-open); FileOpen has another deadline and a deny default, to
  * show that verdicts keep apart (ids are per device, replies per verdict).
  */
-import { FILE_WRITE_ACCESS, METHOD_BUFFERED, checkFields, ctlCode, defineDevice, defineStruct, type StructCodec } from '@inverted-call/codec';
+import { FILE_WRITE_ACCESS, METHOD_BUFFERED, checkFields, ctlCode, defineDevice, defineStruct, encodeVerdictReply, VERDICT_REPLY_HEADER_BYTES, type StructCodec, type VerdictDescriptorV1 } from '@inverted-call/codec';
 import { DriverModel } from '../src/driver-model.js';
-import { encodeVerdictReply, type VerdictDescriptorV1 } from '../src/verdict-wire-local.js';
 
 export interface ProcessCreateQuestion {
   processId: number;
@@ -85,7 +84,7 @@ const fileOpen: VerdictDescriptorV1<ProcessCreateQuestion, Verdict> = {
 
 export const verdictDevice = defineDevice({
   specificationVersion: 'v1',
-  protocolVersion: 1,
+  protocolVersion: 2,
   name: 'VerdictDevice',
   devicePath: '\\\\.\\VerdictDevice',
   deviceType: DEVICE_TYPE,
@@ -99,6 +98,17 @@ export const verdictDevice = defineDevice({
 
 export const ALLOW = AnswerCodec.encode({ allow: 1 });
 export const DENY = AnswerCodec.encode({ allow: 0 });
+
+/**
+ * A reply's input bytes for any id, 0 included: the codec's encoder refuses id 0 (never an id),
+ * but a driver must still answer such a reply (STATUS_NOT_FOUND), so tests send it raw.
+ */
+export function replyInput(id: bigint, answer: Uint8Array): Uint8Array {
+  if (id !== 0n) return encodeVerdictReply(id, answer);
+  const bytes = encodeVerdictReply(1n, answer);
+  bytes.fill(0, 0, VERDICT_REPLY_HEADER_BYTES);
+  return bytes;
+}
 
 export function question(processId: number): Uint8Array {
   return QuestionCodec.encode({ processId, parentProcessId: 4, imageTag: BigInt(processId) * 3n });
@@ -114,7 +124,7 @@ export function verdictModel() {
   };
   const askRequest = (handleId: number, outputLength = ASK_BYTES, code = ASK_PROCESS_CREATE) => submit(handleId, code, null, outputLength);
   const reply = (handleId: number, id: bigint, answer: Uint8Array = DENY, code = REPLY_PROCESS_CREATE) => {
-    const { result } = submit(handleId, code, encodeVerdictReply(id, answer), 0);
+    const { result } = submit(handleId, code, replyInput(id, answer), 0);
     if (result.disposition !== 'completed') throw new Error(`a reply completes at once, got ${result.disposition}`);
     return result.status;
   };

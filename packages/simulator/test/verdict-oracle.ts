@@ -4,7 +4,7 @@
  * everywhere. It shares no code with the engine (src/verdict-table.ts) so that a mistake in one is
  * not mirrored in the other. Each operation returns, or records, what the rules say must be seen.
  */
-import type { VerdictOutcome } from '../src/verdict-wire-local.js';
+import type { VerdictOutcome } from '@inverted-call/codec';
 
 export const SUCCESS = 0x00000000;
 export const NOT_FOUND = 0xc0000225;

@@ -23,7 +23,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/random.js';
 import type { VerdictAsk } from '../src/verdict-types.js';
-import { decodeVerdictQuestion } from '../src/verdict-wire-local.js';
+import { decodeVerdictQuestion } from '@inverted-call/codec';
 import { AnswerCodec, question, verdictDevice } from './verdict-device.js';
 import { VerdictOracle, type Expected } from './verdict-oracle.js';
 import { MUTATIONS, engineSystem, modelSystem, mutantEngine, type Observed, type VerdictSystem } from './verdict-systems.js';

@@ -14,7 +14,7 @@ import {
   STATUS_NOT_FOUND,
   STATUS_SUCCESS,
 } from '../src/ntstatus.js';
-import { decodeVerdictQuestion, encodeVerdictReply } from '../src/verdict-wire-local.js';
+import { decodeVerdictQuestion, encodeVerdictReply } from '@inverted-call/codec';
 import { ALLOW, ASK_BYTES, ASK_FILE_OPEN, DEADLINE_MS, DENY, MAX_PENDING, REPLY_FILE_OPEN, REPLY_PROCESS_CREATE, question, verdictModel } from './verdict-device.js';
 
 const READ = 1;

@@ -13,8 +13,7 @@ import { STATUS_CANCELLED, STATUS_SUCCESS } from '../src/ntstatus.js';
 import { VerdictTable } from '../src/verdict-table.js';
 import type { AskOptions, VerdictAsk, VerdictState } from '../src/verdict-types.js';
 import type { VerdictTraceEntry } from '../src/verdict-trace.js';
-import { encodeVerdictReply } from '../src/verdict-wire-local.js';
-import { ASK_BYTES, verdictDevice } from './verdict-device.js';
+import { ASK_BYTES, replyInput, verdictDevice } from './verdict-device.js';
 
 /** What a system showed during one step. */
 export interface Observed {
@@ -99,7 +98,7 @@ export function modelSystem(): VerdictSystem {
     },
     cancel: (requestId) => void model.cancel(requestId),
     reply(handle, name, id, answer) {
-      const result = model.submit({ requestId: nextRequestId++, handleId: handle, code: verdict(name).replyCode, input: encodeVerdictReply(id, answer), outputLength: 0 });
+      const result = model.submit({ requestId: nextRequestId++, handleId: handle, code: verdict(name).replyCode, input: replyInput(id, answer), outputLength: 0 });
       if (result.disposition !== 'completed') throw new Error(`a reply must complete at once, got ${result.disposition}`);
       return result.status;
     },
@@ -163,7 +162,7 @@ export const MUTATIONS: readonly Mutation[] = [
 
 const SOURCE = fileURLToPath(new URL('../src/', import.meta.url));
 
-/** Writes the mutant and imports its VerdictTable; the copy imports the real neighbours of the engine. */
+/** Writes the mutant and imports its VerdictTable; the copy imports the real neighbours of the engine and the same codec. */
 export async function mutantEngine(mutation: Mutation): Promise<typeof VerdictTable> {
   let text = readFileSync(join(SOURCE, 'verdict-table.ts'), 'utf8');
   for (const { find, replace } of mutation.edits) {
@@ -172,6 +171,8 @@ export async function mutantEngine(mutation: Mutation): Promise<typeof VerdictTa
     text = text.replace(find, replace);
   }
   text = text.replace(/from '\.\/([\w-]+)\.js'/g, (_match, name: string) => `from '${pathToFileURL(join(SOURCE, `${name}.ts`)).href}'`);
+  // The copy lives outside the package, where a bare package name does not resolve: point it at the module the engine gets.
+  text = text.replace(/from '(@inverted-call\/[\w-]+)'/g, (_match, name: string) => `from '${import.meta.resolve(name)}'`);
   const directory = mkdtempSync(join(tmpdir(), 'verdict-mutant-'));
   try {
     const file = join(directory, 'verdict-table.ts');

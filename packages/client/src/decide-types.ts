@@ -1,6 +1,6 @@
 /** The typed surface of `device.decide.<Verdict>()`, derived from the descriptor's verdicts. */
 import type { DeviceError } from '@inverted-call/backend';
-import type { VerdictDescriptorV1 } from './verdict-wire-local.js';
+import type { VerdictDescriptorV1 } from '@inverted-call/codec';
 
 /** What a handler knows about the question besides its fields. */
 export interface DecisionContext {

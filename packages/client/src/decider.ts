@@ -7,9 +7,9 @@
  * counted and reported through `onEvent`.
  */
 import { DeviceError, WIN32_ERRORS, isCanceled, type DeviceHandleV1 } from '@inverted-call/backend';
+import { decodeVerdictQuestion, encodeVerdictReply, type VerdictDescriptorV1 } from '@inverted-call/codec';
 import { ProtocolError } from './errors.js';
 import type { Decider, DeciderStats, DecisionContext, DecisionEvent, ReplyRefusal, VerdictHandler } from './decide-types.js';
-import { decodeVerdictQuestion, encodeVerdictReply, type VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 export interface ResolvedDecideOptions<Question, Answer> {
   concurrency: number;
@@ -173,7 +173,7 @@ export class VerdictDecider<Question, Answer> implements Decider<Question, Answe
     void sent.then(() => this.replies.delete(sent));
   }
 
-  /** The completed ask request's question, checked against the descriptor. */
+  /** The completed ask request's question, checked against the descriptor (the codec refuses id 0 and a Size that disagrees with the length). */
   private readQuestion(output: Uint8Array): { id: bigint; remainingMs: number; question: Question } {
     try {
       const { id, remainingMs, question } = decodeVerdictQuestion(output);
@@ -183,7 +183,6 @@ export class VerdictDecider<Question, Answer> implements Decider<Question, Answe
       if (remainingMs > this.descriptor.deadlineMs) {
         throw new ProtocolError(`${this.where}: the driver reports ${remainingMs} ms left for question ${id}, more than the verdict's deadline of ${this.descriptor.deadlineMs} ms`);
       }
-      if (id === 0n) throw new ProtocolError(`${this.where}: the driver delivered a question with id 0, which is never an id`);
       return { id, remainingMs, question: this.descriptor.question.decode(question) };
     } catch (error) {
       if (error instanceof ProtocolError) throw error;

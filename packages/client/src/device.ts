@@ -3,7 +3,7 @@
  * and schema, and returns the typed device: `call.<Name>()`, `subscribe.<Channel>()`, `close()`.
  */
 import { DeviceError, isDeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1 } from '@inverted-call/backend';
-import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
+import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1, VerdictDescriptorV1 } from '@inverted-call/codec';
 import { resolveDefaultBackend } from './default-backend.js';
 import { CallTimeoutError, ProtocolError } from './errors.js';
 import { readProtocolInfo, type DriverProtocolInfo } from './protocol-info.js';
@@ -13,7 +13,6 @@ import type { CallMap, CallOptions, SubscribeMap, SubscribeOptions } from './typ
 import type { DecideMap, DecideOptions, QuestionsMap, VerdictHandler } from './decide-types.js';
 import { VerdictDecider } from './decider.js';
 import { questionStream } from './questions.js';
-import type { DeviceDescriptorWithVerdicts, VerdictDescriptorV1 } from './verdict-wire-local.js';
 
 export interface OpenDeviceOptions {
   /** Where requests go: the simulator in tests, the Win32 backend on Windows (the default there). */
@@ -63,9 +62,9 @@ export async function openDevice<const Descriptor extends DeviceDescriptorV1>(de
   }
 }
 
-function leastAccess(descriptor: DeviceDescriptorWithVerdicts): AccessMode {
+function leastAccess(descriptor: DeviceDescriptorV1): AccessMode {
   let bits = 0;
-  for (const entry of [...Object.values(descriptor.calls), ...Object.values(descriptor.channels), ...Object.values(descriptor.verdicts ?? {})]) bits |= entry.requiredAccess;
+  for (const entry of [...Object.values(descriptor.calls), ...Object.values(descriptor.channels), ...Object.values(descriptor.verdicts)]) bits |= entry.requiredAccess;
   return bits === 2 ? 'write' : bits === 3 ? 'read-write' : 'read';
 }
 
@@ -99,7 +98,7 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
     this.subscribe = Object.freeze(subscribe) as SubscribeMap<Descriptor>;
     const decide: Record<string, unknown> = {};
     const questions: Record<string, unknown> = {};
-    for (const [name, verdict] of Object.entries((descriptor as DeviceDescriptorWithVerdicts).verdicts ?? {})) {
+    for (const [name, verdict] of Object.entries(descriptor.verdicts)) {
       decide[name] = (handler: VerdictHandler<unknown, unknown>, decideOptions?: DecideOptions<unknown, unknown>) => this.startDecider(verdict, handler, decideOptions ?? {});
       questions[name] = (questionsOptions: DecideOptions<unknown, unknown> = {}) => {
         checkDecideOptions(`questions.${name}`, verdict, questionsOptions);

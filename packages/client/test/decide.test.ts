@@ -3,9 +3,8 @@
 // reported, driver refusals are counted, and closing cancels the parked asks and waits for them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceError } from '@inverted-call/backend';
-import { CodecError } from '@inverted-call/codec';
+import { CodecError, encodeVerdictQuestion } from '@inverted-call/codec';
 import { ProtocolError, openDevice, type DecisionEvent } from '../src/index.js';
-import { encodeVerdictQuestion } from '../src/verdict-wire-local.js';
 import { FakeVerdictDriver, VERDICT, flush, verdictDevice, type ProcessCreateAnswer, type ProcessCreateQuestion } from './verdict-fake.js';
 
 type Event = DecisionEvent<ProcessCreateQuestion, ProcessCreateAnswer>;

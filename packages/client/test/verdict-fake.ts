@@ -5,10 +5,23 @@
  * does not keep time: the deadline is the decider's business here, and the test's fake clock.
  */
 import { DeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptions, type IoctlResult } from '@inverted-call/backend';
-import { checkFields, checkObject, defineDevice, defineStruct, readUtf16, writeU32, writeUtf16, type StructCodec } from '@inverted-call/codec';
+import {
+  VERDICT_QUESTION_HEADER_BYTES,
+  VERDICT_REPLY_HEADER_BYTES,
+  checkFields,
+  checkObject,
+  decodeVerdictReply,
+  defineDevice,
+  defineStruct,
+  encodeVerdictQuestion,
+  readUtf16,
+  writeU32,
+  writeUtf16,
+  type StructCodec,
+  type VerdictDescriptorV1,
+} from '@inverted-call/codec';
 import { conformanceDevice } from '@inverted-call/conformance-device';
 import { encodeProtocolInfo } from '../src/testing.js';
-import { VERDICT_QUESTION_HEADER_BYTES, decodeVerdictReply, encodeVerdictQuestion, type VerdictDescriptorV1 } from '../src/verdict-wire-local.js';
 
 export interface ProcessCreateQuestion {
   processId: number;
@@ -63,7 +76,7 @@ const PROCESS_CREATE: VerdictDescriptorV1<ProcessCreateQuestion, ProcessCreateAn
   minimumOutputBytes: VERDICT_QUESTION_HEADER_BYTES + 68,
 };
 
-/** The conformance device with one verdict, as a descriptor with verdicts will look. */
+/** The conformance device (protocol 2) with this file's one verdict in place of its own. */
 export const verdictDevice = defineDevice({ ...conformanceDevice, verdicts: { ProcessCreate: PROCESS_CREATE } });
 export const VERDICT = verdictDevice.verdicts.ProcessCreate;
 
@@ -163,7 +176,7 @@ export class FakeVerdictDriver implements DeviceBackendV1 {
 
   private async reply(handle: FakeHandle, input: Uint8Array | null, outputLength: number): Promise<IoctlResult> {
     await Promise.resolve();
-    if (input === null || input.byteLength !== 8 + VERDICT.answer.size || outputLength !== 0) {
+    if (input === null || input.byteLength !== VERDICT_REPLY_HEADER_BYTES + VERDICT.answer.size || outputLength !== 0) {
       throw new DeviceError('ERROR_INVALID_PARAMETER', { operation: 'fake reply' });
     }
     const { id, answer } = decodeVerdictReply(input);

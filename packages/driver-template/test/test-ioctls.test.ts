@@ -49,8 +49,9 @@ const EMIT_CODE_CHECK = 'status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CAL
 let dispose: () => void;
 
 function build(output: string, includes: string[], source: string): void {
-  // Core.c too: EmitTestRun calls CoreEmit, so the program links only with the real core.
-  const result = spawnSync('gcc', [...CFLAGS, ...includes, source, join(CORE_DIR, 'Core.c'), join(SHARED_DIR, 'test/emit_test.c'), '-o', output], { encoding: 'utf8' });
+  // Core.c too: EmitTestRun calls CoreEmit, so the program links only with the real core (and its
+  // Verdict.c, whose counters the protocol information reads).
+  const result = spawnSync('gcc', [...CFLAGS, ...includes, source, join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'Verdict.c'), join(SHARED_DIR, 'test/emit_test.c'), '-o', output], { encoding: 'utf8' });
   if (result.error) throw new Error(`gcc is required (it builds EmitTest.c natively) but could not be run: ${result.error.message}`);
   if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}):\n${result.stderr}`);
 }

@@ -25,7 +25,7 @@ function build(): string {
     if (file.path === 'Handlers.c') writeFileSync(join(device, file.path), `${file.content}\nvoid ConformanceHandlersReset(void) {}\n`);
   }
   const harness = join(dir, 'harness');
-  compile(harness, [join(CORE_DIR, 'test'), CORE_DIR, device], [join(CORE_DIR, 'Core.c'), join(device, 'DeviceTable.c'), join(device, 'Handlers.c'), join(CORE_DIR, 'test/harness.c')]);
+  compile(harness, [join(CORE_DIR, 'test'), CORE_DIR, device], [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'Verdict.c'), join(device, 'DeviceTable.c'), join(device, 'Handlers.c'), join(CORE_DIR, 'test/harness.c')]);
   return harness;
 }
 

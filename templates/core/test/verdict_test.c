@@ -218,7 +218,8 @@ static NTSTATUS NoHandler(const CORE_CALL_CONTEXT *Context, const void *Input, v
 static const CORE_CHANNEL_CONFIG TestChannels[1] = { { CODE_SUB, 2, INVERTED_CALL_OVERFLOW_DROP_NEWEST, 128, 32 } };
 static const CORE_CALL_CONFIG TestCalls[1] = { { CODE_CALL, 0, 4, NoHandler } };
 static const UINT8 TestHash[32] = { 1 };
-static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 1, TestCalls, 1, { 8, 8, 1u << 16 } };
+/* A device table without verdicts, where CoreVerdictInitialize takes any table (the table checks). */
+static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 1, TestCalls, 1, { 8, 8, 1u << 16 }, NULL, 0 };
 
 static const UINT8 Default0[ANSWER0] = { 1, 0, 0, 0 }; /* Allow = 1 */
 static const UINT8 Default1[ANSWER1] = { 0, 0, 0, 0, 7, 0, 0, 0 };
@@ -227,14 +228,16 @@ static const CORE_VERDICT_CONFIG TestVerdicts[2] = {
     { CODE_ASK0, CODE_REPLY0, QUESTION0, ANSWER0, 200, 3, Default0 },
     { CODE_ASK1, CODE_REPLY1, QUESTION1, ANSWER1, 50, 2, Default1 },
 };
+/* The same device listing the verdicts, as a generated table does: the rules' tests use this one. */
+static const CORE_DEVICE_CONFIG VerdictDevice = { CODE_INFO, TestHash, TestChannels, 1, TestCalls, 1, { 8, 8, 1u << 16 }, TestVerdicts, 2 };
 
 static void Setup(void)
 {
     memset(&G, 0, sizeof(G));
     G.FailAfter = -1;
     G.Now = 1000;
-    CHECK(CoreInitialize(&Core, &Ops, &TestDevice) == STATUS_SUCCESS);
-    CHECK(CoreVerdictInitialize(&Core, &VerdictOps, TestVerdicts, 2) == STATUS_SUCCESS);
+    CHECK(CoreInitialize(&Core, &Ops, &VerdictDevice) == STATUS_SUCCESS);
+    CHECK(CoreVerdictInitialize(&Core, &VerdictOps, VerdictDevice.Verdicts, VerdictDevice.VerdictCount) == STATUS_SUCCESS);
 }
 
 static void Teardown(void)
@@ -413,6 +416,39 @@ static void TestInitializeChecksTheTable(void)
     CoreVerdictUninitialize(&Core);
     CoreUninitialize(&Core);
     CHECK(G.Allocations == 0);
+    /* A device table that lists verdicts is the one source: a copy of it, or a part, is refused. */
+    CHECK(CoreInitialize(&Core, &Ops, &VerdictDevice) == STATUS_SUCCESS);
+    memcpy(verdicts, TestVerdicts, sizeof(verdicts));
+    CHECK(CoreVerdictInitialize(&Core, &VerdictOps, verdicts, 2) == STATUS_INVALID_PARAMETER);
+    CHECK(CoreVerdictInitialize(&Core, &VerdictOps, TestVerdicts, 1) == STATUS_INVALID_PARAMETER);
+    CHECK(CoreVerdictInitialize(&Core, &VerdictOps, NULL, 0) == STATUS_INVALID_PARAMETER);
+    CHECK(Core.Verdicts == NULL);
+    CoreUninitialize(&Core);
+    CHECK(G.Allocations == 0);
+}
+
+/* V9 in the protocol information (R7): each VERDICT_INFO carries the verdict table's counters. */
+static void TestProtocolInfoCarriesTheCounters(void)
+{
+    TEST_FILE file;
+    TEST_REQUEST info;
+    TEST_ASKER asker;
+    const size_t bytes = sizeof(INVERTED_CALL_PROTOCOL_INFO) + sizeof(INVERTED_CALL_CHANNEL_INFO) + 2 * sizeof(INVERTED_CALL_VERDICT_INFO);
+    INVERTED_CALL_VERDICT_INFO verdicts[2];
+    Setup();
+    OpenFile(&file);
+    CHECK(Ask(&asker, 1, 1, 500, 0) == STATUS_SUCCESS);                            /* no decider: defaulted */
+    CHECK(Ask(&asker, 1, 2, 500, CORE_VERDICT_ASK_CANNOT_WAIT) == STATUS_SUCCESS); /* defaulted */
+    CHECK(sizeof(info.Buffer) >= bytes);
+    Prepare(&info, &file, NULL, 0, bytes);
+    CHECK(CoreDispatch(&Core, &file.Core, &info.Core, CODE_INFO) == STATUS_SUCCESS);
+    CHECK(Last()->Request == &info.Core && Last()->Status == STATUS_SUCCESS && Last()->Information == bytes);
+    memcpy(verdicts, info.Buffer + sizeof(INVERTED_CALL_PROTOCOL_INFO) + sizeof(INVERTED_CALL_CHANNEL_INFO), sizeof(verdicts));
+    CHECK(verdicts[0].DeadlineMs == 200 && verdicts[0].MaxPending == 3 && verdicts[0].Asked == 0 && verdicts[0].Defaulted == 0);
+    CHECK(verdicts[1].DeadlineMs == 50 && verdicts[1].QuestionBytes == QUESTION1 && verdicts[1].AnswerBytes == ANSWER1);
+    CHECK(verdicts[1].Asked == 2 && verdicts[1].Defaulted == 2 && verdicts[1].Answered == 0 && verdicts[1].TimedOut == 0 && verdicts[1].Refused == 0);
+    CloseFile(&file);
+    Teardown();
 }
 
 static void TestFindCode(void)
@@ -1065,6 +1101,7 @@ int main(void)
 {
     TestInitializeChecksTheTable();
     TestFindCode();
+    TestProtocolInfoCarriesTheCounters();
     TestV1NoDeciderSettlesAtOnceWithTheDefault();
     TestV2OldestParkedRequestAcrossDecidersThenTheQueue();
     TestV3PendingLimitRefuses();

@@ -70,8 +70,8 @@ export function buildHarness(): NativeBuild {
   const harness = join(dir, 'harness');
   const coreTest = join(dir, 'core_test');
   const verdictTest = join(dir, 'verdict_test');
-  compile(harness, includes, [join(CORE_DIR, 'Core.c'), join(device, 'DeviceTable.c'), CONFORMANCE_HANDLERS, join(CORE_DIR, 'test/harness.c')]);
-  compile(coreTest, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'test/core_test.c')]);
+  compile(harness, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'Verdict.c'), join(device, 'DeviceTable.c'), CONFORMANCE_HANDLERS, join(CORE_DIR, 'test/harness.c')]);
+  compile(coreTest, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'Verdict.c'), join(CORE_DIR, 'test/core_test.c')]);
   compile(verdictTest, includes, verdictTestSources(CORE_DIR));
   return { dir, harness, coreTest, verdictTest, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -5,6 +5,7 @@
  */
 #include "Core.h"
 #include "CoreInternal.h"
+#include "Verdict.h"
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
@@ -481,10 +482,11 @@ static size_t CoreProtocolInfoBytes(const CORE *Core)
 }
 
 /*
- * Writes the whole protocol-information answer into Output (CoreProtocolInfoBytes long).
- * IRQL: any (reads the device table only). Returns nothing.
+ * Writes the whole protocol-information answer into Output (CoreProtocolInfoBytes long); a
+ * verdict's counters come from the verdict table (0 before CoreVerdictInitialize).
+ * IRQL: <= DISPATCH_LEVEL (takes the lock to read the counters). Returns nothing.
  */
-static void CoreWriteProtocolInfo(const CORE *Core, UINT8 *Output)
+static void CoreWriteProtocolInfo(CORE *Core, UINT8 *Output)
 {
     INVERTED_CALL_PROTOCOL_INFO info;
     UINT8 *verdicts;
@@ -509,12 +511,19 @@ static void CoreWriteProtocolInfo(const CORE *Core, UINT8 *Output)
     for (index = 0; index < Core->Device->VerdictCount; index++) {
         const CORE_VERDICT_CONFIG *config = &Core->Device->Verdicts[index];
         INVERTED_CALL_VERDICT_INFO verdict;
-        /* Issue 15: the counters (Asked .. Refused) stay 0 until the core's verdict engine counts them. */
+        CORE_VERDICT_COUNTERS counters;
         CoreZeroBytes((UINT8 *)&verdict, sizeof(verdict));
         verdict.DeadlineMs = config->DeadlineMs;
         verdict.MaxPending = config->MaxPending;
         verdict.QuestionBytes = config->QuestionBytes;
         verdict.AnswerBytes = config->AnswerBytes;
+        if (CoreVerdictQueryCounters(Core, index, &counters) == STATUS_SUCCESS) {
+            verdict.Asked = counters.Asked;
+            verdict.Answered = counters.Answered;
+            verdict.TimedOut = counters.TimedOut;
+            verdict.Defaulted = counters.Defaulted;
+            verdict.Refused = counters.Refused;
+        }
         CoreCopyBytes(verdicts + (size_t)index * sizeof(verdict), (const UINT8 *)&verdict, sizeof(verdict));
     }
 }

@@ -142,8 +142,9 @@ typedef struct _CORE_LIMITS {
 
 /*
  * One verdict of the schema (from the generated DeviceTable.c): a question the driver asks and a
- * decider answers within DeadlineMs. Issue 15: the core reports these in the protocol information
- * (VERDICT_INFO); the question table that asks and settles them is the verdict engine's.
+ * decider answers within DeadlineMs. The core reports these in the protocol information
+ * (VERDICT_INFO); the question table that asks and settles them is Verdict.c's
+ * (CoreVerdictInitialize, Verdict.h), set up from this same table.
  */
 typedef struct _CORE_VERDICT_CONFIG {
     UINT32 AskCode;              /* IOCTL code of the ask request (askFunction) */

@@ -198,7 +198,7 @@ static void VerdictDeliver(CORE_VERDICT *Verdict, UINT32 Slot, CORE_VERDICT_DECI
                            CORE_COMPLETIONS *Completions)
 {
     CORE_VERDICT_SLOT *slot = &Verdict->Slots[Slot];
-    CORE_VERDICT_QUESTION_HEADER header;
+    INVERTED_CALL_VERDICT_QUESTION_HEADER header;
     UINT64 remaining = slot->DeadlineAtMs > NowMs ? slot->DeadlineAtMs - NowMs : 0u;
     CoreZeroBytes((UINT8 *)&header, sizeof(header));
     header.Id = slot->Id;
@@ -261,6 +261,10 @@ NTSTATUS CoreVerdictInitialize(CORE *Core, const CORE_VERDICT_OPS *Ops, const CO
 
     if (Core == NULL || Ops == NULL || Ops->NowMs == NULL || Ops->ParkAskRequest == NULL || Ops->TakeAskRequest == NULL ||
         Ops->WakeAsker == NULL || (Verdicts == NULL && Count != 0)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    /* The protocol information reports verdict i of the device table: a device that lists verdicts sets up exactly those. */
+    if (Core->Device->VerdictCount != 0 && (Verdicts != Core->Device->Verdicts || Count != Core->Device->VerdictCount)) {
         return STATUS_INVALID_PARAMETER;
     }
     for (index = 0; index < Count; index++) {
@@ -461,7 +465,7 @@ NTSTATUS CoreVerdictAskRequest(CORE *Core, CORE_FILE *File, UINT32 VerdictIndex,
         return STATUS_INVALID_PARAMETER;
     }
     verdict = &table->Verdicts[VerdictIndex];
-    if (Request->OutputLength < sizeof(CORE_VERDICT_QUESTION_HEADER) + (size_t)verdict->Config.QuestionBytes) {
+    if (Request->OutputLength < sizeof(INVERTED_CALL_VERDICT_QUESTION_HEADER) + (size_t)verdict->Config.QuestionBytes) {
         Core->Ops.CompleteRequest(Core->Ops.Context, Request, STATUS_BUFFER_TOO_SMALL, 0);
         return STATUS_BUFFER_TOO_SMALL; /* never parked; the handle does not become a decider */
     }
@@ -514,7 +518,7 @@ NTSTATUS CoreVerdictReply(CORE *Core, CORE_FILE *File, UINT32 VerdictIndex, cons
 {
     struct _CORE_VERDICTS *table = Core->Verdicts;
     CORE_VERDICT *verdict;
-    CORE_VERDICT_REPLY_HEADER header;
+    INVERTED_CALL_VERDICT_REPLY_HEADER header;
     const UINT8 *answer;
     NTSTATUS status = STATUS_NOT_FOUND;
     uintptr_t lockState;

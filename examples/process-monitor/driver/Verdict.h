@@ -44,19 +44,10 @@ extern "C" {
 #endif
 
 /*
- * The wire headers of the ask and reply requests (pack 8, no padding). Stand-ins: the generated
- * device header of protocol v2 owns these layouts (VERDICT_QUESTION_HEADER, VERDICT_REPLY_HEADER);
- * once it carries them, these give way to the generated structs.
+ * The wire headers of the ask and reply requests are the generated device header's
+ * (INVERTED_CALL_VERDICT_QUESTION_HEADER, INVERTED_CALL_VERDICT_REPLY_HEADER): Core.h requires a
+ * protocol-v2 header, which always declares them.
  */
-typedef struct _CORE_VERDICT_QUESTION_HEADER {
-    UINT64 Id;
-    UINT32 RemainingMs;
-    UINT32 Size;
-} CORE_VERDICT_QUESTION_HEADER;
-
-typedef struct _CORE_VERDICT_REPLY_HEADER {
-    UINT64 Id;
-} CORE_VERDICT_REPLY_HEADER;
 
 /* How a question settled (V9). NONE: not settled yet. */
 #define CORE_VERDICT_OUTCOME_NONE 0u
@@ -67,17 +58,6 @@ typedef struct _CORE_VERDICT_REPLY_HEADER {
 
 /* CoreVerdictAsk flags. CANNOT_WAIT: the asker runs above PASSIVE_LEVEL (V8): defaulted at once. */
 #define CORE_VERDICT_ASK_CANNOT_WAIT 0x1u
-
-/* One verdict of the schema; field names follow the schema's (a generated table fills them in). */
-typedef struct _CORE_VERDICT_CONFIG {
-    UINT32 AskCode;              /* IOCTL code of the ask request (askFunction) */
-    UINT32 ReplyCode;            /* IOCTL code of the reply (replyFunction) */
-    UINT32 QuestionBytes;        /* sizeof the question struct, >= 1 */
-    UINT32 AnswerBytes;          /* sizeof the answer struct, >= 1 */
-    UINT32 DeadlineMs;           /* deadlineMs, >= 1 (the schema owns the upper bound) */
-    UINT32 MaxPending;           /* maxPending, >= 1: unsettled questions (queued + delivered) */
-    const UINT8 *DefaultAnswer;  /* AnswerBytes bytes: the encoded defaultAnswer */
-} CORE_VERDICT_CONFIG;
 
 struct _CORE_VERDICT_TICKET;
 
@@ -147,7 +127,10 @@ typedef struct _CORE_VERDICT_DECIDER {
  * Sets up the verdicts of the device, after CoreInitialize: checks the table (sizes, deadline and
  * MaxPending >= 1, a default answer, METHOD_BUFFERED codes used once and by no call or channel;
  * the schema owns the upper bounds) and
- * allocates every verdict's fixed table. Count may be 0 (Verdicts may then be NULL).
+ * allocates every verdict's fixed table. Count may be 0 (Verdicts may then be NULL). A driver
+ * passes its generated table, DeviceConfig.Verdicts and DeviceConfig.VerdictCount (anything else
+ * is refused when the device table lists verdicts): the protocol information reports the counters
+ * of verdict i for the device table's verdict i.
  * IRQL: PASSIVE_LEVEL (device creation).
  * Returns: STATUS_SUCCESS; STATUS_INVALID_PARAMETER (a bad table or missing op) or
  *   STATUS_INSUFFICIENT_RESOURCES, leaving nothing allocated.

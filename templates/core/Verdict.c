@@ -57,18 +57,8 @@ static int VerdictCodeIsTaken(const CORE *Core, const CORE_VERDICT_CONFIG *Verdi
 {
     const CORE_DEVICE_CONFIG *device = Core->Device;
     UINT32 index;
-    if (Code == device->ProtocolInfoCode) {
+    if (CoreCodeIsTaken(device, Code, device->ChannelCount, device->CallCount)) {
         return 1;
-    }
-    for (index = 0; index < device->ChannelCount; index++) {
-        if (device->Channels[index].SubscribeCode == Code) {
-            return 1;
-        }
-    }
-    for (index = 0; index < device->CallCount; index++) {
-        if (device->Calls[index].Code == Code) {
-            return 1;
-        }
     }
     for (index = 0; index < Before; index++) {
         if (Verdicts[index].AskCode == Code || Verdicts[index].ReplyCode == Code) {

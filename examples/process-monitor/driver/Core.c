@@ -174,7 +174,7 @@ static void CoreQueueCompletionByParkStamp(CORE_COMPLETIONS *Completions, CORE_R
 
 /* ---- device table -------------------------------------------------------------------- */
 
-static int CoreCodeIsTaken(const CORE_DEVICE_CONFIG *Device, UINT32 Code, UINT32 ChannelLimit, UINT32 CallLimit)
+int CoreCodeIsTaken(const CORE_DEVICE_CONFIG *Device, UINT32 Code, UINT32 ChannelLimit, UINT32 CallLimit)
 {
     UINT32 index;
     if (Code == Device->ProtocolInfoCode) {

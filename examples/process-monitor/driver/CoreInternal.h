@@ -37,6 +37,11 @@ void CoreListRemove(CORE_LINK *Link);
 void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Request, NTSTATUS Status, size_t Information);
 /* Completes the queued requests in order, without the lock. IRQL <= DISPATCH_LEVEL. Returns nothing. */
 void CoreDeliverCompletions(CORE *Core, CORE_COMPLETIONS *Completions);
+/*
+ * Whether Code is the protocol information's, or one of the first ChannelLimit channels' or
+ * CallLimit calls' of Device. Any IRQL. Returns nonzero when taken.
+ */
+int CoreCodeIsTaken(const CORE_DEVICE_CONFIG *Device, UINT32 Code, UINT32 ChannelLimit, UINT32 CallLimit);
 
 #ifdef __cplusplus
 }

@@ -12,11 +12,11 @@
  */
 import { STATUS_INVALID_DEVICE_STATE, STATUS_IO_TIMEOUT, STATUS_NOT_FOUND, STATUS_SUCCESS } from './ntstatus.js';
 import type { VerdictTraceEntry } from './verdict-trace.js';
-import { encodeVerdictQuestion, freshVerdictInfo, type VerdictDescriptorV1, type VerdictInfo, type VerdictOutcome } from '@inverted-call/codec';
+import { VERDICT_COUNTERS, encodeVerdictQuestion, freshVerdictInfo, type VerdictDescriptorV1, type VerdictInfo, type VerdictOutcome } from '@inverted-call/codec';
 import type { AskOptions, VerdictAsk, VerdictCounters, VerdictSettlement, VerdictState, VerdictTableOptions } from './verdict-types.js';
 
 /** How a question of this handle settled, remembered to give a later reply its V5 status. */
-type SettledHere = 'answered' | 'timedOut';
+type SettledHere = Extract<VerdictOutcome, 'answered' | 'timedOut'>;
 
 interface QuestionRecord {
   readonly ask: number;
@@ -68,7 +68,7 @@ export class VerdictTable {
         queue: [],
         open: new Map(),
         memory: new Map(),
-        counters: { asked: 0, answered: 0, timedOut: 0, defaulted: 0, refused: 0 },
+        counters: Object.fromEntries(VERDICT_COUNTERS.map((name) => [name, 0])) as VerdictCounters,
       });
       this.byCode.set(descriptor.askCode >>> 0, { verdict: descriptor.name, role: 'ask' });
       this.byCode.set(descriptor.replyCode >>> 0, { verdict: descriptor.name, role: 'reply' });
@@ -240,11 +240,7 @@ export class VerdictTable {
   infos(): VerdictInfo[] {
     return [...this.verdicts.values()].map(({ descriptor, counters }) => ({
       ...freshVerdictInfo(descriptor),
-      asked: BigInt(counters.asked),
-      answered: BigInt(counters.answered),
-      timedOut: BigInt(counters.timedOut),
-      defaulted: BigInt(counters.defaulted),
-      refused: BigInt(counters.refused),
+      ...(Object.fromEntries(VERDICT_COUNTERS.map((name) => [name, BigInt(counters[name])])) as Record<keyof VerdictCounters, bigint>),
     }));
   }
 

@@ -1,6 +1,6 @@
 /** The verdict engine's inputs and outputs: what an asker holds, the counters of V9, and snapshots of its state. */
 import type { VerdictTraceEntry } from './verdict-trace.js';
-import type { VerdictOutcome } from '@inverted-call/codec';
+import type { VERDICT_COUNTERS, VerdictOutcome } from '@inverted-call/codec';
 
 export interface AskOptions {
   /** The process the question is raised on behalf of (for process creation, the creating process): V7. */
@@ -32,14 +32,8 @@ export interface VerdictAsk {
   readonly settled: Promise<VerdictSettlement>;
 }
 
-/** V9, per verdict: asked = answered + timedOut + defaulted + refused + unsettled now. */
-export interface VerdictCounters {
-  asked: number;
-  answered: number;
-  timedOut: number;
-  defaulted: number;
-  refused: number;
-}
+/** V9, per verdict: asked = answered + timedOut + defaulted + refused + unsettled now (VERDICT_INFO's counters, named by the codec). */
+export type VerdictCounters = Record<(typeof VERDICT_COUNTERS)[number], number>;
 
 export interface VerdictState {
   readonly verdict: string;

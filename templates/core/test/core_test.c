@@ -10,22 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_test_support.h"
+
 /* What a failed WdfRequestForwardToIoQueue might return (STATUS_INVALID_DEVICE_STATE). */
 #define STATUS_INVALID_DEVICE_STATE_FOR_TEST ((NTSTATUS)0xC0000184L)
 
-static int Failures;
-static int Checks;
 
-#define CHECK(condition)                                                              \
-    do {                                                                              \
-        Checks++;                                                                     \
-        if (!(condition)) {                                                           \
-            Failures++;                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #condition); \
-        }                                                                             \
-    } while (0)
-
-/* ---- a glue double: allocator, lock, one FIFO "manual queue" per (file, channel) ------------ */
+/* ---- a glue double (allocator and lock: core_test_support.h), one FIFO "manual queue" per (file, channel) */
 
 #define MAX_COMPLETIONS 64
 #define MAX_PARKED 8
@@ -51,59 +42,19 @@ typedef struct {
 } COMPLETION;
 
 static struct {
-    long Allocations;
-    long FailAfter;      /* -1: never fail; n: the (n+1)th allocation from now fails */
     NTSTATUS ParkStatus; /* what ParkRequest returns */
-    int LockHeld;
     int CompletedUnderLock;
     int ParkedWithoutLock;
     int Count;
     COMPLETION Log[MAX_COMPLETIONS];
 } G;
 
-static void *TestAllocate(void *Context, size_t Bytes)
-{
-    void *memory;
-    (void)Context;
-    if (G.FailAfter == 0) return NULL;
-    if (G.FailAfter > 0) G.FailAfter--;
-    memory = malloc(Bytes);
-    if (memory) {
-        memset(memory, 0xA5, Bytes);
-        G.Allocations++;
-    }
-    return memory;
-}
-
-static void TestFree(void *Context, void *Memory)
-{
-    (void)Context;
-    if (Memory) {
-        G.Allocations--;
-        free(Memory);
-    }
-}
-
-static uintptr_t TestLock(void *Context)
-{
-    (void)Context;
-    G.LockHeld++;
-    return 7;
-}
-
-static void TestUnlock(void *Context, uintptr_t State)
-{
-    (void)Context;
-    CHECK(State == 7);
-    G.LockHeld--;
-}
-
 static NTSTATUS TestPark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
 {
     TEST_REQUEST *request = (TEST_REQUEST *)Request->GlueRequest;
     TEST_FILE *file = request->File;
     (void)Context;
-    if (!G.LockHeld) G.ParkedWithoutLock = 1;
+    if (!TestMemory.LockHeld) G.ParkedWithoutLock = 1;
     if (G.ParkStatus != STATUS_SUCCESS) return G.ParkStatus;
     CHECK(file->ParkedCount[ChannelIndex] < MAX_PARKED);
     file->Parked[ChannelIndex][file->ParkedCount[ChannelIndex]++] = request;
@@ -115,7 +66,7 @@ static CORE_REQUEST *TestTakeParked(void *Context, CORE_FILE *File, UINT32 Chann
     TEST_FILE *file = (TEST_FILE *)File->GlueFile;
     TEST_REQUEST *request;
     (void)Context;
-    if (!G.LockHeld) G.ParkedWithoutLock = 1;
+    if (!TestMemory.LockHeld) G.ParkedWithoutLock = 1;
     if (file->ParkedCount[ChannelIndex] == 0) return NULL;
     request = file->Parked[ChannelIndex][0];
     memmove(&file->Parked[ChannelIndex][0], &file->Parked[ChannelIndex][1], (size_t)(--file->ParkedCount[ChannelIndex]) * sizeof(TEST_REQUEST *));
@@ -135,7 +86,7 @@ static void Log(CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 static void TestComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     (void)Context;
-    if (G.LockHeld) G.CompletedUnderLock = 1;
+    if (TestMemory.LockHeld) G.CompletedUnderLock = 1;
     Log(Request, Status, Information);
 }
 
@@ -248,7 +199,7 @@ static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels
 static void Setup(void)
 {
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     G.ParkStatus = STATUS_SUCCESS;
     HandlerResult = STATUS_SUCCESS;
     CHECK(CoreInitialize(&Core, &Ops, &TestDevice) == STATUS_SUCCESS);
@@ -257,8 +208,8 @@ static void Setup(void)
 static void Teardown(void)
 {
     CoreUninitialize(&Core);
-    CHECK(G.Allocations == 0);
-    CHECK(G.LockHeld == 0);
+    CHECK(TestMemory.Allocations == 0);
+    CHECK(TestMemory.LockHeld == 0);
     CHECK(!G.CompletedUnderLock);
     CHECK(!G.ParkedWithoutLock);
 }
@@ -336,7 +287,7 @@ static void TestInitializeChecksTheTable(void)
     CORE_CALL_CONFIG call = { 0x200, 0, 0, ReadHandler };
     CORE_DEVICE_CONFIG device = { 0x3FC, TestHash, &channel, 1, &call, 1, { 1, 1, 1 }, NULL, 0 };
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_SUCCESS);
     CoreUninitialize(&core);
     channel.Capacity = 0;
@@ -385,9 +336,9 @@ static void TestInitializeChecksTheTable(void)
     device.Limits.MaxRingBytes = 0;
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
     device.Limits.MaxRingBytes = 1;
-    G.FailAfter = 0;
+    TestMemory.FailAfter = 0;
     CHECK(CoreInitialize(&core, &Ops, &TestDevice) == STATUS_INSUFFICIENT_RESOURCES);
-    CHECK(G.Allocations == 0);
+    CHECK(TestMemory.Allocations == 0);
 }
 
 /* ---- tests: subscriptions (R1-R5) -------------------------------------------------------- */
@@ -401,7 +352,7 @@ static void TestR1TooSmallIsRefusedAndCreatesNothing(void)
     CHECK(Subscribe(&file, 0, &request, 287) == STATUS_BUFFER_TOO_SMALL);
     CHECK(G.Count == 1 && G.Log[0].Status == STATUS_BUFFER_TOO_SMALL && G.Log[0].Information == 0);
     CHECK(Subscribe(&file, 0, &request, 0) == STATUS_BUFFER_TOO_SMALL); /* no output buffer at all */
-    CHECK(G.Allocations == 1); /* the channel table only: no subscription */
+    CHECK(TestMemory.Allocations == 1); /* the channel table only: no subscription */
     CHECK(CoreQueryState(&Core, NULL, 0) == 0);
     EmitTag(0, 1);             /* offered to nobody */
     CHECK(Subscribe(&file, 0, &later, 288) == STATUS_PENDING);
@@ -584,7 +535,7 @@ static void TestR5CloseCancelsInParkOrderAndFreesOnlyItsOwn(void)
     CHECK(G.Log[0].Request == &r1.Core && G.Log[1].Request == &r2.Core && G.Log[2].Request == &r3.Core);
     CHECK(G.Log[0].Status == STATUS_CANCELLED && G.Log[2].Status == STATUS_CANCELLED);
     CHECK(a.ParkedCount[0] == 0 && a.ParkedCount[1] == 0);
-    CHECK(G.Allocations == 1 + 2); /* the table and b's subscription (struct + ring) */
+    CHECK(TestMemory.Allocations == 1 + 2); /* the table and b's subscription (struct + ring) */
     CoreFileClose(&Core, &a.Core); /* again (cleanup then close): harmless */
     CHECK(G.Count == 3);
     CHECK(Subscribe(&a, 1, &r1, 56) == STATUS_CANCELLED); /* a request racing its handle's cleanup */
@@ -602,19 +553,19 @@ static void TestResourceFailures(void)
     UINT8 big[300];
     Setup();
     OpenFile(&file);
-    G.FailAfter = 1; /* the subscription struct succeeds, its ring fails */
+    TestMemory.FailAfter = 1; /* the subscription struct succeeds, its ring fails */
     CHECK(Subscribe(&file, 1, &request, 56) == STATUS_INSUFFICIENT_RESOURCES);
     CHECK(G.Count == 1 && G.Log[0].Status == STATUS_INSUFFICIENT_RESOURCES);
-    CHECK(G.Allocations == 1);
-    G.FailAfter = -1;
+    CHECK(TestMemory.Allocations == 1);
+    TestMemory.FailAfter = -1;
     G.ParkStatus = STATUS_INVALID_DEVICE_STATE_FOR_TEST;
     CHECK(Subscribe(&file, 1, &request, 56) == STATUS_INVALID_DEVICE_STATE_FOR_TEST); /* forwarding failed */
     CHECK(Last()->Request == &request.Core && Last()->Status == STATUS_INVALID_DEVICE_STATE_FOR_TEST);
     G.ParkStatus = STATUS_SUCCESS;
     memset(big, 7, sizeof(big));
-    G.FailAfter = 0; /* the heap copy of a large input fails */
+    TestMemory.FailAfter = 0; /* the heap copy of a large input fails */
     CHECK(Call(&file, CODE_BIG, &request, big, 300, 4) == STATUS_INSUFFICIENT_RESOURCES);
-    G.FailAfter = -1;
+    TestMemory.FailAfter = -1;
     CHECK(CoreEmit(&Core, 7, 1, NULL, 0) == STATUS_INVALID_PARAMETER);
     CHECK(CoreEmit(&Core, 0, 1, NULL, 4) == STATUS_INVALID_PARAMETER);
     CoreFileClose(&Core, &file.Core);
@@ -690,7 +641,7 @@ static void TestR6HandlersSeeACopiedInputAndAZeroedOutput(void)
     memset(big, 0, sizeof(big));
     big[299] = 0x77;
     CHECK(Call(&file, CODE_BIG, &request, big, 300, 4) == STATUS_SUCCESS);
-    CHECK(request.Buffer[0] == 0x77 && G.Allocations == 1);
+    CHECK(request.Buffer[0] == 0x77 && TestMemory.Allocations == 1);
     CoreFileClose(&Core, &file.Core);
     Teardown();
 }
@@ -739,7 +690,7 @@ static void SetupWithLimits(UINT32 MaxSubscriptions, UINT32 MaxParkedPerHandle, 
     device.Limits.MaxParkedPerHandle = MaxParkedPerHandle;
     device.Limits.MaxRingBytes = MaxRingBytes;
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     G.ParkStatus = STATUS_SUCCESS;
     HandlerResult = STATUS_SUCCESS;
     CHECK(CoreInitialize(&Core, &Ops, &device) == STATUS_SUCCESS);

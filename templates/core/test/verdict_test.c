@@ -11,17 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int Failures;
-static int Checks;
+#include "core_test_support.h"
 
-#define CHECK(condition)                                                                  \
-    do {                                                                                  \
-        Checks++;                                                                         \
-        if (!(condition)) {                                                               \
-            Failures++;                                                                   \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #condition); \
-        }                                                                                 \
-    } while (0)
 
 /* ---- the glue double ------------------------------------------------------------------------ */
 
@@ -54,9 +45,6 @@ typedef struct {
 } COMPLETION;
 
 static struct {
-    long Allocations;
-    long FailAfter; /* -1: never; n: the (n+1)th allocation from now fails */
-    int LockHeld;
     int CompletedUnderLock;
     int OpsWithoutLock;
     int WakeOfUnknownTicket;
@@ -67,43 +55,6 @@ static struct {
     int Count;
     COMPLETION Log[MAX_LOG];
 } G;
-
-static void *TestAllocate(void *Context, size_t Bytes)
-{
-    void *memory;
-    (void)Context;
-    if (G.FailAfter == 0) return NULL;
-    if (G.FailAfter > 0) G.FailAfter--;
-    memory = malloc(Bytes);
-    if (memory) {
-        memset(memory, 0xA5, Bytes);
-        G.Allocations++;
-    }
-    return memory;
-}
-
-static void TestFree(void *Context, void *Memory)
-{
-    (void)Context;
-    if (Memory) {
-        G.Allocations--;
-        free(Memory);
-    }
-}
-
-static uintptr_t TestLock(void *Context)
-{
-    (void)Context;
-    G.LockHeld++;
-    return 9;
-}
-
-static void TestUnlock(void *Context, uintptr_t State)
-{
-    (void)Context;
-    CHECK(State == 9);
-    G.LockHeld--;
-}
 
 static NTSTATUS TestParkChannel(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
 {
@@ -123,7 +74,7 @@ static void (*OnComplete)(CORE_REQUEST *Request, NTSTATUS Status, size_t Informa
 static void TestComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     (void)Context;
-    if (G.LockHeld) G.CompletedUnderLock = 1;
+    if (TestMemory.LockHeld) G.CompletedUnderLock = 1;
     if (G.Count > 100000) {
         /* No test completes this many: a request completed twice closes a loop in the core's list. */
         fprintf(stderr, "verdict_test: endless completions (a request completed twice?)\n");
@@ -148,7 +99,7 @@ static NTSTATUS TestParkAsk(void *Context, CORE_REQUEST *Request, UINT32 Verdict
 {
     TEST_REQUEST *request = (TEST_REQUEST *)Request->GlueRequest;
     (void)Context;
-    if (!G.LockHeld) G.OpsWithoutLock = 1;
+    if (!TestMemory.LockHeld) G.OpsWithoutLock = 1;
     if (G.ParkStatus != STATUS_SUCCESS) return G.ParkStatus;
     CHECK(G.ParkedCount[VerdictIndex] < MAX_QUEUED);
     G.Parked[VerdictIndex][G.ParkedCount[VerdictIndex]++] = request;
@@ -165,7 +116,7 @@ static CORE_REQUEST *TestTakeAsk(void *Context, UINT32 VerdictIndex, CORE_FILE *
 {
     int index;
     (void)Context;
-    if (!G.LockHeld) G.OpsWithoutLock = 1;
+    if (!TestMemory.LockHeld) G.OpsWithoutLock = 1;
     for (index = 0; index < G.ParkedCount[VerdictIndex]; index++) {
         TEST_REQUEST *request = G.Parked[VerdictIndex][index];
         if (File == NULL || &request->File->Core == File) {
@@ -181,7 +132,7 @@ static void TestWakeAsker(void *Context, CORE_VERDICT_TICKET *Ticket)
 {
     TEST_ASKER *asker = (TEST_ASKER *)Ticket->WaitContext;
     (void)Context;
-    if (!G.LockHeld) G.OpsWithoutLock = 1; /* the asker may be gone once the lock is released */
+    if (!TestMemory.LockHeld) G.OpsWithoutLock = 1; /* the asker may be gone once the lock is released */
     if (asker == NULL || &asker->Ticket != Ticket) {
         G.WakeOfUnknownTicket = 1;
         return;
@@ -234,7 +185,7 @@ static const CORE_DEVICE_CONFIG VerdictDevice = { CODE_INFO, TestHash, TestChann
 static void Setup(void)
 {
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     G.Now = 1000;
     CHECK(CoreInitialize(&Core, &Ops, &VerdictDevice) == STATUS_SUCCESS);
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, VerdictDevice.Verdicts, VerdictDevice.VerdictCount) == STATUS_SUCCESS);
@@ -244,8 +195,8 @@ static void Teardown(void)
 {
     CoreVerdictUninitialize(&Core);
     CoreUninitialize(&Core);
-    CHECK(G.Allocations == 0);
-    CHECK(G.LockHeld == 0);
+    CHECK(TestMemory.Allocations == 0);
+    CHECK(TestMemory.LockHeld == 0);
     CHECK(!G.CompletedUnderLock);
     CHECK(!G.OpsWithoutLock);
     CHECK(!G.WakeOfUnknownTicket);
@@ -377,18 +328,18 @@ static void TestInitializeChecksTheTable(void)
     };
     size_t index;
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     CHECK(CoreInitialize(&Core, &Ops, &TestDevice) == STATUS_SUCCESS);
     memcpy(verdicts, TestVerdicts, sizeof(verdicts));
     /* The unchanged table passes: each refusal below comes from the one field changed. */
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, verdicts, 2) == STATUS_SUCCESS);
     CoreVerdictUninitialize(&Core);
-    CHECK(G.Allocations == 1); /* the channel array only */
+    CHECK(TestMemory.Allocations == 1); /* the channel array only */
     for (index = 0; index < sizeof(bad) / sizeof(bad[0]); index++) {
         memcpy(verdicts, TestVerdicts, sizeof(verdicts));
         memcpy((UINT8 *)&verdicts[0] + bad[index].Offset, &bad[index].Value, sizeof(UINT32));
         CHECK(CoreVerdictInitialize(&Core, &VerdictOps, verdicts, 2) == STATUS_INVALID_PARAMETER);
-        CHECK(Core.Verdicts == NULL && G.Allocations == 1);
+        CHECK(Core.Verdicts == NULL && TestMemory.Allocations == 1);
     }
     memcpy(verdicts, TestVerdicts, sizeof(verdicts));
     verdicts[1].DefaultAnswer = NULL;
@@ -404,18 +355,18 @@ static void TestInitializeChecksTheTable(void)
     CoreVerdictUninitialize(&Core);
     /* Out of memory at every allocation leaves nothing allocated. */
     for (index = 0; index < 6; index++) {
-        G.FailAfter = (long)index;
+        TestMemory.FailAfter = (long)index;
         CHECK(CoreVerdictInitialize(&Core, &VerdictOps, TestVerdicts, 2) == STATUS_INSUFFICIENT_RESOURCES);
-        CHECK(Core.Verdicts == NULL && G.Allocations == 1);
+        CHECK(Core.Verdicts == NULL && TestMemory.Allocations == 1);
     }
-    G.FailAfter = 6; /* table, verdict array, 2 x (slots, questions): six allocations */
+    TestMemory.FailAfter = 6; /* table, verdict array, 2 x (slots, questions): six allocations */
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, TestVerdicts, 2) == STATUS_SUCCESS);
-    G.FailAfter = -1;
+    TestMemory.FailAfter = -1;
     CoreVerdictUninitialize(&Core);
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, NULL, 0) == STATUS_SUCCESS); /* no verdicts */
     CoreVerdictUninitialize(&Core);
     CoreUninitialize(&Core);
-    CHECK(G.Allocations == 0);
+    CHECK(TestMemory.Allocations == 0);
     /* A device table that lists verdicts is the one source: a copy of it, or a part, is refused. */
     CHECK(CoreInitialize(&Core, &Ops, &VerdictDevice) == STATUS_SUCCESS);
     memcpy(verdicts, TestVerdicts, sizeof(verdicts));
@@ -424,7 +375,7 @@ static void TestInitializeChecksTheTable(void)
     CHECK(CoreVerdictInitialize(&Core, &VerdictOps, NULL, 0) == STATUS_INVALID_PARAMETER);
     CHECK(Core.Verdicts == NULL);
     CoreUninitialize(&Core);
-    CHECK(G.Allocations == 0);
+    CHECK(TestMemory.Allocations == 0);
 }
 
 /* V9 in the protocol information (R7): each VERDICT_INFO carries the verdict table's counters. */
@@ -827,10 +778,10 @@ static void TestResourceFailures(void)
     TEST_ASKER asker;
     Setup();
     OpenFile(&file);
-    G.FailAfter = 1; /* the decider succeeds, its memory of ids fails */
+    TestMemory.FailAfter = 1; /* the decider succeeds, its memory of ids fails */
     CHECK(AskRequest(&file, 0, &request, 10) == STATUS_INSUFFICIENT_RESOURCES);
     CHECK(Last()->Status == STATUS_INSUFFICIENT_RESOURCES && G.ParkedCount[0] == 0);
-    G.FailAfter = -1;
+    TestMemory.FailAfter = -1;
     CHECK(Counters(0).Deciders == 0);
     CHECK(Ask(&asker, 0, 1, 500, 0) == STATUS_SUCCESS && asker.Ticket.Outcome == CORE_VERDICT_OUTCOME_DEFAULTED);
     /* Parking fails (the glue could not forward it): completed with that status, still a decider. */
@@ -840,9 +791,9 @@ static void TestResourceFailures(void)
     G.ParkStatus = STATUS_SUCCESS;
     CHECK(Counters(0).Deciders == 1);
     /* Asking allocates nothing. */
-    G.FailAfter = 0;
+    TestMemory.FailAfter = 0;
     CHECK(Ask(&asker, 0, 2, 500, 0) == STATUS_PENDING);
-    G.FailAfter = -1;
+    TestMemory.FailAfter = -1;
     /* Bad arguments. */
     CHECK(CoreVerdictAsk(&Core, 2, "question", QUESTION0, 1, 0, &asker.Ticket) == STATUS_INVALID_PARAMETER);
     CHECK(CoreVerdictAsk(&Core, 0, "question", QUESTION0 - 1, 1, 0, &asker.Ticket) == STATUS_INVALID_PARAMETER);

@@ -15,9 +15,10 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-// Time limit, from a measurement at load average 6-9 on the 2-core machine (the whole suite beside other builds): the slowest test (render WDM, --check, and the gcc check of
-// both configurations) took 14 s; 60 s is more than 4x that.
-const CLI_MS = 60_000;
+// Time limit, from measurements on the 2-core machine: at load average 6-9 the slowest test (render
+// WDM, --check, and the gcc check of both configurations) took 14 s; at load average 10-12 (the
+// whole suite beside two CPU hogs and other builds) it took 83 s. 240 s is about 3x the worst.
+const CLI_MS = 240_000;
 
 let dir = '';
 beforeEach(() => {

@@ -43,6 +43,15 @@ function fakeDispatcher(options: { dispatcherError?: number; registerFails?: boo
 
 const tick = (ms = 5): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until the condition holds; timers fire late on a loaded machine, so no fixed wait says enough. */
+async function until(condition: () => boolean, what: string, limitMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > limitMs) throw new Error(`still waiting after ${limitMs} ms for ${what}`);
+    await tick();
+  }
+}
+
 describe('runAsWindowsService', () => {
   it('reports START_PENDING and RUNNING, then on stop STOP_PENDING with checkpoints, aborts the signal, and STOPPED once run() settles', async () => {
     const fake = fakeDispatcher();
@@ -60,7 +69,7 @@ describe('runAsWindowsService', () => {
         return new Promise<void>((resolve) => signal.addEventListener('abort', () => (finishRun = resolve)));
       },
     });
-    await tick();
+    await until(() => fake.states().length >= 2, 'START_PENDING and RUNNING');
     expect(fake.states()).toEqual(['START_PENDING', 'RUNNING']);
     expect(fake.statuses[0]).toMatchObject({ serviceType: 0x10, checkPoint: 1, waitHint: SERVICE_PENDING_WAIT_HINT_MS, controlsAccepted: 0 });
     expect(fake.statuses[1]).toMatchObject({ controlsAccepted: 0x1 | 0x4, checkPoint: 0, waitHint: 0 });
@@ -70,9 +79,10 @@ describe('runAsWindowsService', () => {
 
     expect(fake.control(SERVICE_CONTROL_STOP)).toBe(NO_ERROR);
     expect(signalSeen!.aborted).toBe(true);
-    await tick(45);
-    const pending = fake.statuses.filter((status) => serviceStateName(status.currentState) === 'STOP_PENDING');
-    expect(pending.length).toBeGreaterThanOrEqual(3);
+    const stopPending = () => fake.statuses.filter((status) => serviceStateName(status.currentState) === 'STOP_PENDING');
+    // A checkpoint every stopCheckpointMs while run() winds down: wait for three of them.
+    await until(() => stopPending().length >= 3, 'three STOP_PENDING checkpoints');
+    const pending = stopPending();
     expect(pending.map((status) => status.checkPoint)).toEqual(pending.map((_status, index) => index + 1));
     expect(pending.every((status) => status.waitHint === SERVICE_PENDING_WAIT_HINT_MS && status.controlsAccepted === 0)).toBe(true);
     expect(fake.states()).not.toContain('STOPPED');
@@ -92,7 +102,7 @@ describe('runAsWindowsService', () => {
     const fake = fakeDispatcher();
     const lines: string[] = [];
     const done = runAsWindowsService({ name: 'DemoService', api: fake.api, log: (line) => lines.push(line), run: (signal) => new Promise((resolve) => signal.addEventListener('abort', () => resolve())) });
-    await tick();
+    await until(() => fake.states().includes('RUNNING'), 'RUNNING');
     fake.control(SERVICE_CONTROL_SHUTDOWN);
     await done;
     expect(fake.states().at(-1)).toBe('STOPPED');

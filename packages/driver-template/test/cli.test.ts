@@ -31,7 +31,7 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     const first = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/: wrote 28 file\(s\) for .*conformance\.device\.json \(kmdf\)\n$/); // no Notify.c: this device has no process events
+    expect(first.stdout).toMatch(/: wrote 31 file\(s\) for .*conformance\.device\.json \(kmdf\)\n$/); // no Notify.c: this device has no process events
     writeFileSync(join(dir, 'Handlers.c'), '/* my handlers */\n');
     const second = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(second.stdout).toContain('kept your Handlers.c, ConformanceDevice.inf, ConformanceDevice.vcxproj, ConformanceDevice.sln, README.md');

@@ -9,6 +9,7 @@ import { emitCHeader, generatedBanner } from '@inverted-call/codegen';
 import { kebabCase, type DeviceModel } from '@inverted-call/schema';
 import { emitDeviceTableHeader, emitDeviceTableSource, emitHandlersHeader, emitHandlersStub, type DeviceTableInput } from './device-table.js';
 import { planProcessNotify, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
+import { readmeVerdictsSection } from './readme-verdicts.js';
 import { RENDER_RECORD_FILE, contentHash, formatRenderRecord, type DriverFlavourName } from './render-record.js';
 import { fillPlaceholders, readTemplateFile, type TemplateFolder } from './template-files.js';
 import { DIRECTORY_BUILD_PROPS_FILE, PACKAGES_CONFIG_FILE, VCXPROJ_TYPE_GUID, solutionFile, windowsBuildValues } from './windows-build-files.js';
@@ -155,6 +156,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   };
   // Both flavours' READMEs share the section on building from the command line and from NuGet.
   values.WindowsBuild = fillPlaceholders(readTemplateFile('project/README-windows-build.md.tmpl', 'shared'), values, 'project/README-windows-build.md.tmpl').trimEnd();
+  // And the one on verdicts: the latency budget and the deadlock rules.
+  values.Verdicts = readmeVerdictsSection(model);
   const project = ({ path, folder, source }: TemplateFile, owner: FileOwner = 'user'): void => {
     files.push({ path, content: fillPlaceholders(readTemplateFile(source, folder), values, source), owner });
   };

@@ -1,5 +1,9 @@
 /*
- * Core.c - the portable core of an inverted-call driver: rules R1-R7 of protocol v1.
+ * Core.c - the portable core of an inverted-call driver, protocol v2: the calls and channels
+ * (rules R1-R6) and the protocol-information answer (R7: version 2, the schema hash, each
+ * channel's ring and each verdict's table and counters). The verdicts themselves (rules V1-V9:
+ * the question table, its state machine and the ask and reply requests) are Verdict.c's; this
+ * file only reports their counters.
  * Part of the template: do not edit (your code goes in Handlers.c).
  * See Core.h for the contract. No WDF/WDM calls, no CRT: memory comes from CORE_OPS.
  */

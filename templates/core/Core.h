@@ -1,6 +1,7 @@
 /*
- * Core.h - the portable core of an inverted-call driver (protocol v1: rules R1-R7 of the kit's
- * docs/concepts.md, "The protocol rules in plain words").
+ * Core.h - the portable core of an inverted-call driver (protocol v2: rules R1-R7 of the kit's
+ * docs/concepts.md, "The protocol rules in plain words"; the verdicts, rules V1-V9, are
+ * Verdict.h's).
  * Part of the template: do not edit (your code goes in Handlers.c).
  *
  * Everything the protocol decides lives here, in C11 with no WDF/WDM calls and no allocation of

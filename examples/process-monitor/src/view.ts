@@ -5,6 +5,8 @@
  */
 import type { LossNotice } from '@inverted-call/client';
 import type { DriverVersion } from '../generated/process-monitor.js';
+import { policyProgress, renderPolicyRows, type PolicyViewModel } from './decision-view.js';
+import { n } from './format.js';
 import type { MonitorStats, ProcessEvent } from './monitor.js';
 
 export interface ViewModel {
@@ -23,6 +25,8 @@ export interface ViewModel {
   consumerStalled?: boolean;
   recent: readonly string[];
   lastLoss?: string;
+  /** Policy mode's decisions; absent where the device has nothing to say about them. */
+  policy?: PolicyViewModel;
 }
 
 const ESC = '\u001b[';
@@ -33,7 +37,7 @@ export function paint(enabled: boolean, style: Style, text: string): string {
   return enabled ? `${ESC}${STYLES[style]}m${text}${ESC}0m` : text;
 }
 
-export const n = (value: number | bigint): string => value.toLocaleString('en-US');
+export { n };
 
 /** Cuts a line to `width` visible characters, leaving escape sequences whole. */
 export function clip(line: string, width: number): string {
@@ -89,6 +93,10 @@ export function renderFrame(model: ViewModel, options: { width: number; color: b
     const dropped = model.ring.droppedByDriver > 0 ? c('red', `driver dropped ${n(model.ring.droppedByDriver)}`) : c('dim', 'nothing dropped');
     lines.push(`  ring fill   [${bar}] ${n(model.ring.fill)} / ${n(model.ring.capacity)}   ${dropped}`);
   }
+  if (model.policy) {
+    lines.push('');
+    lines.push(...renderPolicyRows(model.policy, c));
+  }
   lines.push('');
   lines.push(c('bold', '  recent events'));
   const recentLines = options.recentLines ?? 8;
@@ -112,6 +120,7 @@ export function renderProgressLine(model: ViewModel): string {
     model.ring ? `ring ${n(model.ring.fill)}/${n(model.ring.capacity)}` : '',
     model.ring ? `driver dropped ${n(model.ring.droppedByDriver)}` : '',
     model.consumerStalled ? 'consumer STALLED' : '',
+    model.policy ? policyProgress(model.policy) : '',
   ];
   return parts.filter(Boolean).join('  ');
 }

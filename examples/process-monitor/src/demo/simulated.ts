@@ -5,7 +5,8 @@
  * the decider's (every question answered, timed out, defaulted or refused; every answer counted).
  * Returns the exit code: 0 when every check holds and the loss count is the driver's own, else 1.
  */
-import type { SimulatorClock } from '@inverted-call/simulator';
+import type { SimulatorClock, VerdictResult } from '@inverted-call/simulator';
+import type { ProcessCreated, ProcessDecision } from '../../generated/process-monitor.js';
 import { n, paint, renderProgressLine, type SummaryRow, type ViewModel } from '../view.js';
 import { PHASES, createWorkload, type WorkloadSnapshot } from '../workload.js';
 import type { MonitorSummary } from '../monitor.js';
@@ -21,6 +22,8 @@ const FRAME_MS = 80;
 export interface SimulatedSetup {
   /** The simulator's clock of verdict deadlines (workload.ts): `real` for the demo, `manual` in tests. */
   clock?: SimulatorClock;
+  /** Each process creation the driver asked about, with how it settled (for tests). */
+  onAsked?: (process: ProcessCreated, result: VerdictResult<ProcessDecision>) => void;
 }
 
 export async function runSimulated(options: DemoOptions, terminal: Terminal, setup: SimulatedSetup = {}): Promise<number> {
@@ -64,6 +67,7 @@ export async function runSimulated(options: DemoOptions, terminal: Terminal, set
   }
 
   await workload.run({
+    ...(setup.onAsked ? { onAsked: setup.onAsked } : {}),
     onPhaseEnd() {
       if (!live) print(`  ${renderProgressLine(model())}`);
     },

@@ -129,12 +129,31 @@ export function describeLoss(loss: LossNotice): string {
   return `loss notice: ${n(loss.count)} event${loss.count === 1 ? '' : 's'} dropped by the driver (sequences ${n(loss.firstSequence)}-${n(loss.lastSequence)})`;
 }
 
+/** Denied creations an EventLog remembers until their Created event arrives: more than a stall holds. */
+const DENIED_KEPT = 65_536;
+
 /** Turns events into display lines, remembering each running process's image to name its exit. */
 export class EventLog {
   private readonly running = new Map<bigint, { name: string; createTime: bigint }>();
+  /** Policy mode: processes whose creation was denied, until their Created event arrives. */
+  private readonly denied = new Set<bigint>();
   readonly recent: string[] = [];
 
   constructor(private readonly keep = 8) {}
+
+  /**
+   * Policy mode: the decision about this process's creation. A denied one's Created event, when it
+   * comes (after a stall, thousands of decisions later), says so; an allowed one clears what an
+   * earlier process of the same id left (its Created event was lost).
+   */
+  decided(processId: bigint, allowed: boolean): void {
+    if (allowed) {
+      this.denied.delete(processId);
+      return;
+    }
+    this.denied.add(processId);
+    if (this.denied.size > DENIED_KEPT) this.denied.delete(this.denied.values().next().value!);
+  }
 
   add(event: ProcessEvent): string {
     const line = this.describe(event);
@@ -156,6 +175,11 @@ export class EventLog {
         data.imageNameState === 'Complete' ? data.imageName
         : data.imageNameState === 'Truncated' ? `${data.imageName.slice(0, 48)}… (truncated: ${data.imageNameLength} UTF-16 units, 259 kept)`
         : 'image name unavailable (a minimal process)';
+      if (this.denied.delete(data.processId)) {
+        // The driver reports the attempt; the process never ran, so no exit will name it.
+        this.running.delete(data.processId);
+        return `${head}  parent ${String(data.parentProcessId).padStart(5)}  ${image}  (creation denied: never ran)`;
+      }
       return `${head}  parent ${String(data.parentProcessId).padStart(5)}  ${image}`;
     }
     const started = this.running.get(event.data.processId);

@@ -9,8 +9,9 @@
  *   3. recovery: the consumer resumes, catches up, and the machine goes quiet again.
  *
  * Every process creation is first asked as the real driver's Notify.c asks it: the ProcessCreate
- * verdict, on behalf of the creating process. A creation the decider denies never happens: no
- * Created event, and no exit later. Without a decider the driver allows it at once.
+ * verdict, on behalf of the creating process, and then reported, denied or not (Notify.c reports a
+ * denied creation as the attempt it was). A denied process never runs, so it never exits. Without
+ * a decider the driver allows every creation at once.
  *
  * Everything is generated from a seed, so every run emits the same events in the same order
  * (with a policy, the same as long as every question is answered in time).
@@ -69,7 +70,7 @@ export interface CreationCounts {
   asked: number;
   /** Allowed: by the decider's answer or by the default. */
   allowed: number;
-  /** Denied by the decider: the process never started. */
+  /** Denied by the decider: reported, but the process never ran. */
   denied: number;
 }
 
@@ -108,7 +109,7 @@ export interface Workload {
     onPhase?: (phase: PhaseName, index: number) => void;
     /** A phase has emitted its last event. */
     onPhaseEnd?: (phase: PhaseName, index: number) => void;
-    /** A process creation was asked and settled: denied ones are not emitted. */
+    /** A process creation was asked and settled (its Created event follows, denied or not). */
     onAsked?: (process: ProcessCreated, result: VerdictResult<ProcessDecision>) => void;
   }): Promise<void>;
   /**
@@ -172,13 +173,11 @@ export function createWorkload(options: WorkloadOptions = {}): Workload {
       const chunk = Math.min(pace.chunk, left);
       for (let index = 0; index < chunk; index++) {
         const event = next();
-        if (event.kind === 'Created' && !(await askCreation(event.data))) {
-          // Denied: the creation fails, so the process never runs and never exits.
-          machine.forget(event.data.processId);
-          continue;
-        }
+        const allowed = event.kind !== 'Created' || (await askCreation(event.data));
         simulator.emit('Process', event.kind, event.data as never);
         emitted++;
+        // Denied: the creation failed, so the process never runs and never exits.
+        if (!allowed) machine.forget(event.data.processId);
       }
       left -= chunk;
       peakRingFill = Math.max(peakRingFill, subscriptionState()?.ringFill ?? 0);

@@ -8,7 +8,7 @@ import { DecisionLog, policyProgress, renderPolicyRows, type PolicyViewModel } f
 import { DecisionTally, LatencyWindow } from '../src/decisions.js';
 import type { ProcessDecisionEvent } from '../src/monitor.js';
 import { compileRules } from '../src/policy.js';
-import { renderFrame, renderProgressLine, type ViewModel } from '../src/view.js';
+import { EventLog, renderFrame, renderProgressLine, type ViewModel } from '../src/view.js';
 
 function created(processId: number, imageName: string, imageNameState: ProcessCreated['imageNameState'] = 'Complete'): ProcessCreated {
   return {
@@ -94,6 +94,20 @@ describe('DecisionLog', () => {
       .toBe('DENIED   pid     4  C:\\deep\\path… (truncated)  by the handler  12 ms');
     expect(decisions.describe({ type: 'answered', id: 2n, question: created(8, '', 'Unavailable'), answer: { allow: true }, elapsedMs: 1 }))
       .toBe('allowed  pid     8  (no image name)  1.0 ms');
+  });
+});
+
+describe('EventLog in policy mode', () => {
+  it('says a denied creation never ran when its Created event comes, and forgets an id an allowed creation reuses', () => {
+    const log = new EventLog();
+    log.decided(9012n, false);
+    log.decided(9016n, false);
+    log.decided(9016n, true);
+    const line = (data: ProcessCreated, sequence: bigint) => log.describe({ type: 'event', kind: 'Created', sequence, data });
+    expect(line(CL, 1n)).toMatch(/^#1 +Created pid  9012 .*cl\.exe {2}\(creation denied: never ran\)$/);
+    // The same id later, allowed: no stale mark.
+    expect(line(CL, 2n)).not.toContain('denied');
+    expect(line({ ...GIT, processId: 9016n }, 3n)).not.toContain('denied');
   });
 });
 

@@ -1,6 +1,7 @@
 // The simulated demo in policy mode, end to end on the simulator's manual clock (deadlines pass
 // when the workload says, never by the machine's load): each process creation is asked as Notify.c
-// asks it; the denied image is denied and never runs, the others are allowed, and a policy too
+// asks it; the denied image is denied, reported as the attempt and never run (no exit), the others
+// are allowed, and a policy too
 // slow for the deadline shows as late while the driver lets the process start by default.
 import { describe, expect, it } from 'vitest';
 import type { VerdictResult } from '@inverted-call/simulator';
@@ -63,13 +64,14 @@ describe('the simulated demo in policy mode', () => {
     expect(summaryValue(output, 'left to the default')).toBe(slow.length);
     expect(summaryValue(output, 'timed out, at the driver')).toBe(slow.length);
     expect(output).toMatch(/^ {4}decision: DENIED {3}pid +\d+ {2}cl\.exe {2}rule cl\.exe {2}[\d.]+ ms$/m);
+    expect(output).toMatch(/^ {4}#\d+ +Created pid +\d+ +parent +\d+ +C:\\.*\\cl\.exe {2}\(creation denied: never ran\)$/m);
     expect(output).toMatch(/^ {4}decision: LATE {5}pid +\d+ {2}mmc\.exe {2}no answer within 250 ms: the driver applies its default \(allow\)$/m);
     expect(output).toContain(`asked = answered + timed out + defaulted + refused (${asked.length} = ${asked.length - slow.length} + ${slow.length} + 0 + 0)`);
     expect(output).toMatch(/^allowed \+ denied = answered \(\d+ \+ \d+ = \d+\); \d+ creations denied$/m);
     expect(output).toMatch(/^delivered \+ lost = emitted \(\d+ \+ \d+ = \d+\)$/m);
   });
 
-  it('a denied creation never happens: no Created event for it and no exit later; the allowed ones all arrive', async () => {
+  it('a denied creation is reported as the attempt, as Notify.c does, and never runs: no exit follows it', async () => {
     const workload = createWorkload({ pace: 'fast', clock: 'manual', steadyEvents: 300, burstEvents: 600, recoveryEvents: 200 });
     const controller = new AbortController();
     const events: ProcessEvent[] = [];
@@ -86,7 +88,14 @@ describe('the simulated demo in policy mode', () => {
     });
     await monitor.ready;
     const decided = { allowed: 0, denied: 0 };
-    await workload.run({ onAsked: (_, result) => void decided[result.answer.allow ? 'allowed' : 'denied']++ });
+    // In the order asked, which is the order of the Created events (each is reported after its answer).
+    const answers: boolean[] = [];
+    await workload.run({
+      onAsked: (_, result) => {
+        decided[result.answer.allow ? 'allowed' : 'denied']++;
+        answers.push(result.answer.allow);
+      },
+    });
     await workload.drain(() => monitor.stats().buffered === 0);
     const state = workload.snapshot();
     controller.abort();
@@ -94,18 +103,20 @@ describe('the simulated demo in policy mode', () => {
 
     expect(decided.denied).toBeGreaterThan(50);
     expect(summary.lost).toBe(0);
-    const createdIds = new Set<bigint>();
+    const running = new Set<bigint>();
+    let created = 0;
     for (const event of events) {
       if (event.kind === 'Created') {
-        expect(['cl.exe', 'git.exe']).not.toContain(imageOf(event.data));
-        createdIds.add(event.data.processId);
+        const allowed = answers[created++];
+        expect(allowed, `creation of ${imageOf(event.data)}`).toBe(!['cl.exe', 'git.exe'].includes(imageOf(event.data)));
+        if (allowed) running.add(event.data.processId);
       } else {
-        // Every exit is of a process whose creation was allowed and seen (ids are reused, so check the live set).
-        expect(createdIds.has(event.data.processId), `exit of ${event.data.processId}`).toBe(true);
-        createdIds.delete(event.data.processId);
+        // Every exit is of a process whose creation was allowed (ids are reused, so check the running set).
+        expect(running.has(event.data.processId), `exit of ${event.data.processId}`).toBe(true);
+        running.delete(event.data.processId);
       }
     }
-    expect(events.filter((event) => event.kind === 'Created')).toHaveLength(decided.allowed);
+    expect(created).toBe(decided.allowed + decided.denied);
     expect(state.creations).toEqual({ asked: decided.allowed + decided.denied, ...decided });
     expect(summary.policy).toMatchObject({ allowed: decided.allowed, denied: decided.denied });
     expect(state.verdict).toMatchObject({ asked: state.creations.asked, answered: state.creations.asked, timedOut: 0, defaulted: 0, refused: 0 });

@@ -57,6 +57,7 @@ export function startMonitorSession(backend: DeviceBackendV1, settings: SessionS
     concurrency: settings.concurrency,
     beforeAnswer: slowFor(settings.policy),
     onDecision(event) {
+      if (event.type === 'answered') log.decided(event.question.processId, event.answer.allow);
       const line = decisions.add(event);
       if (!terminal.live && (event.type !== 'answered' || (hooks.printDecision?.() ?? true))) terminal.print(`    decision: ${line}`);
     },

@@ -95,7 +95,7 @@ export async function runSimulated(options: DemoOptions, terminal: Terminal, set
     {
       label: 'emitted by the simulated kernel',
       value: emitted,
-      note: state.creations.denied > 0 ? `the burst had ${n(options.burst)} events; ${n(state.creations.denied)} denied creations never happened` : `${n(options.burst)} of them in the burst`,
+      note: state.creations.denied > 0 ? `${n(options.burst)} in the burst; ${n(state.creations.denied)} of all are denied creations (reported, never run)` : `${n(options.burst)} of them in the burst`,
     },
     { label: 'delivered to onEvent', value: summary.delivered, note: `in ${n(summary.batches)} batches` },
     { label: 'lost, in loss notices', value: summary.lostInNotices, note: `${summary.lossNotices} notice${summary.lossNotices === 1 ? '' : 's'}, each an exact count and sequence range` },

@@ -57,8 +57,8 @@ Options:
 
 ${POLICY_USAGE}
 
-Exit codes: 0 every event delivered or counted, 1 an event unaccounted for or an error,
-2 bad usage, or --real on a system other than Windows.`;
+Exit codes: 0 every event delivered or counted, 1 an event or a question unaccounted for or
+an error, 2 bad usage, or --real on a system other than Windows.`;
 
 export interface DemoOptions {
   /** Run the workload unpaced, also on a terminal. */

@@ -283,7 +283,10 @@ export class VerdictTable {
   /** From delivery on the question belongs to `handleId` (V2); RemainingMs is the time left now. */
   private deliverTo(question: QuestionRecord, handleId: number): Uint8Array {
     question.owner = handleId;
-    return encodeVerdictQuestion(question.id, Math.ceil(question.deadlineAtMs - this.nowMs), question.bytes);
+    // Never more than the deadline: on a fractional clock (the real one) the subtraction can come
+    // out a hair above it (80.0565 + 200 - 80.0565 = 200.00000000000003), and rounding up made it 201.
+    const remainingMs = Math.min(question.verdict.descriptor.deadlineMs, Math.ceil(question.deadlineAtMs - this.nowMs));
+    return encodeVerdictQuestion(question.id, remainingMs, question.bytes);
   }
 
   private remember(verdict: VerdictRecord, handleId: number, id: bigint, how: SettledHere): void {

@@ -22,8 +22,9 @@
  *   STATUS_INSUFFICIENT_RESOURCES  no memory or no thread for the work;
  *   STATUS_SUCCESS             the question settled; Information = 16 + the answer's size.
  *
- * The tests' encoder (packages/driver-template/src/test-ioctls.ts) is checked against this layout
- * by the native test (templates/shared/test/ask_test.c), which prints it from these declarations.
+ * The tests' encoder (packages/driver-template/src/test-ask.ts, exported by its test-ioctls subpath)
+ * is checked against this layout by the native test (templates/shared/test/ask_test.c), which
+ * prints it from these declarations.
  */
 #ifndef ASK_TEST_H
 #define ASK_TEST_H
@@ -71,7 +72,7 @@ typedef struct _ASK_TEST_REQUEST {
 } ASK_TEST_REQUEST;
 
 #ifdef INVERTED_CALL_TEST_BUILD
-/* AskTest.c (portable: the native tests build it too). Checks Input and OutputLength against
+/* AskTestInput.c (portable: the native tests build it too). Checks Input and OutputLength against
  * every rule above and the device's verdicts (Config); Request is untouched unless STATUS_SUCCESS. */
 NTSTATUS AskTestParse(const CORE_DEVICE_CONFIG *Config, const UINT8 *Input, size_t InputLength, size_t OutputLength, ASK_TEST_REQUEST *Request);
 

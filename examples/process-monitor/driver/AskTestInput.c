@@ -1,6 +1,7 @@
 /*
- * AskTestInput.c - the test-build ask IOCTL's input check (AskTest.h). Part of the template: do
- * not edit. Compiled into every build, but empty unless INVERTED_CALL_TEST_BUILD is defined.
+ * AskTestInput.c - the test-build ask IOCTL's input check (AskTest.h).
+ * Part of the template: do not edit. Compiled into every build, but empty unless
+ * INVERTED_CALL_TEST_BUILD is defined.
  * Portable C, like the core: the native tests build it under ASan to feed it short, long and
  * malformed inputs. The input is user-mode bytes: the fixed part is read byte by byte, and every
  * length is checked before anything past it is looked at.

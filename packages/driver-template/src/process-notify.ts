@@ -155,14 +155,16 @@ export interface ProcessVerdictPlan {
 }
 
 /**
- * The verdict asked on process creation, or undefined when the schema has none. Notify.c asks it
- * from the process-notify callback, which the template registers only with a process channel: a
- * schema that asks on process creation without one gets a SchemaError naming the fix. The schema
- * validator has already checked the question's fields and the answer's Allow (process-create.ts).
+ * The verdict asked on process creation, or undefined when the schema has none or process
+ * notifications are turned off on purpose (`processNotify: false`: no callback, so nothing asks it;
+ * the driver's own code may). Notify.c asks it from the process-notify callback, which the template
+ * registers only with a process channel: a schema that asks on process creation without one gets a
+ * SchemaError naming the fix. The schema validator has already checked the question's fields and
+ * the answer's Allow (process-create.ts).
  */
-export function planProcessVerdict(model: DeviceModel, notify: ProcessNotifyPlan | undefined): ProcessVerdictPlan | undefined {
+export function planProcessVerdict(model: DeviceModel, notify: ProcessNotifyPlan | undefined, option: ProcessNotifyMapping | 'auto' | false = 'auto'): ProcessVerdictPlan | undefined {
   const index = model.verdicts.findIndex((verdict) => verdict.on === 'process-create');
-  if (index < 0) return undefined;
+  if (index < 0 || option === false) return undefined;
   const verdict = model.verdicts[index]!;
   if (!notify) {
     throw new SchemaError([

@@ -119,7 +119,7 @@ function infString(text: string): string {
 
 export function renderDriver(model: DeviceModel, options: DriverRenderOptions, flavour: DriverFlavour): RenderedFile[] {
   const processNotify = planProcessNotify(model, options.processNotify ?? 'auto');
-  const processVerdict = planProcessVerdict(model, processNotify);
+  const processVerdict = planProcessVerdict(model, processNotify, options.processNotify ?? 'auto');
   const headerFile = `${kebabCase(model.name)}.h`;
   const banner = generatedBanner({ schemaPath: options.schemaPath, schemaHash: model.schemaHash });
   const table: DeviceTableInput = { model, headerFile, banner, processNotify, processVerdict };

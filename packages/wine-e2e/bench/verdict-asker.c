@@ -96,6 +96,7 @@ static COUNTERS ReadCounters(HANDLE Control)
     return counters;
 }
 
+/* Sends one process IOCTL on the completion port's handle, stamping when it left. */
 static void Send(REQUEST *Request)
 {
     memset(&Request->Overlapped, 0, sizeof(Request->Overlapped));

@@ -41,7 +41,7 @@ import {
   verifierStops,
   wineEnvironment,
 } from '@inverted-call/wine-bed';
-import { outcomeProblems, p99Ratios, summarize } from './verdict-stats.mjs';
+import { outcomeProblems, p99Ratios, percentile, summarize } from './verdict-stats.mjs';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLE = join(PACKAGE, '..', '..', 'examples', 'process-monitor');
@@ -109,9 +109,12 @@ async function startExampleBed(flavour) {
   FLAVOUR_BUILDS[flavour].build(driverDir, sysPath, { testBuild: true, extraSources: [HANDLERS] });
   await installDriverService(prefix, { name: SERVICE, sysPath, start: 'auto' });
   const session = await startSession(prefix, { drivers: [SERVICE], wineDebug: sessionDebugChannels(flavour) });
-  return { prefix, workDir, session, deviceType: model.deviceType.value };
+  const verdict = model.verdicts.find((entry) => entry.name === 'ProcessCreate');
+  if (!verdict) throw new Error(`${SCHEMA} declares no ProcessCreate verdict: the benchmark asks it`);
+  return { prefix, workDir, session, deviceType: model.deviceType.value, verdict };
 }
 
+/** Builds bench/<name>.c with mingw-w64 against the example's generated header; the .exe path. */
 function compile(workDir, name) {
   const exe = join(workDir, `${name}.exe`);
   const compiled = spawnSync(MINGW_X64.command, ['-std=c11', '-O2', ...WARNINGS_AS_ERRORS, `-I${HEADER_DIR}`, '-o', exe, join(PACKAGE, 'bench', `${name}.c`)], { encoding: 'utf8' });
@@ -136,11 +139,14 @@ async function untilReady(started, what) {
   }
 }
 
+/** The verdict as the schema declares it, for the description (the first flavour's load). */
+let verdict;
 const samples = new Map(); // `${flavour} ${decider} ${mode}` -> asker results, one per run
 const deciderReports = [];
 const problems = [];
 for (const flavour of FLAVOURS) {
   const bed = await startExampleBed(flavour);
+  verdict = bed.verdict;
   try {
     const asker = compile(bed.workDir, 'verdict-asker');
     const nativeDecider = compile(bed.workDir, 'verdict-decider');
@@ -178,7 +184,9 @@ for (const flavour of FLAVOURS) {
       const result = await started.done;
       const stats = parseLast(result.stdout, `the ${decider} decider (exit ${result.status ?? result.exitCode})\n${result.stderr}`);
       deciderReports.push({ flavour, ...stats });
-      if (stats.refused > 0) problems.push(`${FLAVOUR_NAMES[flavour]}: the ${decider} decider had ${stats.refused} replies refused`);
+      for (const count of ['refused', 'late', 'failed']) {
+        if (stats[count] > 0) problems.push(`${FLAVOUR_NAMES[flavour]}: the ${decider} decider counted ${stats[count]} questions ${count}`);
+      }
     };
     const deciders = {
       native: () => withDecider('native', () => spawnToFiles(wine64, [nativeDecider, String(CONCURRENCY), toWindowsPath(stopFile)], { env, cwd: bed.workDir, timeoutMs: 1_800_000, keepOutput: true })),
@@ -189,10 +197,7 @@ for (const flavour of FLAVOURS) {
       await measure('none');
       // Alternate who goes first, so a load that rises or falls during a run favours neither.
       for (const decider of run % 2 === 0 ? ['typescript', 'native'] : ['native', 'typescript']) await deciders[decider]();
-      const p99 = (decider, mode) => {
-        const latest = samples.get(`${flavour} ${decider} ${mode}`).at(-1).roundTripsUs;
-        return Math.round([...latest].sort((a, b) => a - b)[Math.ceil(latest.length * 0.99) - 1]);
-      };
+      const p99 = (decider, mode) => Math.round(percentile(samples.get(`${flavour} ${decider} ${mode}`).at(-1).roundTripsUs, 99));
       console.log(`${flavour} run ${run + 1}/${RUNS}: ${MODES.map((mode) => `${mode.name}: p99 none ${p99('none', mode.name)} µs, native ${p99('native', mode.name)} µs, TS ${p99('typescript', mode.name)} µs`).join('; ')}`);
     }
     const stops = verifierStops(bed.session.logPath);
@@ -250,10 +255,10 @@ writeFileSync(
     {
       title: 'Under Wine: verdicts, the TypeScript decider against a native C decider',
       description:
-        `The process monitor's driver (examples/process-monitor, test build) under Wine 8, in each flavour (a session each), asks its ProcessCreate verdict (deadline 250 ms, default allow) from Notify.c for every process creation. ` +
+        `The process monitor's driver (examples/process-monitor, test build) under Wine 8, in each flavour (a session each), asks its ProcessCreate verdict (deadline ${verdict.deadlineMs} ms, default ${verdict.defaultAnswer.map((field) => `${field.field} = ${field.value}`).join(', ')}) from Notify.c for every process creation. ` +
         `A native asker sends the test-build process IOCTL describing a creation; the driver runs the notify routine on a worker thread, which asks and waits, and the IOCTL completes when the question has settled, so its round trip is one question's whole life. ` +
         `Each row: ${RUNS} runs of ${COUNT} requests, ${MODES.map((mode) => mode.name).join(' and ')}, after ${WARM_UP} uncounted ones; p50 and p99 over all of them, decisions per second the median run (beside the slowest and fastest). ` +
-        'The deciders keep 4 ask requests parked and answer allow: Windows node.exe with the Win32 backend and `device.decide.ProcessCreate`, and a native C program with a completion port; they took turns going first. ' +
+        `The deciders keep ${CONCURRENCY} ask requests parked and answer allow: Windows node.exe with the Win32 backend and \`device.decide.ProcessCreate\`, and a native C program with a completion port; they took turns going first. ` +
         `Outcomes are the driver's own counters (protocol information), summed over the runs. ${outcomeNote} ` +
         'Read the ratios: Wine and a shared 2-core machine make absolute times move.',
       rowHeader: 'Decider and asker',

@@ -19,6 +19,7 @@
 // scripts/bench-report.mjs. Read the ratios (Wine, a shared machine).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MINGW_X64, WARNINGS_AS_ERRORS } from '@inverted-call/codegen';
@@ -54,7 +55,7 @@ const TS_DECIDER = join(PACKAGE, 'dist-windows', 'verdict-decider.mjs');
 const SERVICE = 'ProcessMonitor';
 
 const COUNT = Number(process.env.BENCH_VERDICT_COUNT ?? 1000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FLAVOURS = (process.env.BENCH_FLAVOURS ?? 'wdm,kmdf').split(',');
 const FLAVOUR_NAMES = { wdm: 'WDM', kmdf: 'KMDF (KMDF-subset runtime)' };
 const IN_FLIGHT = 4;
@@ -141,12 +142,15 @@ async function untilReady(started, what) {
 
 /** The verdict as the schema declares it, for the description (the first flavour's load). */
 let verdict;
+/** The machine's 1-minute load average at the start and end of each flavour's runs: the page says what the numbers were measured under. */
+const loads = [];
 const samples = new Map(); // `${flavour} ${decider} ${mode}` -> asker results, one per run
 const deciderReports = [];
 const problems = [];
 for (const flavour of FLAVOURS) {
   const bed = await startExampleBed(flavour);
   verdict = bed.verdict;
+  loads.push(loadavg()[0]);
   try {
     const asker = compile(bed.workDir, 'verdict-asker');
     const nativeDecider = compile(bed.workDir, 'verdict-decider');
@@ -200,6 +204,7 @@ for (const flavour of FLAVOURS) {
       const p99 = (decider, mode) => Math.round(percentile(samples.get(`${flavour} ${decider} ${mode}`).at(-1).roundTripsUs, 99));
       console.log(`${flavour} run ${run + 1}/${RUNS}: ${MODES.map((mode) => `${mode.name}: p99 none ${p99('none', mode.name)} µs, native ${p99('native', mode.name)} µs, TS ${p99('typescript', mode.name)} µs`).join('; ')}`);
     }
+    loads.push(loadavg()[0]);
     const stops = verifierStops(bed.session.logPath);
     if (stops.length > 0) problems.push(`${FLAVOUR_NAMES[flavour]}: the KMDF-subset verifier stopped the driver:\n${stops.join('\n')}`);
   } finally {
@@ -220,7 +225,7 @@ const rows = FLAVOURS.flatMap((flavour) =>
 const ratioRows = FLAVOURS.flatMap((flavour) =>
   MODES.map((mode) => {
     const runsOf = (decider) => samples.get(`${flavour} ${decider} ${mode.name}`);
-    const pooled = (decider) => summarize(runsOf(decider))['p99 round trip (µs)'];
+    const pooled = (decider, column = 'p99 round trip (µs)') => summarize(runsOf(decider))[column];
     const ratios = p99Ratios(runsOf('typescript'), runsOf('native'));
     return {
       name: `${FLAVOUR_NAMES[flavour]}: ${mode.name}`,
@@ -232,6 +237,7 @@ const ratioRows = FLAVOURS.flatMap((flavour) =>
         'lowest run': ratios.lowest,
         'highest run': ratios.highest,
         runs: ratios.runs,
+        'TS/native p50, all runs pooled': pooled('typescript', 'p50 round trip (µs)') / pooled('native', 'p50 round trip (µs)'),
       },
     };
   }),
@@ -257,10 +263,11 @@ writeFileSync(
       description:
         `The process monitor's driver (examples/process-monitor, test build) under Wine 8, in each flavour (a session each), asks its ProcessCreate verdict (deadline ${verdict.deadlineMs} ms, default ${verdict.defaultAnswer.map((field) => `${field.field} = ${field.value}`).join(', ')}) from Notify.c for every process creation. ` +
         `A native asker sends the test-build process IOCTL describing a creation; the driver runs the notify routine on a worker thread, which asks and waits, and the IOCTL completes when the question has settled, so its round trip is one question's whole life. ` +
+        "The no-decider rows are the floor: the test IOCTL's own cost (Wine's IRP dispatch, a system thread per request, the notify routine) with the default at once; a decider row's excess over it is the question's trip to the decider and back. " +
         `Each row: ${RUNS} runs of ${COUNT} requests, ${MODES.map((mode) => mode.name).join(' and ')}, after ${WARM_UP} uncounted ones; p50 and p99 over all of them, decisions per second the median run (beside the slowest and fastest). ` +
         `The deciders keep ${CONCURRENCY} ask requests parked and answer allow: Windows node.exe with the Win32 backend and \`device.decide.ProcessCreate\`, and a native C program with a completion port; they took turns going first. ` +
         `Outcomes are the driver's own counters (protocol information), summed over the runs. ${outcomeNote} ` +
-        'Read the ratios: Wine and a shared 2-core machine make absolute times move.',
+        `The machine's 1-minute load average was ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (at the start and end of each flavour) on ${cpus().length} cores: read the ratios, Wine and a shared machine make absolute times move.`,
       rowHeader: 'Decider and asker',
       columns: Object.keys(rows[0].values),
       rows,
@@ -276,7 +283,7 @@ writeFileSync(
       title: 'Under Wine: TypeScript decider over native C decider, p99 round trip',
       description:
         'The same runs as above: the TypeScript decider\'s p99 round trip over the native decider\'s, over all runs pooled, and run by run (both measured in the same run, one after the other). ' +
-        `1 is as fast as native C. ${goal}`,
+        `1 is as fast as native C. ${goal} The p50 ratio beside it: the p99 of a loaded machine is mostly scheduling delay, the p50 shows the typical cost.`,
       rowHeader: 'Asker',
       columns: Object.keys(ratioRows[0].values),
       rows: ratioRows,

@@ -49,7 +49,7 @@ export interface DeviceInput {
 export interface LimitsInput {
   /** Open subscriptions (handle, channel) of the device. Default 256. */
   maxSubscriptions?: NumberLike;
-  /** Parked subscribe requests of one handle, all channels together. Default 64. */
+  /** Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. Default 64. */
   maxParkedPerHandle?: NumberLike;
   /** Ring memory of all subscriptions in bytes (capacity x largest record each). Default 64 MiB. */
   maxRingBytes?: NumberLike;

@@ -71,10 +71,10 @@ export const deviceJsonSchema = {
         limits: {
           type: 'object',
           additionalProperties: false,
-          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
+          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes, or an ask request that would pass maxParkedPerHandle, fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
           properties: {
             maxSubscriptions: limit(`Open subscriptions (handle, channel) of the device. Default ${DEFAULT_LIMITS.maxSubscriptions}.`),
-            maxParkedPerHandle: limit(`Parked subscribe requests of one handle, all channels together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
+            maxParkedPerHandle: limit(`Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
             maxRingBytes: limit(`Ring memory (non-paged) of all subscriptions, in bytes: capacity x largest record per subscription. Default ${DEFAULT_LIMITS.maxRingBytes} (64 MiB).`),
             maxRingBytesPerSubscription: limit(`Ring memory (non-paged) of one subscription, in bytes: no channel's capacity x largest record may pass it. Default ${DEFAULT_LIMITS.maxRingBytesPerSubscription} (4 MiB).`),
           },

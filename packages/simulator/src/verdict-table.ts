@@ -158,6 +158,18 @@ export class VerdictTable {
     return null;
   }
 
+  /** Whether an ask request of `verdictName` would be parked now: no question waits in its queue. */
+  wouldPark(verdictName: string): boolean {
+    return this.verdict(verdictName).queue.length === 0;
+  }
+
+  /** Ask requests of `handleId` parked now, every verdict together (they count against maxParkedPerHandle). */
+  parkedAsksOf(handleId: number): number {
+    let count = 0;
+    for (const verdict of this.verdicts.values()) count += verdict.parked.filter((parked) => parked.handleId === handleId).length;
+    return count;
+  }
+
   /** A reply from `handleId`; returns its NTSTATUS (V5). Only the first reply from the owner, in time, settles. */
   reply(verdictName: string, handleId: number, id: bigint, answer: Uint8Array): number {
     const verdict = this.verdict(verdictName);

@@ -58,9 +58,12 @@ export function outcomeProblems(name, row, expected) {
   return problems;
 }
 
-/** TypeScript p99 over native p99 in each run (both measured in the same run): median, lowest, highest. */
-export function p99Ratios(typescriptRuns, nativeRuns) {
+/**
+ * TypeScript p99 over native p99 in each run (both measured in the same run): median, lowest,
+ * highest, and in how many runs it was at most `goal`.
+ */
+export function p99Ratios(typescriptRuns, nativeRuns, goal) {
   if (typescriptRuns.length !== nativeRuns.length || typescriptRuns.length === 0) throw new RangeError('p99Ratios: give the same number of runs, at least one, of each');
   const ratios = typescriptRuns.map((run, index) => percentile(run.roundTripsUs, 99) / percentile(nativeRuns[index].roundTripsUs, 99));
-  return { median: median(ratios), lowest: Math.min(...ratios), highest: Math.max(...ratios), runs: ratios.length };
+  return { median: median(ratios), lowest: Math.min(...ratios), highest: Math.max(...ratios), runs: ratios.length, withinGoal: ratios.filter((ratio) => ratio <= goal).length };
 }

@@ -52,13 +52,14 @@ describe('outcomeProblems', () => {
 });
 
 describe('p99Ratios', () => {
-  it('divides run by run and gives the median, lowest and highest', () => {
+  it('divides run by run and gives the median, lowest, highest and the runs within the goal', () => {
     const native = [run(hundred, 1), run(hundred, 1), run(hundred, 1)];
     const typescript = [run(hundred.map((value) => value * 2), 1), run(hundred, 1), run(hundred.map((value) => value * 3), 1)];
-    expect(p99Ratios(typescript, native)).toEqual({ median: 2, lowest: 1, highest: 3, runs: 3 });
+    expect(p99Ratios(typescript, native, 1.5)).toEqual({ median: 2, lowest: 1, highest: 3, runs: 3, withinGoal: 1 });
+    expect(p99Ratios(typescript, native, 2).withinGoal).toBe(2);
   });
 
   it('refuses runs that do not pair up', () => {
-    expect(() => p99Ratios([run([1], 1)], [])).toThrow(/same number of runs/);
+    expect(() => p99Ratios([run([1], 1)], [], 1.5)).toThrow(/same number of runs/);
   });
 });

@@ -278,22 +278,21 @@ static void QueueUnlock(void *Context, uintptr_t LockState)
  */
 static NTSTATUS QueueParkIn(DRIVER_DEVICE *Device, CORE_REQUEST *Request, UINT32 InsertContext)
 {
-    DRIVER_DEVICE *device = Device;
     DRIVER_REQUEST *request = CONTAINING_RECORD(Request, DRIVER_REQUEST, Core);
     NTSTATUS status;
     BOOLEAN cancelled;
     KIRQL irql;
 
-    KeAcquireSpinLock(&device->ParkLock, &irql);
+    KeAcquireSpinLock(&Device->ParkLock, &irql);
     request->Parking = TRUE;
-    KeReleaseSpinLock(&device->ParkLock, irql);
+    KeReleaseSpinLock(&Device->ParkLock, irql);
 
-    status = IoCsqInsertIrpEx(&device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)InsertContext);
+    status = IoCsqInsertIrpEx(&Device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)InsertContext);
 
-    KeAcquireSpinLock(&device->ParkLock, &irql);
+    KeAcquireSpinLock(&Device->ParkLock, &irql);
     request->Parking = FALSE;
     cancelled = request->CancelledWhileParking;
-    KeReleaseSpinLock(&device->ParkLock, irql);
+    KeReleaseSpinLock(&Device->ParkLock, irql);
     if (NT_SUCCESS(status) && cancelled) {
         /* The queue removed it again and left its completion to us (QueueCsqCompleteCanceled). */
         status = STATUS_CANCELLED;

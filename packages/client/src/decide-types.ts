@@ -35,7 +35,8 @@ export type DecisionEvent<Question, Answer> =
 
 export interface DecideOptions<Question, Answer> {
   /**
-   * Questions decided at once, from 1 (the default) to the verdict's maxPending. Each idle slot
+   * Questions decided at once, from 1 (the default) to the verdict's maxPending or the device's
+   * maxParkedPerHandle, whichever is smaller (ask requests count against it). Each idle slot
    * keeps one ask request parked at the driver; a busy slot takes its next question only once its
    * handler has answered or its deadline has passed.
    */

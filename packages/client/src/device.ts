@@ -101,7 +101,7 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
     for (const [name, verdict] of Object.entries(descriptor.verdicts)) {
       decide[name] = (handler: VerdictHandler<unknown, unknown>, decideOptions?: DecideOptions<unknown, unknown>) => this.startDecider(verdict, handler, decideOptions ?? {});
       questions[name] = (questionsOptions: DecideOptions<unknown, unknown> = {}) => {
-        checkDecideOptions(`questions.${name}`, verdict, questionsOptions);
+        checkDecideOptions(`questions.${name}`, verdict, descriptor.limits.maxParkedPerHandle, questionsOptions);
         return questionStream((handler, resolved) => this.startDecider(verdict, handler, resolved), questionsOptions);
       };
     }
@@ -112,7 +112,7 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
   private startDecider(verdict: VerdictDescriptorV1, handler: VerdictHandler<unknown, unknown>, options: DecideOptions<unknown, unknown>): VerdictDecider<unknown, unknown> {
     const where = `decide.${verdict.name}`;
     if (typeof handler !== 'function') throw new TypeError(`${where}: the first argument must be the handler, (question, { id, deadline, signal }) => answer`);
-    const concurrency = checkDecideOptions(where, verdict, options);
+    const concurrency = checkDecideOptions(where, verdict, this.descriptor.limits.maxParkedPerHandle, options);
     if (this.closing) throw new DeviceError('ERROR_INVALID_HANDLE', { operation: where, detail: 'the device is closed' });
     const decider = new VerdictDecider(verdict, handler, { concurrency, signal: options.signal, onEvent: options.onEvent }, (stopped) => this.deciders.delete(stopped));
     this.deciders.add(decider);
@@ -225,11 +225,18 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
   }
 }
 
-/** Throws on a bad option of decide or questions, naming it and the fix; returns the concurrency. */
-function checkDecideOptions(where: string, verdict: VerdictDescriptorV1, options: DecideOptions<unknown, unknown>): number {
+/**
+ * Throws on a bad option of decide or questions, naming it and the fix; returns the concurrency.
+ * Each slot keeps one ask request parked, and the driver parks at most maxParkedPerHandle requests
+ * of a handle (ask requests count too): more slots than that would stop the decider with
+ * ERROR_NOT_ENOUGH_QUOTA, and more than the verdict's maxPending would never all be busy.
+ */
+function checkDecideOptions(where: string, verdict: VerdictDescriptorV1, maxParkedPerHandle: number, options: DecideOptions<unknown, unknown>): number {
   const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > verdict.maxPending) {
-    throw new RangeError(`${where}: concurrency must be a whole number from 1 to the verdict's maxPending (${verdict.maxPending}), got ${concurrency}`);
+  const most = Math.min(verdict.maxPending, maxParkedPerHandle);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > most) {
+    const bound = most === verdict.maxPending ? `the verdict's maxPending (${verdict.maxPending})` : `the device's maxParkedPerHandle (${maxParkedPerHandle}; ask requests count against it)`;
+    throw new RangeError(`${where}: concurrency must be a whole number from 1 to ${bound}, got ${concurrency}`);
   }
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`${where}: onEvent must be a function, got ${typeof options.onEvent}`);
   return concurrency;

@@ -3,7 +3,7 @@
 // reported, driver refusals are counted, and closing cancels the parked asks and waits for them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DeviceError } from '@inverted-call/backend';
-import { CodecError, encodeVerdictQuestion } from '@inverted-call/codec';
+import { CodecError, defineDevice, encodeVerdictQuestion } from '@inverted-call/codec';
 import { ProtocolError, openDevice, type DecisionEvent } from '../src/index.js';
 import { FakeVerdictDriver, VERDICT, flush, verdictDevice, type ProcessCreateAnswer, type ProcessCreateQuestion } from './verdict-fake.js';
 
@@ -209,6 +209,19 @@ describe('decide: concurrency', () => {
     await decider.ready;
     await flush();
     expect(driver.parkedCount()).toBe(1);
+    await opened.close();
+  });
+
+  it("bounds concurrency by the device's maxParkedPerHandle when it is below maxPending: ask requests count against it", async () => {
+    const small = defineDevice({ ...verdictDevice, limits: { ...verdictDevice.limits, maxParkedPerHandle: 2 } });
+    const driver = new FakeVerdictDriver();
+    const opened = await openDevice(small, { backend: driver });
+    expect(() => opened.decide.ProcessCreate(() => ({ allow: 1 }), { concurrency: 3 })).toThrow(
+      new RangeError("decide.ProcessCreate: concurrency must be a whole number from 1 to the device's maxParkedPerHandle (2; ask requests count against it), got 3"),
+    );
+    expect(() => opened.questions.ProcessCreate({ concurrency: 3 })).toThrow(/maxParkedPerHandle \(2/);
+    const decider = opened.decide.ProcessCreate(() => ({ allow: 1 }), { concurrency: 2 });
+    await decider.ready;
     await opened.close();
   });
 

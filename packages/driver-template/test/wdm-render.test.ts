@@ -61,7 +61,7 @@ describe('renderWdmDriver', () => {
     const files = byPath(renderWdm('conformance'));
     for (const [path, file] of files) if (/\.[ch]$/.test(path)) expect(withoutComments(file.content), path).not.toMatch(/IoSetCancelRoutine|DRIVER_CANCEL/);
     const queue = withoutComments(files.get('Queue.c')!.content);
-    expect(queue).toContain('IoCsqInsertIrpEx(&device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)ChannelIndex)');
+    expect(queue).toContain('IoCsqInsertIrpEx(&Device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)InsertContext)');
     expect(queue).toContain('IoCsqRemoveNextIrp(&device->Csq, &peek)');
     expect(queue).toMatch(/IoCsqInitializeEx\(&Device->Csq, QueueCsqInsert, QueueCsqRemove, QueueCsqPeek, QueueCsqAcquireLock, QueueCsqReleaseLock,\s+QueueCsqCompleteCanceled\)/);
     expect(files.get('InvertedCallTest.h')!.content).toMatch(/CTL_CODE\(DEVICE_TYPE_VALUE, INVERTED_CALL_TEST_STATE_FUNCTION, METHOD_BUFFERED, FILE_ANY_ACCESS\)/);

@@ -44,6 +44,11 @@ export function toHex(bytes: Uint8Array): string {
 export const requiredAccess = requiredAccessOfCode;
 
 export function scriptOf(ops: readonly Op[]): string {
+  return scriptLines(ops).join('\n');
+}
+
+/** One harness line per op ('# ...' for a request the I/O manager refuses before the driver). */
+export function scriptLines(ops: readonly Op[]): string[] {
   const access = new Map<number, number>();
   return ops
     .map((op) => {
@@ -69,8 +74,7 @@ export function scriptOf(ops: readonly Op[]): string {
         case 'advance':
           return `advance ${op.ms}`;
       }
-    })
-    .join('\n');
+    });
 }
 
 /**
@@ -125,13 +129,18 @@ export function askedLine(ask: number, outcome: string, id: bigint, answer: Uint
  * questions' settlements (the verdict trace).
  */
 export function modelOutputByOp(ops: readonly Op[]): string[][] {
+  const step = modelStepper();
+  return ops.map(step);
+}
+
+/** A fresh model, run one op at a time: each call returns what that op made (see modelOutputByOp). */
+export function modelStepper(): (op: Op) => string[] {
   const model = new DriverModel(device);
   const counter = { value: 0n };
-  const output: string[][] = [];
   let completionsSeen = 0;
   let settlementsSeen = 0;
   const askNumbers: number[] = [];
-  for (const op of ops) {
+  return (op) => {
     switch (op.op) {
       case 'open':
         model.openHandle(op.handle, op.access, '', op.pid);
@@ -177,9 +186,8 @@ export function modelOutputByOp(ops: readonly Op[]): string[][] {
     }
     completionsSeen = trace.length;
     settlementsSeen += settlements.length;
-    output.push(lines);
-  }
-  return output;
+    return lines;
+  };
 }
 
 export function completionLine(requestId: number, status: number, bytes: Uint8Array): string {

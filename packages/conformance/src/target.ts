@@ -58,10 +58,16 @@ export interface ConformanceTarget {
   /** Resolves once every completion the driver has made so far has reached its client. */
   settle(): Promise<void>;
   /**
-   * Raises one question of `verdict` through the driver's own asking path, as kernel code would
-   * (a real driver: the test ask IOCTL, answered on a worker thread by CoreVerdictAsk and a timed
-   * wait). The question is sent to the driver before this returns, so an ask request parked
-   * afterwards is not the one it meets; the promise resolves once the question has settled.
+   * Raises one question of `verdict` through the driver's own asking path, as kernel code would,
+   * and resolves once it has settled. Scenarios rely on order: a question is raised before any
+   * operation the scenario starts after calling `ask` (another ask, an ask request, a reply, an
+   * elapse, a crash). The simulator and the harness raise it before `ask` returns. A real driver
+   * raises it on a worker thread (the test ask IOCTL: CoreVerdictAsk, then a timed wait), so its
+   * target must hold every later operation until the driver has counted the question (VERDICT_INFO
+   * Asked of the protocol information, or the IOCTL's completion, whichever comes first).
+   * `askerProcess`: the driver compares the asker's process id with its deciders' (V7). Where the
+   * target's "processes" share one real process, it passes that process's id when `askerProcess`
+   * holds an open handle that sent an ask request of the verdict, and an id no process has otherwise.
    */
   ask(verdict: ConformanceVerdict, question: Record<string, unknown>, options?: TargetAskOptions): Promise<AskResult>;
   /**

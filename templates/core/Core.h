@@ -136,7 +136,7 @@ typedef struct _CORE_CHANNEL_CONFIG {
  */
 typedef struct _CORE_LIMITS {
     UINT32 MaxSubscriptions;   /* open subscriptions (file, channel) of the device */
-    UINT32 MaxParkedPerHandle; /* parked subscribe requests of one file, all channels together */
+    UINT32 MaxParkedPerHandle; /* parked requests of one file: subscribe (all channels) and ask (all verdicts) together */
     UINT32 MaxRingBytes;       /* ring memory of all the device's subscriptions: Capacity * MaxRecordBytes each */
 } CORE_LIMITS;
 

@@ -402,6 +402,7 @@ NTSTATUS CoreVerdictAsk(CORE *Core, UINT32 VerdictIndex, const void *Question, U
             /* Its handle is a decider: it parked the request, and CoreVerdictClose takes back all of its requests. */
             CORE_VERDICT_DECIDER *decider = request->AskFile == NULL ? NULL : VerdictFindDecider(request->AskFile, VerdictIndex);
             request->AskFile = NULL;
+            CoreUncountParked(request);
             if (decider != NULL) {
                 VerdictDeliver(verdict, slotIndex, decider, request, now, &completions);
             } else {
@@ -488,10 +489,15 @@ NTSTATUS CoreVerdictAskRequest(CORE *Core, CORE_FILE *File, UINT32 VerdictIndex,
                 status = STATUS_SUCCESS;
                 break;
             }
-            if (status == STATUS_PENDING) {
+            if (status == STATUS_PENDING && CoreParkedLimitReached(Core, File)) {
+                /* Parked ask requests count against MaxParkedPerHandle with the subscribe requests. */
+                status = STATUS_QUOTA_EXCEEDED;
+                CoreQueueCompletion(&completions, Request, status, 0);
+            } else if (status == STATUS_PENDING) {
                 status = table->Ops.ParkAskRequest(Core->Ops.Context, Request, VerdictIndex);
                 if (CORE_SUCCESS(status)) {
                     Request->AskFile = File;
+                    CoreCountParked(File, Request);
                     status = STATUS_PENDING;
                 } else {
                     CoreQueueCompletion(&completions, Request, status, 0);
@@ -581,6 +587,7 @@ void CoreVerdictClose(CORE *Core, CORE_FILE *File)
         /* Its parked ask requests are cancelled; none of them was written into. */
         while ((request = table->Ops.TakeAskRequest(Core->Ops.Context, decider->VerdictIndex, File)) != NULL) {
             request->AskFile = NULL;
+            CoreUncountParked(request);
             CoreQueueCompletion(&completions, request, STATUS_CANCELLED, 0);
         }
         /* V6: what was delivered to it settles with the default at once. */

@@ -226,8 +226,8 @@ static int CoreDeviceIsValid(const CORE_DEVICE_CONFIG *Device)
 
 /* ---- parked-request accounting (MaxParkedPerHandle) ------------------------------------- */
 
-/* With the lock held, right after ParkRequest succeeded: Request counts against File. */
-static void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request)
+/* With the lock held, right after ParkRequest (or ParkAskRequest) succeeded: Request counts against File. */
+void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request)
 {
     Request->ParkedFile = File;
     CoreListAppend(&File->Parked, &Request->ParkedLink);
@@ -235,7 +235,7 @@ static void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request)
 }
 
 /* With the lock held: Request left its queue (taken back or cancelled); no-op if not counted. */
-static void CoreUncountParked(CORE_REQUEST *Request)
+void CoreUncountParked(CORE_REQUEST *Request)
 {
     if (Request->ParkedFile == NULL) {
         return;
@@ -243,6 +243,12 @@ static void CoreUncountParked(CORE_REQUEST *Request)
     CoreListRemove(&Request->ParkedLink);
     Request->ParkedFile->ParkedCount--;
     Request->ParkedFile = NULL;
+}
+
+/* With the lock held: File has MaxParkedPerHandle requests parked, subscribe and ask requests together. */
+int CoreParkedLimitReached(const CORE *Core, const CORE_FILE *File)
+{
+    return File->ParkedCount >= Core->Device->Limits.MaxParkedPerHandle;
 }
 
 /* The ring bytes of one subscription of Channel; saturated, so a ring no size_t holds is over any limit. */
@@ -420,7 +426,7 @@ static int CoreSubscribeIsOverLimit(const CORE *Core, CORE_FILE *File, UINT32 Ch
     } else if (subscription->Count > 0) {
         return 0;
     }
-    return File->ParkedCount >= limits->MaxParkedPerHandle;
+    return CoreParkedLimitReached(Core, File);
 }
 
 /* A subscribe request on ChannelIndex whose input length was checked (R1, R2, limits, parking). */

@@ -38,6 +38,16 @@ void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Request, N
 /* Completes the queued requests in order, without the lock. IRQL <= DISPATCH_LEVEL. Returns nothing. */
 void CoreDeliverCompletions(CORE *Core, CORE_COMPLETIONS *Completions);
 /*
+ * The parked-request accounting of MaxParkedPerHandle, which subscribe requests (Core.c) and ask
+ * requests (Verdict.c) share. With the lock held. CoreCountParked: right after the glue parked
+ * Request, it counts against File. CoreUncountParked: Request left its queue (taken back or
+ * cancelled); a no-op if it was not counted. CoreParkedLimitReached: nonzero when File already has
+ * MaxParkedPerHandle requests parked. Returns: nothing, nothing, the answer.
+ */
+void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request);
+void CoreUncountParked(CORE_REQUEST *Request);
+int CoreParkedLimitReached(const CORE *Core, const CORE_FILE *File);
+/*
  * Whether Code is the protocol information's, or one of the first ChannelLimit channels' or
  * CallLimit calls' of Device. Any IRQL. Returns nonzero when taken.
  */

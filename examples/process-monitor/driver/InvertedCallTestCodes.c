@@ -12,6 +12,7 @@
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
 #include "EmitTest.h"
+#include "AskTest.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif
@@ -78,6 +79,9 @@ NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
     NTSTATUS status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_STATE, "state", INVERTED_CALL_TEST_STATE_FUNCTION);
     if (NT_SUCCESS(status)) {
         status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_EMIT, "emit", INVERTED_CALL_TEST_EMIT_FUNCTION);
+    }
+    if (NT_SUCCESS(status)) {
+        status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_ASK, "ask", INVERTED_CALL_TEST_ASK_FUNCTION);
     }
 #if DEVICE_PROCESS_NOTIFY
     if (NT_SUCCESS(status)) {

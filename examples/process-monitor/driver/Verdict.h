@@ -182,12 +182,16 @@ UINT32 CoreVerdictTimeout(CORE *Core, CORE_VERDICT_TICKET *Ticket);
  * STATUS_BUFFER_TOO_SMALL, never parked, the handle does not become a decider. Otherwise the
  * handle is a decider from now on (V1); the oldest queued question whose deadline has not passed
  * is written into the request (header: Id, RemainingMs, Size) and it completes with
- * 16 + QuestionBytes; with none, it is parked (ParkAskRequest). Queued questions found past their
+ * 16 + QuestionBytes; with none, it is parked (ParkAskRequest) if the handle has fewer than
+ * MaxParkedPerHandle requests parked (subscribe and ask requests together), else it completes with
+ * STATUS_QUOTA_EXCEEDED. A cancelled parked ask request leaves the count through
+ * CoreParkedRequestCancelled, as a subscribe request does. Queued questions found past their
  * deadline settle TIMED_OUT and are never delivered (V4). DeciderProcessId: the sender's process
  * (PsGetCurrentProcessId in the dispatch routine), for V7.
  * IRQL: <= DISPATCH_LEVEL (the lock).
  * Returns: STATUS_PENDING when parked; else the status the request was completed with before
- *   this returned (STATUS_CANCELLED for a handle being closed, STATUS_INSUFFICIENT_RESOURCES).
+ *   this returned (STATUS_CANCELLED for a handle being closed, STATUS_QUOTA_EXCEEDED,
+ *   STATUS_INSUFFICIENT_RESOURCES).
  */
 NTSTATUS CoreVerdictAskRequest(CORE *Core, CORE_FILE *File, UINT32 VerdictIndex, CORE_REQUEST *Request, UINT64 DeciderProcessId);
 

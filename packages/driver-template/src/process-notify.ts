@@ -15,6 +15,7 @@ import {
   type ImageNameStates,
   type SchemaIssue,
   type StructModel,
+  type VerdictModel,
 } from '@inverted-call/schema';
 
 export type { ImageNameStates };
@@ -140,4 +141,44 @@ function checkFields(model: DeviceModel, struct: StructModel, required: readonly
       issues.push({ path: `${path}[${struct.fields.indexOf(field)}]`, message: `field "${want.name}" of ${struct.name} is ${field.typeText}, but the process-notify callback writes ${want.typeText}`, fix: `change its type to ${want.typeText}` });
     }
   }
+}
+
+/** The verdict Notify.c asks on every process creation (a schema verdict with `on: 'process-create'`). */
+export interface ProcessVerdictPlan {
+  verdict: VerdictModel;
+  /** Its index in schema order: the core's verdict index. */
+  index: number;
+  questionStruct: StructModel;
+  answerStruct: StructModel;
+  /** C names of the question's image-name state members (its enum may differ from the event's). */
+  imageNameStates: ImageNameStates;
+}
+
+/**
+ * The verdict asked on process creation, or undefined when the schema has none or process
+ * notifications are turned off on purpose (`processNotify: false`: no callback, so nothing asks it;
+ * the driver's own code may). Notify.c asks it from the process-notify callback, which the template
+ * registers only with a process channel: a schema that asks on process creation without one gets a
+ * SchemaError naming the fix. The schema validator has already checked the question's fields and
+ * the answer's Allow (process-create.ts).
+ */
+export function planProcessVerdict(model: DeviceModel, notify: ProcessNotifyPlan | undefined, option: ProcessNotifyMapping | 'auto' | false = 'auto'): ProcessVerdictPlan | undefined {
+  const index = model.verdicts.findIndex((verdict) => verdict.on === 'process-create');
+  if (index < 0 || option === false) return undefined;
+  const verdict = model.verdicts[index]!;
+  if (!notify) {
+    throw new SchemaError([
+      {
+        path: `verdicts.${verdict.name}.on`,
+        message: `verdict ${verdict.name} is asked on process creation by the template's process-notify callback (Notify.c), which is rendered only for a schema with a process channel`,
+        fix: 'add a channel with ProcessCreated and ProcessExited events (see examples/process-monitor), or remove "on" and ask the verdict from your own driver code',
+      },
+    ]);
+  }
+  const questionStruct = structOf(model, verdict.question);
+  const answerStruct = structOf(model, verdict.answer);
+  const stateField = fieldOf(questionStruct, 'imageNameState');
+  const imageNameStates = stateField ? imageNameStatesOf(stateField, model.enums) : undefined;
+  if (!imageNameStates) throw new Error(`internal: validated verdict ${verdict.name} has no image-name state enum in ${questionStruct.name}`);
+  return { verdict, index, questionStruct, answerStruct, imageNameStates };
 }

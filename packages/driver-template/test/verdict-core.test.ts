@@ -29,6 +29,7 @@ const MUTANTS: readonly Mutant[] = [
   { rule: 'V6: no decider left settles the queue', find: 'if (verdict->DeciderCount == 0) {\n            VerdictDefaultQueued', replace: 'if (verdict->DeciderCount == 99u) {\n            VerdictDefaultQueued' },
   { rule: 'V7: the self-exemption', find: 'VerdictAskerIsDecider(verdict, AskerProcessId) ||', replace: '(AskerProcessId == 0xFFFFFFFFu && VerdictAskerIsDecider(verdict, AskerProcessId)) ||' },
   { rule: 'V8: whoever settles first wins', find: 'if (Ticket->Outcome == CORE_VERDICT_OUTCOME_NONE) {', replace: 'if (Ticket->Outcome == CORE_VERDICT_OUTCOME_ANSWERED) {\n        Ticket->Outcome = CORE_VERDICT_OUTCOME_TIMED_OUT;\n    } else if (Ticket->Outcome == CORE_VERDICT_OUTCOME_NONE) {' },
+  { rule: 'parked ask requests count against MaxParkedPerHandle', find: 'if (status == STATUS_PENDING && CoreParkedLimitReached(Core, File)) {', replace: 'if (status == STATUS_PENDING && CoreParkedLimitReached(Core, File) && File == NULL) {' },
   { rule: 'ids: a per-device counter, never reused', find: 'slot->Id = table->NextQuestionId++;', replace: 'slot->Id = table->NextQuestionId + slotIndex;' },
 ];
 

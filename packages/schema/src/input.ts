@@ -49,7 +49,7 @@ export interface DeviceInput {
 export interface LimitsInput {
   /** Open subscriptions (handle, channel) of the device. Default 256. */
   maxSubscriptions?: NumberLike;
-  /** Parked subscribe requests of one handle, all channels together. Default 64. */
+  /** Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. Default 64. */
   maxParkedPerHandle?: NumberLike;
   /** Ring memory of all subscriptions in bytes (capacity x largest record each). Default 64 MiB. */
   maxRingBytes?: NumberLike;
@@ -83,7 +83,7 @@ export interface FieldInput {
 
 export interface CallInput {
   description?: string;
-  /** Vendor function code, 0x800-0xFFB (0xFFC-0xFFE belong to test builds, 0xFFF to the built-in protocol call). */
+  /** Vendor function code, 0x800-0xFFA (0xFFB-0xFFE belong to test builds, 0xFFF to the built-in protocol call). */
   function: NumberLike;
   /** Default `METHOD_BUFFERED`. `METHOD_NEITHER` is refused. */
   method?: MethodName;
@@ -126,7 +126,7 @@ export interface EventInput {
  */
 export interface VerdictInput {
   description?: string;
-  /** Function code of the ask IOCTL; shares the 0x800-0xFFB space with calls and channels. */
+  /** Function code of the ask IOCTL; shares the 0x800-0xFFA space with calls and channels. */
   askFunction: NumberLike;
   /** Function code of the reply IOCTL. */
   replyFunction: NumberLike;

@@ -4,7 +4,12 @@
  * a test keeps the two in agreement over every fixture and many invalid inputs.
  */
 import { OVERFLOW_POLICIES } from '@inverted-call/codec';
-import { NAMED_DEVICE_TYPES } from './ioctl.js';
+import { NAMED_DEVICE_TYPES, SCHEMA_FUNCTION_MAX, VENDOR_FUNCTION_MIN, VENDOR_FUNCTION_MAX } from './ioctl.js';
+
+/** The schema's function range and the reserved top, as the descriptions state them (ioctl.ts owns both). */
+const hexCode = (value: number) => `0x${value.toString(16).toUpperCase()}`;
+const SCHEMA_RANGE_TEXT = `${hexCode(VENDOR_FUNCTION_MIN)}-${hexCode(SCHEMA_FUNCTION_MAX)}`;
+const RESERVED_RANGE_TEXT = `${hexCode(SCHEMA_FUNCTION_MAX + 1)}-${hexCode(VENDOR_FUNCTION_MAX)}`;
 import { DEFAULT_LIMITS, MAX_LIMIT } from './limits.js';
 import { DEFAULT_SDDL } from './sddl.js';
 import { DEFAULT_MAX_PENDING, MAX_DEADLINE_MS, MAX_PENDING_LIMIT, VERDICT_TRIGGERS } from './validate-verdicts.js';
@@ -66,10 +71,10 @@ export const deviceJsonSchema = {
         limits: {
           type: 'object',
           additionalProperties: false,
-          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
+          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes, or an ask request that would pass maxParkedPerHandle, fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
           properties: {
             maxSubscriptions: limit(`Open subscriptions (handle, channel) of the device. Default ${DEFAULT_LIMITS.maxSubscriptions}.`),
-            maxParkedPerHandle: limit(`Parked subscribe requests of one handle, all channels together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
+            maxParkedPerHandle: limit(`Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
             maxRingBytes: limit(`Ring memory (non-paged) of all subscriptions, in bytes: capacity x largest record per subscription. Default ${DEFAULT_LIMITS.maxRingBytes} (64 MiB).`),
             maxRingBytesPerSubscription: limit(`Ring memory (non-paged) of one subscription, in bytes: no channel's capacity x largest record may pass it. Default ${DEFAULT_LIMITS.maxRingBytesPerSubscription} (4 MiB).`),
           },
@@ -136,7 +141,7 @@ export const deviceJsonSchema = {
         required: ['function', 'access'],
         properties: {
           description,
-          function: numberLike('Vendor function code, 0x800-0xFFB (0xFFC-0xFFF are reserved).'),
+          function: numberLike(`Vendor function code, ${SCHEMA_RANGE_TEXT} (${RESERVED_RANGE_TEXT} are reserved).`),
           method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED. A METHOD_IN_DIRECT call takes no output: Windows locks its second buffer for read access only.' },
           access,
           input: { type: 'string', description: 'Request struct name.' },
@@ -153,7 +158,7 @@ export const deviceJsonSchema = {
         required: ['function', 'access', 'events'],
         properties: {
           description,
-          function: numberLike('Function code of the subscribe IOCTL, 0x800-0xFFB (0xFFC-0xFFF are reserved).'),
+          function: numberLike(`Function code of the subscribe IOCTL, ${SCHEMA_RANGE_TEXT} (${RESERVED_RANGE_TEXT} are reserved).`),
           method: { enum: ['METHOD_BUFFERED', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
           access,
           capacity: { type: 'integer', minimum: 1, maximum: 1048576, description: 'Ring capacity per subscriber, in events. Default 1024.' },
@@ -187,8 +192,8 @@ export const deviceJsonSchema = {
         required: ['askFunction', 'replyFunction', 'access', 'question', 'answer', 'deadlineMs'],
         properties: {
           description,
-          askFunction: numberLike('Function code of the ask IOCTL (METHOD_BUFFERED), 0x800-0xFFB, shared with calls and channels.'),
-          replyFunction: numberLike('Function code of the reply IOCTL (METHOD_BUFFERED), 0x800-0xFFB, shared with calls and channels.'),
+          askFunction: numberLike(`Function code of the ask IOCTL (METHOD_BUFFERED), ${SCHEMA_RANGE_TEXT}, shared with calls and channels.`),
+          replyFunction: numberLike(`Function code of the reply IOCTL (METHOD_BUFFERED), ${SCHEMA_RANGE_TEXT}, shared with calls and channels.`),
           access: { ...access, description: 'Access a decider\'s handle must have, for both IOCTLs. FILE_ANY_ACCESS must be asked for by name.' },
           question: { type: 'string', description: 'Question struct name.' },
           answer: { type: 'string', description: 'Answer struct name.' },

@@ -148,7 +148,7 @@ export interface VerdictModel {
 export interface DeviceLimits {
   /** Open subscriptions (handle, channel) of the device. */
   maxSubscriptions: number;
-  /** Parked subscribe requests of one handle, all channels together. */
+  /** Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. */
   maxParkedPerHandle: number;
   /** Ring memory of all subscriptions, in bytes: capacity x maxRecordBytes per subscription. */
   maxRingBytes: number;

@@ -136,7 +136,7 @@ export function claimIoctl(
 }
 
 /**
- * A vendor function code, 0x800-0xFFB. The reserved top (RESERVED_FUNCTIONS) gets its own message
+ * A vendor function code, 0x800-0xFFA. The reserved top (RESERVED_FUNCTIONS) gets its own message
  * naming its owner; a missing code was already reported by `readObject`.
  */
 export function readFunctionCode(issues: IssueList, value: unknown, path: string, claims: FunctionClaims): number | undefined {

@@ -338,7 +338,7 @@ export class DriverModel {
   /**
    * Would this subscribe request pass a limit of descriptor.limits? A new subscription must fit
    * under maxSubscriptions and maxRingBytes (capacity x maxRecordBytes per ring); a request that
-   * will park must fit under the handle's maxParkedPerHandle, all channels together.
+   * will park must fit under the handle's maxParkedPerHandle, all channels and verdicts together.
    */
   private passesLimit(handle: ModelHandleRecord, channel: ChannelDescriptorV1, existing: Subscription | undefined, servedAtOnce: boolean): boolean {
     const { limits } = this.descriptor;
@@ -355,15 +355,24 @@ export class DriverModel {
       if (count >= limits.maxSubscriptions || ringBytes + newRingBytes > limits.maxRingBytes) return true;
     }
     if (servedAtOnce) return false;
-    let parked = 0;
+    return this.parkedOf(handle) >= limits.maxParkedPerHandle;
+  }
+
+  /** Requests of `handle` parked now: subscribe requests of every channel and ask requests of every verdict (maxParkedPerHandle). */
+  private parkedOf(handle: ModelHandleRecord): number {
+    let parked = this.verdicts.parkedAsksOf(handle.id);
     for (const subscription of handle.subscriptions.values()) parked += subscription.parked.length;
-    return parked >= limits.maxParkedPerHandle;
+    return parked;
   }
 
   /** An ask request: no input, room for the header and the question (else refused at once, never parked). */
   private submitAsk(request: DriverRequest, verdict: VerdictDescriptorV1, inputLength: number): SubmitResult {
     if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
     if (request.outputLength < verdict.minimumOutputBytes) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
+    // One that would park must fit under maxParkedPerHandle, like a subscribe request (the handle
+    // is a decider already: it has parked ask requests).
+    const handle = this.handles.get(request.handleId);
+    if (handle && this.verdicts.wouldPark(verdict.name) && this.parkedOf(handle) >= this.descriptor.limits.maxParkedPerHandle) return this.completeNow(request, STATUS_QUOTA_EXCEEDED);
     const question = this.verdicts.submitAsk(verdict.name, request.requestId, request.handleId);
     if (question) return this.completeNow(request, STATUS_SUCCESS, 'driver', question);
     this.outstanding.set(request.requestId, { ...request, subscription: null, parkedAsk: true });

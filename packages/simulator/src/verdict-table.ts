@@ -158,6 +158,18 @@ export class VerdictTable {
     return null;
   }
 
+  /** Whether an ask request of `verdictName` would be parked now: no question waits in its queue. */
+  wouldPark(verdictName: string): boolean {
+    return this.verdict(verdictName).queue.length === 0;
+  }
+
+  /** Ask requests of `handleId` parked now, every verdict together (they count against maxParkedPerHandle). */
+  parkedAsksOf(handleId: number): number {
+    let count = 0;
+    for (const verdict of this.verdicts.values()) count += verdict.parked.filter((parked) => parked.handleId === handleId).length;
+    return count;
+  }
+
   /** A reply from `handleId`; returns its NTSTATUS (V5). Only the first reply from the owner, in time, settles. */
   reply(verdictName: string, handleId: number, id: bigint, answer: Uint8Array): number {
     const verdict = this.verdict(verdictName);
@@ -271,7 +283,10 @@ export class VerdictTable {
   /** From delivery on the question belongs to `handleId` (V2); RemainingMs is the time left now. */
   private deliverTo(question: QuestionRecord, handleId: number): Uint8Array {
     question.owner = handleId;
-    return encodeVerdictQuestion(question.id, Math.ceil(question.deadlineAtMs - this.nowMs), question.bytes);
+    // Never more than the deadline: on a fractional clock (the real one) the subtraction can come
+    // out a hair above it (80.0565 + 200 - 80.0565 = 200.00000000000003), and rounding up made it 201.
+    const remainingMs = Math.min(question.verdict.descriptor.deadlineMs, Math.ceil(question.deadlineAtMs - this.nowMs));
+    return encodeVerdictQuestion(question.id, remainingMs, question.bytes);
   }
 
   private remember(verdict: VerdictRecord, handleId: number, id: bigint, how: SettledHere): void {

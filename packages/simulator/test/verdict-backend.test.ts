@@ -53,6 +53,18 @@ describe('verdicts through the simulated backend', () => {
     expect(simulator.state().verdicts[0]).toMatchObject({ verdict: 'ProcessCreate', deciders: [decider.handleId], counters: { asked: 1, answered: 1 } });
   });
 
+  it('RemainingMs never exceeds the deadline on a fractional clock (80.0565 + 200 - 80.0565 is a hair above 200)', async () => {
+    const { simulator, decider } = await setup();
+    simulator.advance(80.0565);
+    const asking = nextQuestion(decider);
+    await simulator.settle();
+    const result = simulator.ask('ProcessCreate', QUESTION);
+    const delivered = await asking;
+    expect(delivered.remainingMs).toBe(DEADLINE_MS);
+    await reply(decider, delivered.id, ALLOW);
+    await expect(result).resolves.toMatchObject({ outcome: 'answered' });
+  });
+
   it('timeout -> default, and the late, duplicate, unknown and wrong-handle replies fail with their Win32 errors', async () => {
     const { simulator, service, decider } = await setup();
     const other = await service.open(verdictDevice.devicePath, { access: 'write' });

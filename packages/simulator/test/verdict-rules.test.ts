@@ -12,6 +12,7 @@ import {
   STATUS_INVALID_PARAMETER,
   STATUS_IO_TIMEOUT,
   STATUS_NOT_FOUND,
+  STATUS_QUOTA_EXCEEDED,
   STATUS_SUCCESS,
 } from '../src/ntstatus.js';
 import { decodeVerdictQuestion, encodeVerdictReply } from '@inverted-call/codec';
@@ -400,5 +401,34 @@ describe('ask requests', () => {
     model.openHandle(1, WRITE);
     const { requestId } = askRequest(1);
     expect(model.completeCall(requestId, STATUS_SUCCESS)).toBe(false);
+  });
+});
+
+describe("parked ask requests count against the handle's maxParkedPerHandle (16 here)", () => {
+  it('one past the limit is refused with STATUS_QUOTA_EXCEEDED, parks nothing; a cancel frees a place; a subscribe-side budget is shared', () => {
+    const { model, askRequest } = verdictModel();
+    model.openHandle(1, WRITE);
+    model.openHandle(2, WRITE);
+    const parked = Array.from({ length: 16 }, () => askRequest(1));
+    expect(parked.every(({ result }) => result.disposition === 'parked-ask')).toBe(true);
+    expect(askRequest(1).result).toEqual({ disposition: 'completed', status: STATUS_QUOTA_EXCEEDED });
+    // Another verdict shares the budget; another handle has its own.
+    expect(askRequest(1, ASK_BYTES, ASK_FILE_OPEN).result).toEqual({ disposition: 'completed', status: STATUS_QUOTA_EXCEEDED });
+    expect(askRequest(2).result.disposition).toBe('parked-ask');
+    expect(processCreateState(model).parked).toBe(17);
+    model.cancel(parked[0]!.requestId);
+    expect(askRequest(1).result.disposition).toBe('parked-ask');
+  });
+
+  it('an ask request that takes a queued question at once parks nothing and passes at the limit', () => {
+    const { model, askRequest, completion } = verdictModel();
+    model.openHandle(1, WRITE);
+    const first = askRequest(1).requestId;
+    model.cancel(first); // a decider now, with nothing parked
+    for (let index = 0; index < 16; index++) askRequest(1, ASK_BYTES, ASK_FILE_OPEN);
+    model.ask('ProcessCreate', question(7)); // queued: no ProcessCreate ask request is parked
+    const atOnce = askRequest(1);
+    expect(atOnce.result).toMatchObject({ disposition: 'completed', status: STATUS_SUCCESS });
+    expect(delivered(completion(atOnce.requestId)?.bytes).processId).toBe(7);
   });
 });

@@ -692,6 +692,36 @@ static void TestV6CancelLosesNoQuestion(void)
     Teardown();
 }
 
+/* Parked ask requests count against MaxParkedPerHandle (8 here) with the subscribe requests. */
+static void TestParkedAskRequestsCountAgainstTheHandleLimit(void)
+{
+    TEST_FILE file, other;
+    TEST_REQUEST requests[8], refused, again, extra;
+    TEST_ASKER asker;
+    int index;
+    Setup();
+    OpenFile(&file);
+    OpenFile(&other);
+    for (index = 0; index < 8; index++) {
+        CHECK(AskRequest(&file, (UINT32)index % 2u, &requests[index], 10) == STATUS_PENDING);
+    }
+    /* One more, of either verdict, is refused and parks nothing; another handle has its own budget. */
+    CHECK(AskRequest(&file, 0, &refused, 10) == STATUS_QUOTA_EXCEEDED && Last()->Status == STATUS_QUOTA_EXCEEDED);
+    CHECK(AskRequest(&file, 1, &refused, 10) == STATUS_QUOTA_EXCEEDED);
+    CHECK(AskRequest(&other, 0, &extra, 11) == STATUS_PENDING);
+    /* A cancelled one gives its place back. */
+    CHECK(FrameworkCancel(0, &requests[0]) == 1);
+    CHECK(AskRequest(&file, 0, &again, 10) == STATUS_PENDING);
+    CHECK(AskRequest(&file, 0, &refused, 10) == STATUS_QUOTA_EXCEEDED);
+    /* A question delivered into one gives its place back too (requests[2], the oldest of verdict 0). */
+    CHECK(Ask(&asker, 0, 1, 500, 0) == STATUS_PENDING && ReadU64(requests[2].Buffer) == 1);
+    CHECK(AskRequest(&file, 1, &refused, 10) == STATUS_PENDING);
+    CHECK(Reply(&file, 0, 1, 3) == STATUS_SUCCESS);
+    CloseFile(&file);
+    CloseFile(&other);
+    Teardown();
+}
+
 static void TestV7SelfExemption(void)
 {
     TEST_FILE file;
@@ -922,7 +952,8 @@ static void StressAskRequest(void)
     request = (TEST_REQUEST *)malloc(sizeof(TEST_REQUEST));
     Prepare(request, S.Files[file], NULL, 0, HEADER + TestVerdicts[verdict].QuestionBytes);
     status = CoreVerdictAskRequest(&Core, &S.Files[file]->Core, verdict, &request->Core, (UINT64)file + 1u);
-    CHECK(status == STATUS_PENDING || status == STATUS_SUCCESS); /* request is freed once completed */
+    /* A file past MaxParkedPerHandle is refused; the request is freed once completed. */
+    CHECK(status == STATUS_PENDING || status == STATUS_SUCCESS || status == STATUS_QUOTA_EXCEEDED);
 }
 
 static void StressReply(void)
@@ -1061,6 +1092,7 @@ int main(void)
     TestV5MemoryOfSettledIds();
     TestV6DeciderCloseSettlesDeliveredAndQueued();
     TestV6CancelLosesNoQuestion();
+    TestParkedAskRequestsCountAgainstTheHandleLimit();
     TestV7SelfExemption();
     TestV8WaitingAndWhoeverSettlesFirstWins();
     TestIdsAreNeverReused();

@@ -47,7 +47,7 @@ export const verdictCases: InvalidCase[] = [
     name: 'an ask function below the vendor range',
     mutate: withVerdict((doc) => void (verdict(doc).askFunction = '0x7FF')),
     path: at('askFunction'),
-    fix: 'from 0x800 to 0xFFB',
+    fix: 'from 0x800 to 0xFFA',
   },
   {
     name: 'an ask function a call already uses',

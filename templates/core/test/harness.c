@@ -327,11 +327,13 @@ static void FrameworkCancel(REQUEST_SLOT *Slot)
 {
     REQUEST_SLOT **link;
     if (Slot->AskParkedOn != 0) {
-        /* An ask request in its verdict's queue holds no question: the core is not told (V6). */
+        /* An ask request in its verdict's queue holds no question (V6); it leaves the handle's
+         * parked count (MaxParkedPerHandle) as a subscribe request does. */
         link = &AskParked[Slot->AskParkedOn - 1u];
         while (*link != Slot) link = &(*link)->NextParked;
         *link = Slot->NextParked;
         Slot->AskParkedOn = 0;
+        CoreParkedRequestCancelled(&Core, &Slot->Core);
         FinishRequest(Slot, STATUS_CANCELLED, 0);
         return;
     }

@@ -15,6 +15,13 @@ export const gate = conformanceDevice.verdicts.Gate;
 /** The Gate verdict's default as the codec decodes it: distinct from every answer a scenario sends. */
 export const DEFAULT_ANSWER = gate.answer.decode(gate.answer.encode(gate.defaultAnswer)) as unknown as Record<string, unknown>;
 
+/**
+ * How long a question that must settle "at once" (no decider, the limit, the self-exemption, an
+ * asker that cannot wait, a decider's death) may take: half the deadline, so a driver that waits
+ * for the deadline instead fails, while a real driver's round trip under load still fits.
+ */
+export const AT_ONCE_MS = gate.deadlineMs / 2;
+
 /** The question a scenario asks `n`-th: its tag tells the questions apart at the decider. */
 export const question = (n: number) => ({ tag: BigInt(n), value: n * 10 });
 

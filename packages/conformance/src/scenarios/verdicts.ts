@@ -8,13 +8,13 @@
 import { check, equal, within } from '../assert.js';
 import { scenario } from '../scenario.js';
 import { expectDeviceError, watch } from './support.js';
-import { DEFAULT_ANSWER, answer, askRequest, expectCounters, expectSettled, gate, question, readQuestion, reply, settled } from './verdict-support.js';
+import { AT_ONCE_MS, DEFAULT_ANSWER, answer, askRequest, expectCounters, expectSettled, gate, question, readQuestion, reply, settled } from './verdict-support.js';
 
 export const verdictScenarios = [
   scenario('V1', 'a question asked with no decider settles at once with the default (defaulted, id 0)', async (context) => {
     // A handle that never sent an ask request is no decider.
     await context.raw('bystander');
-    const result = await within(context.ask('Gate', question(1)), 'the question, with no decider (it must not wait for its deadline)', gate.deadlineMs / 2);
+    const result = await within(context.ask('Gate', question(1)), 'the question, with no decider (it must not wait for its deadline)', AT_ONCE_MS);
     expectSettled(result, 'defaulted', DEFAULT_ANSWER, 'no decider', 0n);
     await expectCounters(context, { asked: 1, defaulted: 1 }, 0, 'after the question');
   }),
@@ -77,7 +77,7 @@ export const verdictScenarios = [
     const pending = [1, 2, 3].map((n) => watch(context.ask('Gate', question(n))));
     const delivered = readQuestion(await within(ask, 'the ask request'), 'the first question');
     equal(delivered.question, question(1), 'the question delivered');
-    const refused = await within(context.ask('Gate', question(4)), 'the fourth question (it must not wait)', gate.deadlineMs / 2);
+    const refused = await within(context.ask('Gate', question(4)), 'the fourth question (it must not wait)', AT_ONCE_MS);
     expectSettled(refused, 'refused', DEFAULT_ANSWER, 'the fourth question', 0n);
     await context.settle();
     equal(pending.map((entry) => entry.settled), [false, false, false], 'the three questions within the limit, still unsettled');
@@ -187,12 +187,12 @@ export const verdictScenarios = [
     check(!delivered.settled && !queued.settled, 'a question settled before its decider died');
     await context.crash('judge');
     // At once: well before the deadline a real clock would need.
-    const results = await within(Promise.all([delivered.done, queued.done]), 'the questions of the dead decider', gate.deadlineMs / 2);
+    const results = await within(Promise.all([delivered.done, queued.done]), 'the questions of the dead decider', AT_ONCE_MS);
     expectSettled(results[0], 'defaulted', DEFAULT_ANSWER, 'the delivered question');
     expectSettled(results[1], 'defaulted', DEFAULT_ANSWER, 'the queued question');
     await expectCounters(context, { asked: 2, defaulted: 2 }, 0, 'after the decider died');
     // No decider left: the next question defaults at once too.
-    expectSettled(await within(context.ask('Gate', question(3)), 'a question after the decider died', gate.deadlineMs / 2), 'defaulted', DEFAULT_ANSWER, 'a question after the decider died', 0n);
+    expectSettled(await within(context.ask('Gate', question(3)), 'a question after the decider died', AT_ONCE_MS), 'defaulted', DEFAULT_ANSWER, 'a question after the decider died', 0n);
   }),
 
   scenario('V6', 'closing a client decider cancels its ask requests; with no decider left a question defaults at once', async (context) => {
@@ -202,7 +202,7 @@ export const verdictScenarios = [
     expectSettled(await settled(context.ask('Gate', question(1)), 'the question while it decides'), 'answered', answer(1), 'the question while it decides');
     await within(decider.close(), 'closing the decider');
     await within(decider.closed, 'the decider has stopped');
-    expectSettled(await within(context.ask('Gate', question(2)), 'a question after the decider closed', gate.deadlineMs / 2), 'defaulted', DEFAULT_ANSWER, 'a question after the decider closed', 0n);
+    expectSettled(await within(context.ask('Gate', question(2)), 'a question after the decider closed', AT_ONCE_MS), 'defaulted', DEFAULT_ANSWER, 'a question after the decider closed', 0n);
     await expectCounters(context, { asked: 2, answered: 1, defaulted: 1 }, 0, 'after the decider closed');
   }),
 
@@ -214,7 +214,7 @@ export const verdictScenarios = [
       return answer(Number(asked.tag));
     });
     await within(decider.ready, 'the decider is ready');
-    const own = await within(context.ask('Gate', question(1), { askerProcess: context.process('judge') }), 'the question of the decider\'s own process', gate.deadlineMs / 2);
+    const own = await within(context.ask('Gate', question(1), { askerProcess: context.process('judge') }), 'the question of the decider\'s own process', AT_ONCE_MS);
     expectSettled(own, 'defaulted', DEFAULT_ANSWER, 'the question of the decider\'s own process', 0n);
     const foreign = await settled(context.ask('Gate', question(2), { askerProcess: context.process('stranger') }), 'another process\'s question');
     expectSettled(foreign, 'answered', answer(2), 'another process\'s question');
@@ -226,7 +226,7 @@ export const verdictScenarios = [
     const judge = await context.raw('judge');
     const ask = watch(askRequest(judge));
     await context.settle();
-    const result = await within(context.ask('Gate', question(1), { cannotWait: true }), 'the question of an asker that cannot wait', gate.deadlineMs / 2);
+    const result = await within(context.ask('Gate', question(1), { cannotWait: true }), 'the question of an asker that cannot wait', AT_ONCE_MS);
     expectSettled(result, 'defaulted', DEFAULT_ANSWER, 'the question of an asker that cannot wait', 0n);
     await context.settle();
     check(!ask.settled, 'the decider was given a question no one waits for');
@@ -234,7 +234,7 @@ export const verdictScenarios = [
   }),
 
   scenario('V9', 'VERDICT_INFO counts every outcome: answered, timed out, defaulted and refused add up to asked, with the unsettled ones', async (context) => {
-    const alone = await within(context.ask('Gate', question(1)), 'a question with no decider', gate.deadlineMs / 2);
+    const alone = await within(context.ask('Gate', question(1)), 'a question with no decider', AT_ONCE_MS);
     expectSettled(alone, 'defaulted', DEFAULT_ANSWER, 'a question with no decider', 0n);
     const judge = await context.raw('judge');
     const first = askRequest(judge);
@@ -245,7 +245,7 @@ export const verdictScenarios = [
     expectSettled(await settled(answered.done, 'question 2'), 'answered', answer(2), 'question 2', delivered.id);
     // Nothing parked now: these wait in the queue, and a fourth unsettled one is refused.
     const queued = [3, 4, 5].map((n) => watch(context.ask('Gate', question(n))));
-    expectSettled(await within(context.ask('Gate', question(6)), 'a question past the limit', gate.deadlineMs / 2), 'refused', DEFAULT_ANSWER, 'a question past the limit', 0n);
+    expectSettled(await within(context.ask('Gate', question(6)), 'a question past the limit', AT_ONCE_MS), 'refused', DEFAULT_ANSWER, 'a question past the limit', 0n);
     await expectCounters(context, { asked: 6, answered: 1, defaulted: 1, refused: 1 }, 3, 'three unsettled');
     await context.elapse(gate.deadlineMs);
     for (const entry of queued) expectSettled(await settled(entry.done, 'a queued question'), 'timedOut', DEFAULT_ANSWER, 'a queued question past its deadline');

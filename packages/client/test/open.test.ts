@@ -18,7 +18,7 @@ describe('openDevice', () => {
     const opened = await openDevice(device, { backend });
     expect(backend.opens).toEqual([{ path: '\\\\.\\ConformanceDevice', access: 'read-write' }]);
     expect(backend.ioctls).toHaveLength(1);
-    expect(backend.ioctls[0]).toMatchObject({ code: device.protocolInfoCode, input: null, outputLength: 48 + 3 * 16 });
+    expect(backend.ioctls[0]).toMatchObject({ code: device.protocolInfoCode, input: null, outputLength: 48 + 3 * 16 + 56 });
     expect(opened.protocol).toEqual({
       version: 2,
       schemaHash: device.schemaHash,
@@ -27,7 +27,7 @@ describe('openDevice', () => {
         { name: 'Latest', capacity: 4, overflow: 'drop-oldest', batchBytes: 256, maxRecordBytes: 32 },
         { name: 'Audit', capacity: 16, overflow: 'drop-newest', batchBytes: 128, maxRecordBytes: 32 },
       ],
-      verdicts: [],
+      verdicts: [{ name: 'Gate', deadlineMs: 500, maxPending: 3, questionBytes: 16, answerBytes: 8, asked: 0n, answered: 0n, timedOut: 0n, defaulted: 0n, refused: 0n }],
     });
     await opened.close();
     expect(backend.closes).toBe(1);
@@ -44,7 +44,7 @@ describe('openDevice', () => {
     ['another schema', (view: DataView) => view.setUint8(8, view.getUint8(8) ^ 0xff), 'schema hash: driver'],
     ['another protocol version', (view: DataView) => view.setUint32(0, 1, true), 'protocol version: driver 1, client 2'],
     ['another channel count', (view: DataView) => view.setUint32(4, 2, true), 'channels: driver has 2, client 3'],
-    ['a verdict the client does not know', (view: DataView) => view.setUint32(40, 1, true), 'verdicts: driver has 1, client 0'],
+    ['a verdict the client does not know', (view: DataView) => view.setUint32(40, 2, true), 'verdicts: driver has 2, client 1'],
   ])('refuses a driver built from %s, naming the difference, and closes the handle', async (_, change, difference) => {
     const backend = new RecordingBackend({ responses: { [device.protocolInfoCode]: infoWith(change) } });
     const error = await openDevice(device, { backend }).catch((caught: unknown) => caught);
@@ -116,7 +116,7 @@ describe('openDevice with verdicts (protocol v2)', () => {
   });
 
   it('refuses a driver without the verdict the client knows', async () => {
-    const backend = new RecordingBackend({ responses: { [device.protocolInfoCode]: encodeProtocolInfo(device) } });
+    const backend = new RecordingBackend({ responses: { [device.protocolInfoCode]: encodeProtocolInfo({ ...device, verdicts: {} }) } });
     const error = await openDevice(withVerdict, { backend }).catch((caught: unknown) => caught);
     expect((error as ProtocolMismatchError).differences).toEqual(['verdicts: driver has 0, client 1']);
   });

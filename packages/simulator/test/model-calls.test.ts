@@ -104,26 +104,29 @@ describe('R6: unknown codes and lengths', () => {
 });
 
 describe('R7: the protocol-information call', () => {
-  // Version 2, three channels, the schema hash, no verdicts (VerdictCount, Reserved), then CHANNEL_INFO.
+  // Version 2, three channels, the schema hash, one verdict (VerdictCount, Reserved), then CHANNEL_INFO,
+  // then the Gate verdict's VERDICT_INFO: deadline 500, maxPending 3, 16 question and 8 answer bytes, counters 0.
   const expected = fromHex(`
     02000000 03000000
     ${conformanceDevice.schemaHash}
-    00000000 00000000
+    01000000 00000000
     08000000 00000000 00020000 08010000
     04000000 01000000 00010000 20000000
-    10000000 00000000 80000000 20000000`);
+    10000000 00000000 80000000 20000000
+    f4010000 03000000 10000000 08000000
+    ${'00'.repeat(40)}`);
 
   it('returns PROTOCOL_INFO and one CHANNEL_INFO per channel in descriptor order, to any handle', () => {
     const { model, send } = setup();
-    for (const handleId of [1, 2, 3]) send(handleId, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 96);
-    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 4096); // a larger buffer gets exactly 96 bytes
+    for (const handleId of [1, 2, 3]) send(handleId, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152);
+    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 4096); // a larger buffer gets exactly 152 bytes
     expect(model.trace().map((entry) => [entry.status, hex(entry.bytes)])).toEqual(Array(4).fill([STATUS_SUCCESS, hex(expected)]));
   });
 
   it('refuses a buffer one byte short, and any input', () => {
     const { outcome } = setup();
-    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 95)).toBe(STATUS_BUFFER_TOO_SMALL);
-    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 96, new Uint8Array(1))).toBe(STATUS_INVALID_PARAMETER);
+    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 151)).toBe(STATUS_BUFFER_TOO_SMALL);
+    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152, new Uint8Array(1))).toBe(STATUS_INVALID_PARAMETER);
   });
 });
 
@@ -148,7 +151,7 @@ describe('the model on its own', () => {
       subscribeEvents(1);
       subscribeEvents(2);
       for (let tag = 0; tag < 12; tag++) emitSmall('Events', tag);
-      send(2, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 96);
+      send(2, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152);
       subscribeEvents(1, 300);
       model.closeHandle(2);
       return model.trace();

@@ -160,7 +160,7 @@ describe('setChannel', () => {
       [1, 8, 'drop-newest'],
       [2, 2, 'drop-oldest'],
     ]);
-    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 96);
+    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152);
     const info = new DataView(model.trace().at(-1)!.bytes.buffer);
     expect([info.getUint32(48, true), info.getUint32(52, true)]).toEqual([2, 1]);
   });

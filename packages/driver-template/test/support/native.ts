@@ -51,6 +51,11 @@ export function verdictTestSources(coreDir: string, verdictSource = join(coreDir
   return [join(coreDir, 'Core.c'), verdictSource, join(coreDir, 'test/verdict_test.c')];
 }
 
+/** The sources of the scenario harness for a rendered device; `verdictSource` replaces Verdict.c (a negative control's mutant). */
+export function harnessSources(deviceDir: string, verdictSource = join(CORE_DIR, 'Verdict.c')): string[] {
+  return [join(CORE_DIR, 'Core.c'), verdictSource, join(deviceDir, 'DeviceTable.c'), CONFORMANCE_HANDLERS, join(CORE_DIR, 'test/harness.c')];
+}
+
 /**
  * Renders the conformance device's generated files and builds the harness and core_test. Tests do
  * not call this: test/setup/native-builds.ts does, once per run, and tests `inject('nativeBuild')`.
@@ -70,7 +75,7 @@ export function buildHarness(): NativeBuild {
   const harness = join(dir, 'harness');
   const coreTest = join(dir, 'core_test');
   const verdictTest = join(dir, 'verdict_test');
-  compile(harness, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'Verdict.c'), join(device, 'DeviceTable.c'), CONFORMANCE_HANDLERS, join(CORE_DIR, 'test/harness.c')]);
+  compile(harness, includes, harnessSources(device));
   compile(coreTest, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'Verdict.c'), join(CORE_DIR, 'test/core_test.c')]);
   compile(verdictTest, includes, verdictTestSources(CORE_DIR));
   return { dir, harness, coreTest, verdictTest, dispose: () => rmSync(dir, { recursive: true, force: true }) };

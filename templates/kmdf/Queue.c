@@ -13,6 +13,7 @@
 #include "InvertedCallTest.h"
 #include "EmitTest.h"
 #include "AskTest.h"
+#include "TestWorker.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif

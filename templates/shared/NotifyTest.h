@@ -84,17 +84,7 @@ typedef struct _NOTIFY_TEST_PROCESS {
 /* NotifyTestInput.c (portable: the native tests build it too). Checks Input against every rule
  * above and fills Process; Process is untouched unless STATUS_SUCCESS is returned. */
 NTSTATUS NotifyTestParse(const UINT8 *Input, size_t InputLength, NOTIFY_TEST_PROCESS *Process);
-
-#ifndef NOTIFY_TEST_PARSE_ONLY /* NotifyTestInput.c, built natively too, needs only the parse */
-#include "TestWorker.h"
-/* NotifyTest.c: parses the input and calls the registered routine with it on a worker thread,
- * which writes the CreationStatus into Output (when OutputLength is not 0) and completes the
- * request through Complete. PASSIVE_LEVEL. Output is the METHOD_BUFFERED system buffer (the input
- * is copied first). The one call each glue adds for the process IOCTL.
- * Returns: STATUS_PENDING (the worker completes the request), or the status to complete it with now. */
-NTSTATUS NotifyTestStart(CORE *Core, const void *Input, size_t InputLength, void *Output, size_t OutputLength, TEST_WORKER_COMPLETE *Complete,
-                         void *GlueRequest);
-#endif
+/* NotifyTestStart, which runs the routine on a worker thread, is declared in TestWorker.h. */
 #endif
 
 #endif /* NOTIFY_TEST_H */

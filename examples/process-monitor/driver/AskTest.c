@@ -5,6 +5,7 @@
  * both flavours, whose dispatch calls AskTestStart for IOCTL_INVERTED_CALL_TEST_ASK.
  */
 #include "AskTest.h"
+#include "TestWorker.h"
 #include "VerdictWait.h"
 
 #ifdef INVERTED_CALL_TEST_BUILD

@@ -75,17 +75,7 @@ typedef struct _ASK_TEST_REQUEST {
 /* AskTestInput.c (portable: the native tests build it too). Checks Input and OutputLength against
  * every rule above and the device's verdicts (Config); Request is untouched unless STATUS_SUCCESS. */
 NTSTATUS AskTestParse(const CORE_DEVICE_CONFIG *Config, const UINT8 *Input, size_t InputLength, size_t OutputLength, ASK_TEST_REQUEST *Request);
-
-#ifndef ASK_TEST_PARSE_ONLY
-#include "TestWorker.h"
-/* AskTest.c: parses the request and asks its question on a worker thread, which writes the result
- * into Output and completes the request through Complete. PASSIVE_LEVEL. Output is the
- * METHOD_BUFFERED system buffer (Input may be the same memory: it is copied first). The one call
- * each glue adds for the ask IOCTL.
- * Returns: STATUS_PENDING (the worker completes the request), or the status to complete it with now. */
-NTSTATUS AskTestStart(CORE *Core, const void *Input, size_t InputLength, void *Output, size_t OutputLength, TEST_WORKER_COMPLETE *Complete,
-                      void *GlueRequest);
-#endif
+/* AskTestStart, which asks on a worker thread, is declared in TestWorker.h. */
 #endif
 
 #endif /* ASK_TEST_H */

@@ -6,7 +6,6 @@
  * malformed inputs. The input is user-mode bytes: the fixed part is read byte by byte, and every
  * length is checked before anything past it is looked at.
  */
-#define ASK_TEST_PARSE_ONLY
 #include "AskTest.h"
 
 #ifdef INVERTED_CALL_TEST_BUILD

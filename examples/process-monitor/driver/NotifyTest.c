@@ -10,6 +10,7 @@
  */
 #include "Notify.h"
 #include "NotifyTest.h"
+#include "TestWorker.h"
 
 #if defined(INVERTED_CALL_TEST_BUILD) && DEVICE_PROCESS_NOTIFY
 

@@ -8,7 +8,6 @@
  * the fixed part is looked at, and the fixed part is read byte by byte, so neither a short buffer
  * nor an unaligned one is ever read past its end or through a misaligned pointer.
  */
-#define NOTIFY_TEST_PARSE_ONLY
 #include "NotifyTest.h"
 
 #ifdef INVERTED_CALL_TEST_BUILD

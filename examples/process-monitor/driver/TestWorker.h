@@ -41,6 +41,18 @@ NTSTATUS TestWorkerStart(CORE *Core, TEST_WORKER_ROUTINE *Routine, void *Context
 typedef NTSTATUS TEST_WORK_START(CORE *Core, const void *Input, size_t InputLength, void *Output, size_t OutputLength, TEST_WORKER_COMPLETE *Complete,
                                  void *GlueRequest);
 
+/*
+ * The test IOCTLs whose work waits, each a TEST_WORK_START. AskTestStart (AskTest.c, AskTest.h):
+ * asks a verdict's question and completes with how it settled. NotifyTestStart (NotifyTest.c,
+ * NotifyTest.h; only with a process channel): runs the registered process-notify routine and
+ * completes with the CreationStatus it left. Both at PASSIVE_LEVEL; Output is the METHOD_BUFFERED
+ * system buffer (the input is copied first: it is the same memory).
+ */
+TEST_WORK_START AskTestStart;
+#if DEVICE_PROCESS_NOTIFY
+TEST_WORK_START NotifyTestStart;
+#endif
+
 /* Zeroed memory for a worker's context, from the glue's allocator (CORE_OPS.Allocate: non-paged).
  * PASSIVE_LEVEL. NULL when the pool is exhausted. */
 void *TestWorkerAllocate(CORE *Core, size_t Bytes);

@@ -310,6 +310,7 @@ describe('a test build refuses a schema that takes a code the test IOCTLs keep (
   it.each([
     ['state', 'FFE'],
     ['emit', 'FFC'],
+    ['ask', 'FFB'],
   ])('the %s IOCTL\'s code (function 0x%s): STATUS_DEVICE_CONFIGURATION_ERROR and a message naming it', (use, fn) => {
     const code = ctlCode(conformanceType, Number.parseInt(fn, 16), METHOD_BUFFERED, FILE_ANY_ACCESS);
     expect(check(codesPrograms.conformance, code)).toEqual({
@@ -323,7 +324,7 @@ describe('a test build refuses a schema that takes a code the test IOCTLs keep (
     expect(check(codesPrograms.processMonitor, process(monitorType)).status).toBe(STATUS_DEVICE_CONFIGURATION_ERROR);
     expect(check(codesPrograms.processMonitor, testEmitIoctlCode(monitorType)).status).toBe(STATUS_DEVICE_CONFIGURATION_ERROR);
     expect(check(codesPrograms.conformance, process(conformanceType))).toEqual({ status: 0, message: '' });
-    expect(check(codesPrograms.conformance, ctlCode(conformanceType, 0xffb, METHOD_BUFFERED, FILE_ANY_ACCESS))).toEqual({ status: 0, message: '' });
+    expect(check(codesPrograms.conformance, ctlCode(conformanceType, 0xffa, METHOD_BUFFERED, FILE_ANY_ACCESS))).toEqual({ status: 0, message: '' });
   });
 
   it('negative control: without the emit refusal, a schema taking 0xFFC loads', () => {

@@ -15,7 +15,6 @@
  *                              the sizes have one owner), and prints the status and, on success,
  *                              what was parsed (one JSON line). Empty stdin stands for no input.
  */
-#define ASK_TEST_PARSE_ONLY
 #include "AskTest.h"
 #include "Verdict.h"
 

@@ -69,22 +69,42 @@ export function settled(promise: Promise<AskResult>, what: string): Promise<AskR
 
 type Counters = Pick<VerdictInfo, (typeof VERDICT_COUNTERS)[number]>;
 
-/**
- * The Gate verdict's VERDICT_INFO from the protocol information: its table entry must be the
- * schema's, its counters `expected`, and V9 must hold with `unsettled` questions still open.
- */
-export async function expectCounters(context: ScenarioContext, expected: { [Name in keyof Counters]?: number }, unsettled: number, what: string): Promise<void> {
+/** The Gate verdict's counters when each scenario started: a real driver keeps counting across scenarios. */
+const startingCounters = new WeakMap<ScenarioContext, Counters>();
+
+async function readGateInfo(context: ScenarioContext, what: string): Promise<VerdictInfo> {
   const handle = await context.raw('observer', 'read');
   const result = await within(handle.ioctl(conformanceDevice.protocolInfoCode, null, 4096), `${what}: protocol information`);
   const info = decodeProtocolInfo(result.output.subarray(0, result.bytesReturned));
   equal(info.verdicts.length, 1, `${what}: verdicts in the protocol information`);
-  const [gateInfo] = info.verdicts as [VerdictInfo];
+  return info.verdicts[0]!;
+}
+
+const countersOf = (info: VerdictInfo): Counters => Object.fromEntries(VERDICT_COUNTERS.map((name) => [name, info[name]])) as Counters;
+
+/**
+ * Notes the Gate verdict's counters before a verdict scenario runs, so that expectCounters checks
+ * what this scenario counted: a fresh simulator or harness starts at 0, the driver under Wine at
+ * whatever the scenarios before it left. No question is unsettled between scenarios.
+ */
+export async function countFromHere(context: ScenarioContext): Promise<void> {
+  startingCounters.set(context, countersOf(await readGateInfo(context, 'before the scenario')));
+}
+
+/**
+ * The Gate verdict's VERDICT_INFO from the protocol information: its table entry must be the
+ * schema's, its counters (since countFromHere) `expected`, and V9 must hold with `unsettled`
+ * questions still open.
+ */
+export async function expectCounters(context: ScenarioContext, expected: { [Name in keyof Counters]?: number }, unsettled: number, what: string): Promise<void> {
+  const gateInfo = await readGateInfo(context, what);
   equal(
     { deadlineMs: gateInfo.deadlineMs, maxPending: gateInfo.maxPending, questionBytes: gateInfo.questionBytes, answerBytes: gateInfo.answerBytes },
     { deadlineMs: gate.deadlineMs, maxPending: gate.maxPending, questionBytes: gate.question.size, answerBytes: gate.answer.size },
     `${what}: the Gate entry of VERDICT_INFO`,
   );
-  const counters = Object.fromEntries(VERDICT_COUNTERS.map((name) => [name, gateInfo[name]])) as Counters;
+  const start = startingCounters.get(context);
+  const counters = Object.fromEntries(VERDICT_COUNTERS.map((name) => [name, gateInfo[name] - (start?.[name] ?? 0n)])) as Counters;
   const full = Object.fromEntries(VERDICT_COUNTERS.map((name) => [name, BigInt(expected[name] ?? 0)])) as Counters;
   equal(counters, full, `${what}: VERDICT_INFO counters`);
   equal(counters.asked, counters.answered + counters.timedOut + counters.defaulted + counters.refused + BigInt(unsettled), `${what}: V9, asked = answered + timedOut + defaulted + refused + ${unsettled} unsettled`);

@@ -6,12 +6,20 @@
  * counters of the protocol information (V9).
  */
 import { check, equal, within } from '../assert.js';
-import { scenario } from '../scenario.js';
+import { scenario, type Rule, type Scenario } from '../scenario.js';
 import { expectDeviceError, watch } from './support.js';
-import { AT_ONCE_MS, DEFAULT_ANSWER, answer, askRequest, expectCounters, expectSettled, gate, question, readQuestion, reply, settled } from './verdict-support.js';
+import { AT_ONCE_MS, DEFAULT_ANSWER, answer, askRequest, countFromHere, expectCounters, expectSettled, gate, question, readQuestion, reply, settled } from './verdict-support.js';
+
+/** A verdict scenario: its counters are checked from where this scenario started (countFromHere). */
+function verdictScenario(rule: Rule, name: string, run: Scenario['run']): Scenario {
+  return scenario(rule, name, async (context) => {
+    await countFromHere(context);
+    await run(context);
+  });
+}
 
 export const verdictScenarios = [
-  scenario('V1', 'a question asked with no decider settles at once with the default (defaulted, id 0)', async (context) => {
+  verdictScenario('V1', 'a question asked with no decider settles at once with the default (defaulted, id 0)', async (context) => {
     // A handle that never sent an ask request is no decider.
     await context.raw('bystander');
     const result = await within(context.ask('Gate', question(1)), 'the question, with no decider (it must not wait for its deadline)', AT_ONCE_MS);
@@ -19,7 +27,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, defaulted: 1 }, 0, 'after the question');
   }),
 
-  scenario('V2', 'a question asked while a client decider waits is answered in time with its answer', async (context) => {
+  verdictScenario('V2', 'a question asked while a client decider waits is answered in time with its answer', async (context) => {
     const device = await context.client('judge');
     const seen: unknown[] = [];
     const decider = device.decide.Gate((asked) => {
@@ -34,7 +42,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, answered: 1 }, 0, 'after the answer');
   }),
 
-  scenario('V2', 'a question taken from device.questions.Gate() and replied to settles with that reply', async (context) => {
+  verdictScenario('V2', 'a question taken from device.questions.Gate() and replied to settles with that reply', async (context) => {
     const device = await context.client('judge');
     const stream = device.questions.Gate();
     await within(stream.ready, 'the question stream is ready');
@@ -49,7 +57,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, answered: 1 }, 0, 'after the reply');
   }),
 
-  scenario('V2', 'two deciders: each question goes to the ask request that has waited longest, and only its handle answers it', async (context) => {
+  verdictScenario('V2', 'two deciders: each question goes to the ask request that has waited longest, and only its handle answers it', async (context) => {
     const first = await context.raw('first');
     const second = await context.raw('second');
     const firstAsk = askRequest(first);
@@ -70,7 +78,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 2, answered: 2 }, 0, 'after both replies');
   }),
 
-  scenario('V3', 'past maxPending (3) unsettled questions, a question is refused at once with the default; the others still wait', async (context) => {
+  verdictScenario('V3', 'past maxPending (3) unsettled questions, a question is refused at once with the default; the others still wait', async (context) => {
     const judge = await context.raw('judge');
     const ask = askRequest(judge);
     await context.settle();
@@ -93,7 +101,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 5, refused: 1, timedOut: 3, defaulted: 1 }, 0, 'after the decider died');
   }),
 
-  scenario('V4', 'a delivered question with no reply times out with the default at its deadline; the late reply gets ERROR_SEM_TIMEOUT (121)', async (context) => {
+  verdictScenario('V4', 'a delivered question with no reply times out with the default at its deadline; the late reply gets ERROR_SEM_TIMEOUT (121)', async (context) => {
     const judge = await context.raw('judge');
     const ask = askRequest(judge);
     await context.settle();
@@ -108,7 +116,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, timedOut: 1 }, 0, 'after the deadline');
   }),
 
-  scenario('V4', 'a question whose deadline passes while queued times out and is never delivered; a cancelled ask request loses no question', async (context) => {
+  verdictScenario('V4', 'a question whose deadline passes while queued times out and is never delivered; a cancelled ask request loses no question', async (context) => {
     const judge = await context.raw('judge');
     const cancel = new AbortController();
     const first = askRequest(judge, cancel.signal);
@@ -129,7 +137,7 @@ export const verdictScenarios = [
     await expectDeviceError(next.done, 'ERROR_OPERATION_ABORTED', 'the parked ask request when its handle closed');
   }),
 
-  scenario('V5', 'a second reply to an answered question gets ERROR_BAD_COMMAND (22) and changes nothing', async (context) => {
+  verdictScenario('V5', 'a second reply to an answered question gets ERROR_BAD_COMMAND (22) and changes nothing', async (context) => {
     const judge = await context.raw('judge');
     const ask = askRequest(judge);
     await context.settle();
@@ -142,7 +150,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, answered: 1 }, 0, 'after both replies');
   }),
 
-  scenario('V5', 'a reply with an id this handle was never given gets ERROR_NOT_FOUND (1168) and settles nothing', async (context) => {
+  verdictScenario('V5', 'a reply with an id this handle was never given gets ERROR_NOT_FOUND (1168) and settles nothing', async (context) => {
     const judge = await context.raw('judge');
     const ask = askRequest(judge);
     await context.settle();
@@ -157,7 +165,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, answered: 1 }, 0, 'after the replies');
   }),
 
-  scenario('V5', 'a reply from another decider than the one the question went to gets ERROR_NOT_FOUND (1168); the owner\'s reply still counts', async (context) => {
+  verdictScenario('V5', 'a reply from another decider than the one the question went to gets ERROR_NOT_FOUND (1168); the owner\'s reply still counts', async (context) => {
     const owner = await context.raw('owner');
     const other = await context.raw('other');
     const ownerAsk = askRequest(owner);
@@ -176,7 +184,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, answered: 1 }, 0, 'after the replies');
   }),
 
-  scenario('V6', 'a decider killed with a question delivered and one queued: both settle at once with the default', async (context) => {
+  verdictScenario('V6', 'a decider killed with a question delivered and one queued: both settle at once with the default', async (context) => {
     const judge = await context.raw('judge');
     const ask = askRequest(judge);
     await context.settle();
@@ -195,7 +203,7 @@ export const verdictScenarios = [
     expectSettled(await within(context.ask('Gate', question(3)), 'a question after the decider died', AT_ONCE_MS), 'defaulted', DEFAULT_ANSWER, 'a question after the decider died', 0n);
   }),
 
-  scenario('V6', 'closing a client decider cancels its ask requests; with no decider left a question defaults at once', async (context) => {
+  verdictScenario('V6', 'closing a client decider cancels its ask requests; with no decider left a question defaults at once', async (context) => {
     const device = await context.client('judge');
     const decider = device.decide.Gate(() => answer(1), { concurrency: 2 });
     await within(decider.ready, 'the decider is ready');
@@ -206,7 +214,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 2, answered: 1, defaulted: 1 }, 0, 'after the decider closed');
   }),
 
-  scenario('V7', 'a question raised on behalf of a decider\'s own process defaults at once; another process\'s question reaches it', async (context) => {
+  verdictScenario('V7', 'a question raised on behalf of a decider\'s own process defaults at once; another process\'s question reaches it', async (context) => {
     const device = await context.client('judge');
     const seen: unknown[] = [];
     const decider = device.decide.Gate((asked) => {
@@ -222,7 +230,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 2, answered: 1, defaulted: 1 }, 0, 'after both questions');
   }),
 
-  scenario('V8', 'an asker that cannot wait gets the default at once, though a decider waits', async (context) => {
+  verdictScenario('V8', 'an asker that cannot wait gets the default at once, though a decider waits', async (context) => {
     const judge = await context.raw('judge');
     const ask = watch(askRequest(judge));
     await context.settle();
@@ -233,7 +241,7 @@ export const verdictScenarios = [
     await expectCounters(context, { asked: 1, defaulted: 1 }, 0, 'after the question');
   }),
 
-  scenario('V9', 'VERDICT_INFO counts every outcome: answered, timed out, defaulted and refused add up to asked, with the unsettled ones', async (context) => {
+  verdictScenario('V9', 'VERDICT_INFO counts every outcome: answered, timed out, defaulted and refused add up to asked, with the unsettled ones', async (context) => {
     const alone = await within(context.ask('Gate', question(1)), 'a question with no decider', AT_ONCE_MS);
     expectSettled(alone, 'defaulted', DEFAULT_ANSWER, 'a question with no decider', 0n);
     const judge = await context.raw('judge');

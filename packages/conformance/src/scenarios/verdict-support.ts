@@ -28,6 +28,21 @@ export const question = (n: number) => ({ tag: BigInt(n), value: n * 10 });
 /** An answer no default equals: allow, and a code derived from `n`. */
 export const answer = (n: number) => ({ allow: true, code: 100 + n });
 
+/**
+ * A client decider in process `name` that answers every question with answer(tag) and records what
+ * it was asked; resolves once it is ready (a decider of Gate).
+ */
+export async function answeringDecider(context: ScenarioContext, name: string): Promise<{ seen: unknown[] }> {
+  const device = await context.client(name);
+  const seen: unknown[] = [];
+  const decider = device.decide.Gate((asked) => {
+    seen.push(asked);
+    return answer(Number(asked.tag));
+  });
+  await within(decider.ready, 'the decider is ready');
+  return { seen };
+}
+
 /** A raw ask request with room for exactly one question; `signal` cancels it. */
 export function askRequest(handle: DeviceHandleV1, signal?: AbortSignal): Promise<IoctlResult> {
   return handle.ioctl(gate.askCode, null, gate.minimumOutputBytes, signal ? { signal } : {});

@@ -8,7 +8,7 @@
 import { check, equal, within } from '../assert.js';
 import { scenario, type Rule, type Scenario } from '../scenario.js';
 import { expectDeviceError, watch } from './support.js';
-import { AT_ONCE_MS, DEFAULT_ANSWER, answer, askRequest, countFromHere, expectCounters, expectSettled, gate, question, readQuestion, reply, settled } from './verdict-support.js';
+import { AT_ONCE_MS, DEFAULT_ANSWER, answer, answeringDecider, askRequest, countFromHere, expectCounters, expectSettled, gate, question, readQuestion, reply, settled } from './verdict-support.js';
 
 /** A verdict scenario: its counters are checked from where this scenario started (countFromHere). */
 function verdictScenario(rule: Rule, name: string, run: Scenario['run']): Scenario {
@@ -28,13 +28,7 @@ export const verdictScenarios = [
   }),
 
   verdictScenario('V2', 'a question asked while a client decider waits is answered in time with its answer', async (context) => {
-    const device = await context.client('judge');
-    const seen: unknown[] = [];
-    const decider = device.decide.Gate((asked) => {
-      seen.push(asked);
-      return answer(Number(asked.tag));
-    });
-    await within(decider.ready, 'the decider is ready');
+    const { seen } = await answeringDecider(context, 'judge');
     const result = await settled(context.ask('Gate', question(5)), 'the question');
     expectSettled(result, 'answered', answer(5), 'the answered question');
     check(result.id > 0n, `an answered question has an id, got ${result.id}`);
@@ -215,13 +209,7 @@ export const verdictScenarios = [
   }),
 
   verdictScenario('V7', 'a question raised on behalf of a decider\'s own process defaults at once; another process\'s question reaches it', async (context) => {
-    const device = await context.client('judge');
-    const seen: unknown[] = [];
-    const decider = device.decide.Gate((asked) => {
-      seen.push(asked);
-      return answer(Number(asked.tag));
-    });
-    await within(decider.ready, 'the decider is ready');
+    const { seen } = await answeringDecider(context, 'judge');
     const own = await within(context.ask('Gate', question(1), { askerProcess: context.process('judge') }), 'the question of the decider\'s own process', AT_ONCE_MS);
     expectSettled(own, 'defaulted', DEFAULT_ANSWER, 'the question of the decider\'s own process', 0n);
     const foreign = await settled(context.ask('Gate', question(2), { askerProcess: context.process('stranger') }), 'another process\'s question');

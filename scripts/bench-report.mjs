@@ -16,14 +16,15 @@
 // the table has a `lost` column, what it lost. Hand-written SVG, no dependencies, nothing that
 // changes between two runs over the same results.
 //
-// A package with no results in this checkout keeps its part of the current docs/benchmarks.md (its
-// sections, date of run and chart panels; see bench-carry-over.mjs), so a package's benchmarks can
-// be run and reported alone.
+// Results not in this checkout keep their part of the current docs/benchmarks.md (sections, date
+// of run and chart panels; see bench-carry-over.mjs): a package's vitest sections while the package
+// has no vitest results here, a named-numbers section while its file is not here. So a package's
+// benchmarks, or one Wine benchmark, can be run and reported alone.
 //
 // Usage: node scripts/bench-report.mjs   (`npm run bench` runs it after the benchmarks)
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { carriedOver } from './bench-carry-over.mjs';
 
@@ -31,7 +32,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const output = join(root, 'docs', 'benchmarks.md');
 const chartOutput = join(root, 'docs', 'benchmarks.svg');
 const reports = findReports();
-const carried = carriedOver(existsSync(output) ? readFileSync(output, 'utf8') : '', new Set(reports.map((report) => packageOf(report.path))));
+const fresh = {
+  packages: new Set(reports.filter((report) => Array.isArray(report.data.files)).map((report) => packageOf(report.path))),
+  files: new Set(reports.filter((report) => !Array.isArray(report.data.files)).map((report) => displayPath(report.path))),
+};
+const carried = carriedOver(existsSync(output) ? readFileSync(output, 'utf8') : '', fresh);
 if (reports.length === 0) {
   console.error('bench-report: no packages/*/bench-results/*.json found; run `npm run bench` first');
   process.exit(1);
@@ -49,7 +54,7 @@ const lines = [
   'meaningful even on a noisy machine; absolute ops/s are not comparable between machines or runs.',
   'Tables of named numbers (such as events lost) are counts the benchmarks measured, not timings.',
   '',
-  ...machineSection(reports, carried.dates),
+  ...machineSection(reports, carried.dates, carried.sections),
 ];
 /** The chart goes at the top, right under the title. */
 const chartAt = 4;
@@ -57,7 +62,7 @@ const chartAt = 4;
 /** Each package's sections with their chart panels, fresh ones from results, others carried over. */
 const sections = [...carried.sections];
 for (const report of reports) {
-  const section = { name: packageOf(report.path), lines: [], charts: [] };
+  const section = { name: packageOf(report.path), file: Array.isArray(report.data.files) ? undefined : displayPath(report.path), lines: [], charts: [] };
   if (Array.isArray(report.data.files)) {
     for (const file of report.data.files) {
       section.lines.push(`## \`${displayPath(file.filepath)}\``, '');
@@ -70,8 +75,10 @@ for (const report of reports) {
   }
   sections.push(section);
 }
-// In package order, as a full run writes them; sort is stable, so a package's sections keep theirs.
-sections.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+// In package order, as a full run writes them: a package's vitest sections (in their order: sort
+// is stable), then its named-numbers sections by file name, carried or fresh alike.
+const order = (section) => `${section.name}\0${section.file ?? ''}`;
+sections.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 for (const section of sections) lines.push(...section.lines);
 /** Throughput comparisons for the chart, in the order of their tables. */
 const charts = sections.flatMap((section) => section.charts);
@@ -88,7 +95,7 @@ if (charts.length > 0) {
   );
 }
 writeFileSync(output, `${lines.join('\n').trimEnd()}\n`);
-const carriedNames = [...new Set(carried.sections.map((section) => section.name))];
+const carriedNames = [...new Set(carried.sections.map((section) => section.file ?? section.name))];
 console.log(`bench-report: wrote ${relative(root, output)}${charts.length ? ` and ${relative(root, chartOutput)}` : ''} from ${reports.map((report) => relative(root, report.path)).join(', ')}${carriedNames.length ? `; carried over ${carriedNames.join(', ')}` : ''}`);
 
 function findReports() {
@@ -109,14 +116,16 @@ function packageOf(path) {
   return relative(join(root, 'packages'), path).split(sep)[0];
 }
 
-function machineSection(found, carriedDates) {
+function machineSection(found, carriedDates, carriedSections) {
   const cpu = cpus();
   // The JSON carries no machine data; the report is written on the machine that ran the
   // benchmarks (npm run bench does both), so this machine is described.
-  // Packages may be benchmarked at different times: give each package's newest result its own date.
+  // Packages may be benchmarked at different times: give each package's newest result its own date,
+  // or, for a package some of whose sections are carried over, each fresh results file its own.
+  const partly = new Set(carriedSections.map((section) => section.name));
   const newest = new Map();
   for (const report of found) {
-    const name = packageOf(report.path);
+    const name = partly.has(packageOf(report.path)) ? `${packageOf(report.path)}/${basename(report.path, '.json')}` : packageOf(report.path);
     if (!newest.has(name) || newest.get(name) < report.modified) newest.set(name, report.modified);
   }
   const written = new Map([...newest].map(([name, date]) => [name, date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')]));

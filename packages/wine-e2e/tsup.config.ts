@@ -12,6 +12,7 @@ export default defineConfig(
     streamer: 'src/windows/streamer.ts',
     interleavings: 'src/windows/interleavings.ts',
     bench: 'src/windows/bench.ts',
+    'verdict-decider': 'src/windows/verdict-decider.ts',
     emit: 'src/windows/emit.ts',
     'service-subscriber': 'src/windows/service-subscriber.ts',
     'service-control': 'src/windows/service-control.ts',

@@ -1,6 +1,7 @@
 /*
- * Core.h - the portable core of an inverted-call driver (protocol v1: rules R1-R7 of the kit's
- * docs/concepts.md, "The protocol rules in plain words").
+ * Core.h - the portable core of an inverted-call driver (protocol v2: rules R1-R7 of the kit's
+ * docs/concepts.md, "The protocol rules in plain words"; the verdicts, rules V1-V9, are
+ * Verdict.h's).
  * Part of the template: do not edit (your code goes in Handlers.c).
  *
  * Everything the protocol decides lives here, in C11 with no WDF/WDM calls and no allocation of
@@ -18,7 +19,7 @@
  *
  * Before this header the build must make available, through "CoreConfig.h" on the include path:
  *   - NTSTATUS, UINT8, UINT16, UINT32, UINT64 (and what the generated header needs);
- *   - the protocol structs of a generated device header (INVERTED_CALL_PROTOCOL_V1).
+ *   - the protocol structs of a generated device header of protocol v2 (INVERTED_CALL_PROTOCOL_V2).
  *
  * Locking: every entry point takes the glue's lock itself. ParkRequest and TakeParkedRequest are
  * called with it held; CompleteRequest and call handlers are never called with it held.
@@ -31,8 +32,8 @@
 #include <stddef.h> /* size_t, NULL: freestanding, no CRT */
 #include <stdint.h> /* freestanding */
 
-#ifndef INVERTED_CALL_PROTOCOL_V1
-#error "CoreConfig.h must include a generated device header (protocol v1 structs) before Core.h is used."
+#ifndef INVERTED_CALL_PROTOCOL_V2
+#error "CoreConfig.h must include a generated device header of protocol v2 (regenerate it) before Core.h is used."
 #endif
 #if !defined(INVERTED_CALL_RECORD_BYTES) || !defined(INVERTED_CALL_RECORD_ALIGNMENT) || \
     !defined(INVERTED_CALL_OVERFLOW_DROP_NEWEST) || !defined(INVERTED_CALL_OVERFLOW_DROP_OLDEST)
@@ -136,9 +137,25 @@ typedef struct _CORE_CHANNEL_CONFIG {
  */
 typedef struct _CORE_LIMITS {
     UINT32 MaxSubscriptions;   /* open subscriptions (file, channel) of the device */
-    UINT32 MaxParkedPerHandle; /* parked subscribe requests of one file, all channels together */
+    UINT32 MaxParkedPerHandle; /* parked requests of one file: subscribe (all channels) and ask (all verdicts) together */
     UINT32 MaxRingBytes;       /* ring memory of all the device's subscriptions: Capacity * MaxRecordBytes each */
 } CORE_LIMITS;
+
+/*
+ * One verdict of the schema (from the generated DeviceTable.c): a question the driver asks and a
+ * decider answers within DeadlineMs. The core reports these in the protocol information
+ * (VERDICT_INFO); the question table that asks and settles them is Verdict.c's
+ * (CoreVerdictInitialize, Verdict.h), set up from this same table.
+ */
+typedef struct _CORE_VERDICT_CONFIG {
+    UINT32 AskCode;              /* IOCTL code of the ask request (askFunction) */
+    UINT32 ReplyCode;            /* IOCTL code of the reply (replyFunction) */
+    UINT32 QuestionBytes;        /* sizeof the question struct, >= 1 */
+    UINT32 AnswerBytes;          /* sizeof the answer struct, >= 1 */
+    UINT32 DeadlineMs;           /* deadlineMs, >= 1 (the schema owns the upper bound) */
+    UINT32 MaxPending;           /* maxPending, >= 1: unsettled questions (queued + delivered) */
+    const UINT8 *DefaultAnswer;  /* AnswerBytes bytes: the encoded defaultAnswer */
+} CORE_VERDICT_CONFIG;
 
 /* The device as the schema describes it (the generated DeviceTable.c fills one in). */
 typedef struct _CORE_DEVICE_CONFIG {
@@ -149,6 +166,8 @@ typedef struct _CORE_DEVICE_CONFIG {
     const CORE_CALL_CONFIG *Calls;
     UINT32 CallCount;
     CORE_LIMITS Limits;
+    const CORE_VERDICT_CONFIG *Verdicts; /* in schema order; NULL when VerdictCount is 0 */
+    UINT32 VerdictCount;
 } CORE_DEVICE_CONFIG;
 
 /*
@@ -193,6 +212,7 @@ typedef struct _CORE_REQUEST {
     struct _CORE_REQUEST *CompleteNext;
     NTSTATUS CompleteStatus;
     size_t CompleteInformation;
+    struct _CORE_FILE *AskFile; /* while a verdict ask request is parked (Verdict.h): its handle */
 } CORE_REQUEST;
 
 /* One open file object (handle), in storage the glue owns (a WDF file object context). */
@@ -202,6 +222,8 @@ typedef struct _CORE_FILE {
     CORE_LINK Parked;         /* CORE_REQUEST.ParkedLink: its parked requests, for the limit */
     UINT32 ParkedCount;
     UINT8 Open;
+    CORE_LINK Deciders;       /* CORE_VERDICT_DECIDER.FileLink (Verdict.h): the verdicts it decides */
+    UINT8 VerdictsClosed;     /* CoreVerdictClose ran: no ask request makes it a decider again */
 } CORE_FILE;
 
 /* Per (file, channel): allocated by the core through CORE_OPS.Allocate. */
@@ -236,6 +258,7 @@ typedef struct _CORE {
     UINT64 NextParkStamp;
     UINT32 SubscriptionCount; /* open subscriptions, against Device->Limits.MaxSubscriptions */
     size_t RingBytes;         /* their rings' bytes, against Device->Limits.MaxRingBytes */
+    struct _CORE_VERDICTS *Verdicts; /* NULL until CoreVerdictInitialize (Verdict.h) */
 } CORE;
 
 /* One subscription as CoreQueryState reports it (for a test-build state IOCTL, say). */

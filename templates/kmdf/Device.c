@@ -93,6 +93,11 @@ NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
         context->CoreReady = NT_SUCCESS(status);
     }
     if (NT_SUCCESS(status)) {
+        /* The schema's verdicts: their question tables, asked by Notify.c or the driver's code. */
+        status = CoreVerdictInitialize(&context->Core, &QueueVerdictOps, DeviceConfig.Verdicts, DeviceConfig.VerdictCount);
+        context->VerdictsReady = NT_SUCCESS(status);
+    }
+    if (NT_SUCCESS(status)) {
         /* Last: once the link exists, user mode can open the device. */
         status = WdfDeviceCreateSymbolicLink(device, &link);
     }
@@ -114,6 +119,10 @@ NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device)
 static VOID DeviceEvtCleanup(WDFOBJECT Object)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(Object);
+    if (context->VerdictsReady) {
+        CoreVerdictUninitialize(&context->Core);
+        context->VerdictsReady = FALSE;
+    }
     if (context->CoreReady) {
         CoreUninitialize(&context->Core);
         context->CoreReady = FALSE;
@@ -130,6 +139,8 @@ static VOID DeviceEvtCleanup(WDFOBJECT Object)
 static VOID DeviceEvtFileCreate(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJECT FileObject)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(Device);
+    /* Create runs in the opener's thread: its process is the handle's, should it decide (V7). */
+    DriverGetFileContext(FileObject)->OpenerProcessId = (UINT64)(ULONG_PTR)PsGetCurrentProcessId();
     CoreFileOpen(&context->Core, &DriverGetFileContext(FileObject)->Core, FileObject);
 #ifdef INVERTED_CALL_TEST_BUILD
     TestFileOpened(context, DriverGetFileContext(FileObject));
@@ -148,6 +159,8 @@ static VOID DeviceEvtFileCreate(WDFDEVICE Device, WDFREQUEST Request, WDFFILEOBJ
 static VOID DeviceEvtFileCleanup(WDFFILEOBJECT FileObject)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfFileObjectGetDevice(FileObject));
+    /* V6: the questions delivered to this handle settle with the default at once. */
+    CoreVerdictClose(&context->Core, &DriverGetFileContext(FileObject)->Core);
     CoreFileClose(&context->Core, &DriverGetFileContext(FileObject)->Core);
 }
 
@@ -161,6 +174,7 @@ static VOID DeviceEvtFileCleanup(WDFFILEOBJECT FileObject)
 static VOID DeviceEvtFileClose(WDFFILEOBJECT FileObject)
 {
     DRIVER_DEVICE_CONTEXT *context = DriverGetDeviceContext(WdfFileObjectGetDevice(FileObject));
+    CoreVerdictClose(&context->Core, &DriverGetFileContext(FileObject)->Core); /* nothing left after a cleanup */
     CoreFileClose(&context->Core, &DriverGetFileContext(FileObject)->Core);
 #ifdef INVERTED_CALL_TEST_BUILD
     TestFileClosed(context, DriverGetFileContext(FileObject));

@@ -27,6 +27,7 @@
 #endif
 
 #include "Handlers.h" /* Core.h, DeviceTable.h and the generated device header come with it */
+#include "VerdictWait.h" /* Verdict.h, and the verdict ops both glues share */
 
 /* The control device: the core, the lock that guards it, one manual queue per channel. */
 typedef struct _DRIVER_DEVICE_CONTEXT {
@@ -36,6 +37,10 @@ typedef struct _DRIVER_DEVICE_CONTEXT {
     /* Parked subscribe requests, one manual queue per channel. The framework cancels them
      * (CancelIoEx, thread or process exit) and completes them with STATUS_CANCELLED itself. */
     WDFQUEUE ParkedQueues[DEVICE_CHANNEL_SLOTS];
+    /* Parked ask requests of deciders, one manual queue per verdict: retrieving the next request
+     * gives the one that waited longest across handles (V2); the framework cancels them too. */
+    WDFQUEUE AskQueues[DEVICE_VERDICT_SLOTS];
+    BOOLEAN VerdictsReady;    /* CoreVerdictInitialize succeeded: the cleanup callback uninitializes */
 #ifdef INVERTED_CALL_TEST_BUILD
     /* The state IOCTL's account (InvertedCallTest.c), guarded by CoreLock. */
     LIST_ENTRY TestFiles;     /* open handles (DRIVER_FILE_CONTEXT.TestLink) */
@@ -51,6 +56,7 @@ WDF_DECLARE_CONTEXT_TYPE_WITH_NAME(DRIVER_DEVICE_CONTEXT, DriverGetDeviceContext
 /* One open handle: its subscriptions live in the core's file state. */
 typedef struct _DRIVER_FILE_CONTEXT {
     CORE_FILE Core;
+    UINT64 OpenerProcessId;   /* PsGetCurrentProcessId() at create: a decider's process (V7) */
 #ifdef INVERTED_CALL_TEST_BUILD
     LIST_ENTRY TestLink;      /* in DRIVER_DEVICE_CONTEXT.TestFiles */
     UINT64 TestProcessId;     /* the opener */
@@ -79,6 +85,9 @@ DRIVER_CHECK_RESULT NTSTATUS DeviceCreate(WDFDRIVER Driver, WDFDEVICE *Device);
 DRIVER_CHECK_RESULT NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context);
 /* Queue.c: what the core calls back (allocation, lock, park, take back, complete). */
 extern const CORE_OPS QueueCoreOps;
+/* Queue.c: what the core's verdict table calls back (VerdictWait.c's clock and wake-up, and the
+ * per-verdict manual queues of ask requests). */
+extern const CORE_VERDICT_OPS QueueVerdictOps;
 /* Queue.c: every request's EvtCleanupCallback (set in Device.c): a cancelled parked request. */
 EVT_WDF_OBJECT_CONTEXT_CLEANUP QueueEvtRequestCleanup;
 

@@ -64,6 +64,11 @@ NTSTATUS DeviceCreate(PDRIVER_OBJECT DriverObject, PDEVICE_OBJECT *Device)
         context->CoreReady = NT_SUCCESS(status);
     }
     if (NT_SUCCESS(status)) {
+        /* The schema's verdicts: their question tables, asked by Notify.c or the driver's code. */
+        status = CoreVerdictInitialize(&context->Core, &QueueVerdictOps, DeviceConfig.Verdicts, DeviceConfig.VerdictCount);
+        context->VerdictsReady = NT_SUCCESS(status);
+    }
+    if (NT_SUCCESS(status)) {
         /* Last: once the link exists, user mode can open the device. */
         status = IoCreateSymbolicLink(&link, &name);
         context->LinkCreated = NT_SUCCESS(status);
@@ -94,6 +99,10 @@ VOID DeviceDelete(PDEVICE_OBJECT Device)
         /* Nothing to do if it fails: the link goes with the device object's name anyway. */
         (void)IoDeleteSymbolicLink(&link);
         context->LinkCreated = FALSE;
+    }
+    if (context->VerdictsReady) {
+        CoreVerdictUninitialize(&context->Core);
+        context->VerdictsReady = FALSE;
     }
     if (context->CoreReady) {
         CoreUninitialize(&context->Core);
@@ -169,6 +178,8 @@ NTSTATUS NTAPI DeviceDispatchCleanup(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     DRIVER_DEVICE *device = (DRIVER_DEVICE *)DeviceObject->DeviceExtension;
     DRIVER_FILE *file = (DRIVER_FILE *)IoGetCurrentIrpStackLocation(Irp)->FileObject->FsContext;
     if (file != NULL) {
+        /* V6: the questions delivered to this handle settle with the default at once. */
+        CoreVerdictClose(&device->Core, &file->Core);
         CoreFileClose(&device->Core, &file->Core);
     }
     return DeviceComplete(Irp, STATUS_SUCCESS);
@@ -196,13 +207,14 @@ NTSTATUS NTAPI DeviceDispatchClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 
     if (file != NULL) {
         BOOLEAN stillParked;
+        CoreVerdictClose(&device->Core, &file->Core); /* nothing left after a cleanup; Wine sends none */
         CoreFileClose(&device->Core, &file->Core);
         KeAcquireSpinLock(&device->Lock, &irql);
         RemoveEntryList(&file->Link);
         device->OpenFiles--;
         KeReleaseSpinLock(&device->Lock, irql);
         KeAcquireSpinLock(&device->ParkLock, &irql);
-        stillParked = QueueFileHasParked(file);
+        stillParked = QueueFileHasParked(device, file);
         KeReleaseSpinLock(&device->ParkLock, irql);
         fileObject->FsContext = NULL;
         if (stillParked) {

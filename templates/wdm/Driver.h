@@ -18,6 +18,7 @@
 #endif
 
 #include "Handlers.h" /* Core.h, DeviceTable.h and the generated device header come with it */
+#include "VerdictWait.h" /* Verdict.h, and the verdict ops both glues share */
 #if DEVICE_PROCESS_NOTIFY
 #include "Notify.h" /* shared with the KMDF flavour */
 #endif
@@ -53,6 +54,10 @@ typedef struct _DRIVER_DEVICE {
      * (Queue.c says why the queue cannot simply use Lock). */
     IO_CSQ Csq;
     KSPIN_LOCK ParkLock;
+    /* Parked ask requests of each verdict, oldest first across handles (V2), in the same queue
+     * and under ParkLock like the subscribe requests' lists. */
+    LIST_ENTRY AskParked[DEVICE_VERDICT_SLOTS];
+    BOOLEAN VerdictsReady;    /* CoreVerdictInitialize succeeded: unload uninitializes */
     LIST_ENTRY Files;         /* open handles (DRIVER_FILE.Link) */
     UINT32 OpenFiles;
     UINT32 NextFileId;
@@ -78,7 +83,7 @@ typedef struct _DRIVER_REQUEST {
     CORE_REQUEST Core;        /* Core.GlueRequest: the IRP */
     DRIVER_DEVICE *Device;
     DRIVER_FILE *File;        /* the handle it came on: whose lists it is parked in */
-    LIST_ENTRY ParkLink;      /* in File->Parked[channel] while parked, else linked to itself */
+    LIST_ENTRY ParkLink;      /* in File->Parked[channel] or Device->AskParked[verdict] while parked, else linked to itself */
     /* While QueuePark inserts it: a cancellation that completes it meanwhile leaves that to the
      * core instead (CancelledWhileParking), which still holds its lock. Under ParkLock. */
     BOOLEAN Parking;
@@ -96,12 +101,15 @@ DRIVER_DISPATCH DeviceDispatchClose;
 /* Queue.c: IRP_MJ_DEVICE_CONTROL, the cancel-safe queue and what the core calls back. */
 DRIVER_DISPATCH QueueDispatchDeviceControl;
 extern const CORE_OPS QueueCoreOps;
+/* Queue.c: what the core's verdict table calls back (VerdictWait.c's clock and wake-up, and the
+ * parking of ask requests in the same cancel-safe queue). */
+extern const CORE_VERDICT_OPS QueueVerdictOps;
 /* Sets up the device's cancel-safe queue (DeviceCreate, before the core can park anything). */
 DRIVER_CHECK_RESULT NTSTATUS QueueInitialize(DRIVER_DEVICE *Device);
 /* Gives a new handle its empty parked-request lists. */
 VOID QueueFileInitialize(DRIVER_FILE *File);
 /* Whether any request of File is still parked. With ParkLock held. */
-BOOLEAN QueueFileHasParked(const DRIVER_FILE *File);
+BOOLEAN QueueFileHasParked(const DRIVER_DEVICE *Device, const DRIVER_FILE *File);
 /* Completes a device-control IRP and counts it (Completions, Cancels). Without the lock. */
 VOID QueueCompleteIrp(DRIVER_DEVICE *Device, PIRP Irp, NTSTATUS Status, ULONG_PTR Information);
 

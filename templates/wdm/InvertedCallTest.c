@@ -15,6 +15,8 @@
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
 #include "EmitTest.h"
+#include "AskTest.h"
+#include "TestWorker.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif
@@ -173,12 +175,12 @@ static NTSTATUS TestStateDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP
  * TestOwnsCode
  *   Whether Code is one of the test-only IOCTLs, which TestDispatch answers instead of the core.
  * IRQL: <= DISPATCH_LEVEL.
- * Returns: TRUE for the state and emit IOCTLs, and for the process IOCTL when there is a process
- *   channel.
+ * Returns: TRUE for the state, emit and ask IOCTLs, and for the process IOCTL when there is a
+ *   process channel.
  */
 BOOLEAN TestOwnsCode(ULONG Code)
 {
-    if (Code == IOCTL_INVERTED_CALL_TEST_EMIT) {
+    if (Code == IOCTL_INVERTED_CALL_TEST_EMIT || Code == IOCTL_INVERTED_CALL_TEST_ASK) {
         return TRUE;
     }
 #if DEVICE_PROCESS_NOTIFY
@@ -190,13 +192,50 @@ BOOLEAN TestOwnsCode(ULONG Code)
 }
 
 /*
+ * TestCompleteWork (TEST_WORKER_COMPLETE)
+ *   A worker finished a test IOCTL's work: completes its IRP (counted like every completion).
+ * IRQL: PASSIVE_LEVEL, on the worker thread.
+ * Returns: nothing; the IRP is gone afterwards.
+ */
+static VOID TestCompleteWork(void *GlueRequest, NTSTATUS Status, size_t Information)
+{
+    PIRP irp = (PIRP)GlueRequest;
+    DRIVER_DEVICE *device = (DRIVER_DEVICE *)IoGetCurrentIrpStackLocation(irp)->DeviceObject->DeviceExtension;
+    QueueCompleteIrp(device, irp, Status, (ULONG_PTR)Information);
+}
+
+/*
+ * TestDispatchWork
+ *   A test IOCTL whose work waits (AskTestStart, NotifyTestStart): marks the IRP pending, hands
+ *   the system buffer to Start, which checks it and starts a worker that completes the IRP, or
+ *   completes it here with the status Start refused it with.
+ * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
+ * Returns: STATUS_PENDING (the IRP was marked pending first, whatever came of it).
+ */
+static NTSTATUS TestDispatchWork(DRIVER_DEVICE *Device, PIRP Irp, TEST_WORK_START *Start)
+{
+    PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+    ULONG outputLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
+    NTSTATUS status;
+
+    IoMarkIrpPending(Irp);
+    status = Start(&Device->Core, Irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength,
+                   outputLength > 0 ? Irp->AssociatedIrp.SystemBuffer : NULL, outputLength, TestCompleteWork, Irp);
+    if (status != STATUS_PENDING) {
+        QueueCompleteIrp(Device, Irp, status, 0);
+    }
+    return STATUS_PENDING;
+}
+
+/*
  * TestDispatch
  *   Answers a test-only IOCTL (TestOwnsCode): the state IOCTL; the emit IOCTL, which hands the
- *   input's payload to CoreEmit (EmitTestRun, from the system buffer: non-paged); or the process
- *   IOCTL, which runs the registered process-notify routine on the input's description
- *   (NotifyTestInject). The request is always completed.
+ *   input's payload to CoreEmit (EmitTestRun, from the system buffer: non-paged); the ask IOCTL,
+ *   which asks a verdict's question on a worker (AskTestStart); or the process IOCTL, which runs
+ *   the registered process-notify routine on the input's description, on a worker too
+ *   (NotifyTestStart). The request is always completed, the last two by their worker.
  * IRQL: PASSIVE_LEVEL (IRP_MJ_DEVICE_CONTROL dispatch).
- * Returns: the status the request was completed with.
+ * Returns: the status the request was completed with, or STATUS_PENDING for a worker's.
  */
 NTSTATUS TestDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
 {
@@ -204,9 +243,12 @@ NTSTATUS TestDispatch(DRIVER_DEVICE *Device, DRIVER_FILE *File, PIRP Irp)
     if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_INVERTED_CALL_TEST_EMIT) {
         return TestStateFinish(Device, Irp, EmitTestRun(&Device->Core, Irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength), 0);
     }
+    if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_INVERTED_CALL_TEST_ASK) {
+        return TestDispatchWork(Device, Irp, AskTestStart);
+    }
 #if DEVICE_PROCESS_NOTIFY
     if (stack->Parameters.DeviceIoControl.IoControlCode == IOCTL_INVERTED_CALL_TEST_PROCESS) {
-        return TestStateFinish(Device, Irp, NotifyTestInject(Irp->AssociatedIrp.SystemBuffer, stack->Parameters.DeviceIoControl.InputBufferLength), 0);
+        return TestDispatchWork(Device, Irp, NotifyTestStart);
     }
 #endif
     return TestStateDispatch(Device, File, Irp);

@@ -50,11 +50,16 @@
 #include "InvertedCallTest.h"
 #endif
 
-/* What IoCsqRemoveNextIrp looks for: the requests of one handle on one channel. */
+/* What IoCsqRemoveNextIrp looks for: the requests of one handle on one channel, or the ask
+ * requests of one verdict (of one handle, or of any when File is NULL). */
 typedef struct _QUEUE_PEEK {
     DRIVER_FILE *File;
-    UINT32 ChannelIndex;
+    UINT32 ChannelIndex;      /* or the verdict index, with Ask */
+    BOOLEAN Ask;
 } QUEUE_PEEK;
+
+/* IoCsqInsertIrpEx's InsertContext: the channel index, or the verdict index with this bit. */
+#define QUEUE_INSERT_ASK 0x80000000u
 
 /*
  * QueueCompleteIrp
@@ -190,7 +195,18 @@ NTSTATUS NTAPI QueueDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
     Irp->Tail.Overlay.DriverContext[0] = request;
     request->MarkedPending = &markedPending;
 
-    status = CoreDispatch(&device->Core, &file->Core, &request->Core, (UINT32)code);
+    {
+        UINT32 verdictIndex;
+        int isReply;
+        if (CoreVerdictFindCode(&device->Core, (UINT32)code, &verdictIndex, &isReply)) {
+            /* A decider's ask request (parked in the verdict's list) or its reply (V1-V6). The
+             * decider's process, for V7, is the handle's opener. */
+            status = isReply ? CoreVerdictReplyRequest(&device->Core, &file->Core, verdictIndex, &request->Core)
+                             : CoreVerdictAskRequest(&device->Core, &file->Core, verdictIndex, &request->Core, file->OpenerProcessId);
+        } else {
+            status = CoreDispatch(&device->Core, &file->Core, &request->Core, (UINT32)code);
+        }
+    }
     /* The request may be completed and freed by now: only the local flag is read. An IRP marked
      * pending must be answered STATUS_PENDING even when it has been completed meanwhile (one
      * cancelled while it was being parked, say). */
@@ -251,37 +267,78 @@ static void QueueUnlock(void *Context, uintptr_t LockState)
 }
 
 /*
- * QueuePark (CORE_OPS.ParkRequest)
- *   Inserts a subscribe request into the cancel-safe queue, in its handle's list for the channel.
- *   Called with the core's lock held; the queue takes ParkLock itself.
+ * QueueParkIn, and QueuePark (CORE_OPS.ParkRequest)
+ *   Inserts a request into the cancel-safe queue: a subscribe request in its handle's list for the
+ *   channel (QueuePark), an ask request in its verdict's list (QueueParkAsk, InsertContext with
+ *   QUEUE_INSERT_ASK). Called with the core's lock held; the queue takes ParkLock itself.
  * IRQL: DISPATCH_LEVEL (the lock is held).
  * Returns: STATUS_SUCCESS once parked; STATUS_CANCELLED when the IRP was cancelled before it
  *   became cancelable, or while it was being inserted (the core then completes it with that
  *   status, once its lock is released).
  */
-static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
+static NTSTATUS QueueParkIn(DRIVER_DEVICE *Device, CORE_REQUEST *Request, UINT32 InsertContext)
 {
-    DRIVER_DEVICE *device = (DRIVER_DEVICE *)Context;
     DRIVER_REQUEST *request = CONTAINING_RECORD(Request, DRIVER_REQUEST, Core);
     NTSTATUS status;
     BOOLEAN cancelled;
     KIRQL irql;
 
-    KeAcquireSpinLock(&device->ParkLock, &irql);
+    KeAcquireSpinLock(&Device->ParkLock, &irql);
     request->Parking = TRUE;
-    KeReleaseSpinLock(&device->ParkLock, irql);
+    KeReleaseSpinLock(&Device->ParkLock, irql);
 
-    status = IoCsqInsertIrpEx(&device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)ChannelIndex);
+    status = IoCsqInsertIrpEx(&Device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)InsertContext);
 
-    KeAcquireSpinLock(&device->ParkLock, &irql);
+    KeAcquireSpinLock(&Device->ParkLock, &irql);
     request->Parking = FALSE;
     cancelled = request->CancelledWhileParking;
-    KeReleaseSpinLock(&device->ParkLock, irql);
+    KeReleaseSpinLock(&Device->ParkLock, irql);
     if (NT_SUCCESS(status) && cancelled) {
         /* The queue removed it again and left its completion to us (QueueCsqCompleteCanceled). */
         status = STATUS_CANCELLED;
     }
     return status;
+}
+
+static NTSTATUS QueuePark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
+{
+    return QueueParkIn((DRIVER_DEVICE *)Context, Request, ChannelIndex);
+}
+
+/*
+ * QueueParkAsk (CORE_VERDICT_OPS.ParkAskRequest)
+ *   Inserts a decider's ask request into the cancel-safe queue, last in its verdict's list (V2:
+ *   the longest-waiting ask request across handles gets the next question). Called with the
+ *   core's lock held, as QueuePark.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: as QueuePark.
+ */
+static NTSTATUS QueueParkAsk(void *Context, CORE_REQUEST *Request, UINT32 VerdictIndex)
+{
+    return QueueParkIn((DRIVER_DEVICE *)Context, Request, VerdictIndex | QUEUE_INSERT_ASK);
+}
+
+/*
+ * QueueTakeAsk (CORE_VERDICT_OPS.TakeAskRequest)
+ *   Takes the oldest parked ask request of the verdict that cancellation has not claimed: of File,
+ *   or of any handle when File is NULL. Called with the core's lock held.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: the request's core part, no longer cancelable; NULL when none is left.
+ */
+static CORE_REQUEST *QueueTakeAsk(void *Context, UINT32 VerdictIndex, CORE_FILE *File)
+{
+    DRIVER_DEVICE *device = (DRIVER_DEVICE *)Context;
+    QUEUE_PEEK peek;
+    PIRP irp;
+
+    peek.File = File != NULL ? CONTAINING_RECORD(File, DRIVER_FILE, Core) : NULL;
+    peek.ChannelIndex = VerdictIndex;
+    peek.Ask = TRUE;
+    irp = IoCsqRemoveNextIrp(&device->Csq, &peek);
+    if (irp == NULL) {
+        return NULL;
+    }
+    return &((DRIVER_REQUEST *)irp->Tail.Overlay.DriverContext[0])->Core;
 }
 
 /*
@@ -300,6 +357,7 @@ static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 Chan
 
     peek.File = CONTAINING_RECORD(File, DRIVER_FILE, Core);
     peek.ChannelIndex = ChannelIndex;
+    peek.Ask = FALSE;
     irp = IoCsqRemoveNextIrp(&device->Csq, &peek);
     if (irp == NULL) {
         return NULL;
@@ -334,9 +392,14 @@ static void QueueCompleteRequest(void *Context, CORE_REQUEST *Request, NTSTATUS 
 static NTSTATUS NTAPI QueueCsqInsert(PIO_CSQ Csq, PIRP Irp, PVOID InsertContext)
 {
     DRIVER_REQUEST *request = (DRIVER_REQUEST *)Irp->Tail.Overlay.DriverContext[0];
-    UINT32 channel = (UINT32)(ULONG_PTR)InsertContext;
+    UINT32 target = (UINT32)(ULONG_PTR)InsertContext;
+    LIST_ENTRY *list;
 
-    (void)Csq;
+    if ((target & QUEUE_INSERT_ASK) != 0u) {
+        list = &CONTAINING_RECORD(Csq, DRIVER_DEVICE, Csq)->AskParked[target & ~QUEUE_INSERT_ASK];
+    } else {
+        list = &request->File->Parked[target];
+    }
     if (Irp->Cancel) {
         return STATUS_CANCELLED;
     }
@@ -345,7 +408,7 @@ static NTSTATUS NTAPI QueueCsqInsert(PIO_CSQ Csq, PIRP Irp, PVOID InsertContext)
         *request->MarkedPending = TRUE; /* the dispatch routine must now return STATUS_PENDING */
         request->MarkedPending = NULL;  /* its frame ends soon after: never written again */
     }
-    InsertTailList(&request->File->Parked[channel], &request->ParkLink);
+    InsertTailList(list, &request->ParkLink);
     return STATUS_SUCCESS;
 }
 
@@ -373,14 +436,18 @@ static VOID NTAPI QueueCsqRemove(PIO_CSQ Csq, PIRP Irp)
 static PIRP NTAPI QueueCsqPeek(PIO_CSQ Csq, PIRP Irp, PVOID PeekContext)
 {
     const QUEUE_PEEK *peek = (const QUEUE_PEEK *)PeekContext;
-    LIST_ENTRY *head = &peek->File->Parked[peek->ChannelIndex];
+    LIST_ENTRY *head = peek->Ask ? &CONTAINING_RECORD(Csq, DRIVER_DEVICE, Csq)->AskParked[peek->ChannelIndex] : &peek->File->Parked[peek->ChannelIndex];
     LIST_ENTRY *next;
 
-    (void)Csq;
     if (Irp == NULL) {
         next = head->Flink;
     } else {
         next = ((DRIVER_REQUEST *)Irp->Tail.Overlay.DriverContext[0])->ParkLink.Flink;
+    }
+    /* A verdict's list holds every handle's ask requests: one handle's are found by a scan (a
+     * handle closing takes its own back, at most as many as it parked). */
+    while (next != head && peek->Ask && peek->File != NULL && CONTAINING_RECORD(next, DRIVER_REQUEST, ParkLink)->File != peek->File) {
+        next = next->Flink;
     }
     if (next == head) {
         return NULL;
@@ -448,7 +515,11 @@ static VOID NTAPI QueueCsqCompleteCanceled(PIO_CSQ Csq, PIRP Irp)
  */
 NTSTATUS QueueInitialize(DRIVER_DEVICE *Device)
 {
+    UINT32 index;
     KeInitializeSpinLock(&Device->ParkLock);
+    for (index = 0; index < DEVICE_VERDICT_SLOTS; index++) {
+        InitializeListHead(&Device->AskParked[index]);
+    }
     return IoCsqInitializeEx(&Device->Csq, QueueCsqInsert, QueueCsqRemove, QueueCsqPeek, QueueCsqAcquireLock, QueueCsqReleaseLock,
                              QueueCsqCompleteCanceled);
 }
@@ -469,16 +540,25 @@ VOID QueueFileInitialize(DRIVER_FILE *File)
 
 /*
  * QueueFileHasParked
- *   Whether any request is still linked in one of File's lists.
+ *   Whether any request of File is still linked: in one of its lists, or an ask request in a
+ *   verdict's list.
  * IRQL: DISPATCH_LEVEL (ParkLock held).
  * Returns: TRUE when one is.
  */
-BOOLEAN QueueFileHasParked(const DRIVER_FILE *File)
+BOOLEAN QueueFileHasParked(const DRIVER_DEVICE *Device, const DRIVER_FILE *File)
 {
     UINT32 index;
     for (index = 0; index < DEVICE_CHANNEL_SLOTS; index++) {
         if (!IsListEmpty(&File->Parked[index])) {
             return TRUE;
+        }
+    }
+    for (index = 0; index < DEVICE_VERDICT_SLOTS; index++) {
+        const LIST_ENTRY *entry;
+        for (entry = Device->AskParked[index].Flink; entry != &Device->AskParked[index]; entry = entry->Flink) {
+            if (CONTAINING_RECORD(entry, DRIVER_REQUEST, ParkLink)->File == File) {
+                return TRUE;
+            }
         }
     }
     return FALSE;
@@ -493,4 +573,11 @@ const CORE_OPS QueueCoreOps = {
     QueuePark,
     QueueTakeParked,
     QueueCompleteRequest,
+};
+
+const CORE_VERDICT_OPS QueueVerdictOps = {
+    VerdictWaitNowMs,
+    QueueParkAsk,
+    QueueTakeAsk,
+    VerdictWaitWake,
 };

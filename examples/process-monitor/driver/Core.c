@@ -1,13 +1,19 @@
 /*
- * Core.c - the portable core of an inverted-call driver: rules R1-R7 of protocol v1.
+ * Core.c - the portable core of an inverted-call driver, protocol v2: the calls and channels
+ * (rules R1-R6) and the protocol-information answer (R7: version 2, the schema hash, each
+ * channel's ring and each verdict's table and counters). The verdicts themselves (rules V1-V9:
+ * the question table, its state machine and the ask and reply requests) are Verdict.c's; this
+ * file only reports their counters.
  * Part of the template: do not edit (your code goes in Handlers.c).
  * See Core.h for the contract. No WDF/WDM calls, no CRT: memory comes from CORE_OPS.
  */
 #include "Core.h"
+#include "CoreInternal.h"
+#include "Verdict.h"
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static void CoreCopyBytes(UINT8 *Destination, const UINT8 *Source, size_t Bytes)
+void CoreCopyBytes(UINT8 *Destination, const UINT8 *Source, size_t Bytes)
 {
     size_t index;
     for (index = 0; index < Bytes; index++) {
@@ -15,7 +21,7 @@ static void CoreCopyBytes(UINT8 *Destination, const UINT8 *Source, size_t Bytes)
     }
 }
 
-static void CoreZeroBytes(UINT8 *Destination, size_t Bytes)
+void CoreZeroBytes(UINT8 *Destination, size_t Bytes)
 {
     size_t index;
     for (index = 0; index < Bytes; index++) {
@@ -23,18 +29,18 @@ static void CoreZeroBytes(UINT8 *Destination, size_t Bytes)
     }
 }
 
-static void CoreListInit(CORE_LINK *Head)
+void CoreListInit(CORE_LINK *Head)
 {
     Head->Next = Head;
     Head->Prev = Head;
 }
 
-static int CoreListIsEmpty(const CORE_LINK *Head)
+int CoreListIsEmpty(const CORE_LINK *Head)
 {
     return Head->Next == Head;
 }
 
-static void CoreListAppend(CORE_LINK *Head, CORE_LINK *Link)
+void CoreListAppend(CORE_LINK *Head, CORE_LINK *Link)
 {
     Link->Prev = Head->Prev;
     Link->Next = Head;
@@ -42,7 +48,7 @@ static void CoreListAppend(CORE_LINK *Head, CORE_LINK *Link)
     Head->Prev = Link;
 }
 
-static void CoreListRemove(CORE_LINK *Link)
+void CoreListRemove(CORE_LINK *Link)
 {
     Link->Prev->Next = Link->Next;
     Link->Next->Prev = Link->Prev;
@@ -57,15 +63,7 @@ static UINT32 CoreRingIndex(UINT32 Index, UINT32 Offset, UINT32 Capacity)
     return sum >= Capacity ? sum - Capacity : sum;
 }
 
-#define CORE_CONTAINER(Pointer, Type, Field) ((Type *)(void *)((UINT8 *)(Pointer) - offsetof(Type, Field)))
-
-/* Completions decided under the lock and delivered, in order, after it is released. */
-typedef struct _CORE_COMPLETIONS {
-    CORE_REQUEST *First;
-    CORE_REQUEST *Last;
-} CORE_COMPLETIONS;
-
-static void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
+void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     Request->CompleteStatus = Status;
     Request->CompleteInformation = Information;
@@ -78,7 +76,7 @@ static void CoreQueueCompletion(CORE_COMPLETIONS *Completions, CORE_REQUEST *Req
     Completions->Last = Request;
 }
 
-static void CoreDeliverCompletions(CORE *Core, CORE_COMPLETIONS *Completions)
+void CoreDeliverCompletions(CORE *Core, CORE_COMPLETIONS *Completions)
 {
     CORE_REQUEST *request = Completions->First;
     while (request != NULL) {
@@ -180,7 +178,7 @@ static void CoreQueueCompletionByParkStamp(CORE_COMPLETIONS *Completions, CORE_R
 
 /* ---- device table -------------------------------------------------------------------- */
 
-static int CoreCodeIsTaken(const CORE_DEVICE_CONFIG *Device, UINT32 Code, UINT32 ChannelLimit, UINT32 CallLimit)
+int CoreCodeIsTaken(const CORE_DEVICE_CONFIG *Device, UINT32 Code, UINT32 ChannelLimit, UINT32 CallLimit)
 {
     UINT32 index;
     if (Code == Device->ProtocolInfoCode) {
@@ -206,7 +204,8 @@ static int CoreDeviceIsValid(const CORE_DEVICE_CONFIG *Device)
 {
     UINT32 index;
     if (Device->SchemaHash == NULL || (Device->Channels == NULL && Device->ChannelCount != 0) ||
-        (Device->Calls == NULL && Device->CallCount != 0) || Device->Limits.MaxSubscriptions < 1u ||
+        (Device->Calls == NULL && Device->CallCount != 0) || (Device->Verdicts == NULL && Device->VerdictCount != 0) ||
+        Device->Limits.MaxSubscriptions < 1u ||
         Device->Limits.MaxParkedPerHandle < 1u || Device->Limits.MaxRingBytes < 1u) {
         return 0;
     }
@@ -231,8 +230,8 @@ static int CoreDeviceIsValid(const CORE_DEVICE_CONFIG *Device)
 
 /* ---- parked-request accounting (MaxParkedPerHandle) ------------------------------------- */
 
-/* With the lock held, right after ParkRequest succeeded: Request counts against File. */
-static void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request)
+/* With the lock held, right after ParkRequest (or ParkAskRequest) succeeded: Request counts against File. */
+void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request)
 {
     Request->ParkedFile = File;
     CoreListAppend(&File->Parked, &Request->ParkedLink);
@@ -240,7 +239,7 @@ static void CoreCountParked(CORE_FILE *File, CORE_REQUEST *Request)
 }
 
 /* With the lock held: Request left its queue (taken back or cancelled); no-op if not counted. */
-static void CoreUncountParked(CORE_REQUEST *Request)
+void CoreUncountParked(CORE_REQUEST *Request)
 {
     if (Request->ParkedFile == NULL) {
         return;
@@ -248,6 +247,12 @@ static void CoreUncountParked(CORE_REQUEST *Request)
     CoreListRemove(&Request->ParkedLink);
     Request->ParkedFile->ParkedCount--;
     Request->ParkedFile = NULL;
+}
+
+/* With the lock held: File has MaxParkedPerHandle requests parked, subscribe and ask requests together. */
+int CoreParkedLimitReached(const CORE *Core, const CORE_FILE *File)
+{
+    return File->ParkedCount >= Core->Device->Limits.MaxParkedPerHandle;
 }
 
 /* The ring bytes of one subscription of Channel; saturated, so a ring no size_t holds is over any limit. */
@@ -278,6 +283,7 @@ NTSTATUS CoreInitialize(CORE *Core, const CORE_OPS *Ops, const CORE_DEVICE_CONFI
     Core->NextParkStamp = 0;
     Core->SubscriptionCount = 0;
     Core->RingBytes = 0;
+    Core->Verdicts = NULL; /* CoreVerdictInitialize (Verdict.c) sets them up */
     if (Device->ChannelCount > 0) {
         Core->Channels = (CORE_CHANNEL *)Ops->Allocate(Ops->Context, sizeof(CORE_CHANNEL) * (size_t)Device->ChannelCount);
         if (Core->Channels == NULL) {
@@ -310,6 +316,8 @@ void CoreFileOpen(CORE *Core, CORE_FILE *File, void *GlueFile)
     File->GlueFile = GlueFile;
     CoreListInit(&File->Subscriptions);
     CoreListInit(&File->Parked);
+    CoreListInit(&File->Deciders);
+    File->VerdictsClosed = 0;
     File->ParkedCount = 0;
     File->Open = 1;
 }
@@ -422,7 +430,7 @@ static int CoreSubscribeIsOverLimit(const CORE *Core, CORE_FILE *File, UINT32 Ch
     } else if (subscription->Count > 0) {
         return 0;
     }
-    return File->ParkedCount >= limits->MaxParkedPerHandle;
+    return CoreParkedLimitReached(Core, File);
 }
 
 /* A subscribe request on ChannelIndex whose input length was checked (R1, R2, limits, parking). */
@@ -476,20 +484,28 @@ static NTSTATUS CoreSubscribe(CORE *Core, CORE_FILE *File, UINT32 ChannelIndex, 
     return status;
 }
 
-/* R7: protocol version, schema hash, then each channel's capacities. */
+/* R7 (protocol v2): protocol version, schema hash, each channel's capacities, then each verdict's. */
 static size_t CoreProtocolInfoBytes(const CORE *Core)
 {
-    return sizeof(INVERTED_CALL_PROTOCOL_INFO) + (size_t)Core->ChannelCount * sizeof(INVERTED_CALL_CHANNEL_INFO);
+    return sizeof(INVERTED_CALL_PROTOCOL_INFO) + (size_t)Core->ChannelCount * sizeof(INVERTED_CALL_CHANNEL_INFO) +
+           (size_t)Core->Device->VerdictCount * sizeof(INVERTED_CALL_VERDICT_INFO);
 }
 
-static void CoreWriteProtocolInfo(const CORE *Core, UINT8 *Output)
+/*
+ * Writes the whole protocol-information answer into Output (CoreProtocolInfoBytes long); a
+ * verdict's counters come from the verdict table (0 before CoreVerdictInitialize).
+ * IRQL: <= DISPATCH_LEVEL (takes the lock to read the counters). Returns nothing.
+ */
+static void CoreWriteProtocolInfo(CORE *Core, UINT8 *Output)
 {
     INVERTED_CALL_PROTOCOL_INFO info;
+    UINT8 *verdicts;
     UINT32 index;
     CoreZeroBytes((UINT8 *)&info, sizeof(info));
     info.ProtocolVersion = INVERTED_CALL_PROTOCOL_VERSION;
     info.ChannelCount = Core->ChannelCount;
     CoreCopyBytes(info.SchemaHash, Core->Device->SchemaHash, sizeof(info.SchemaHash));
+    info.VerdictCount = Core->Device->VerdictCount;
     CoreCopyBytes(Output, (const UINT8 *)&info, sizeof(info));
     for (index = 0; index < Core->ChannelCount; index++) {
         const CORE_CHANNEL_CONFIG *config = &Core->Channels[index].Config;
@@ -500,6 +516,25 @@ static void CoreWriteProtocolInfo(const CORE *Core, UINT8 *Output)
         channel.BatchBytes = config->BatchBytes;
         channel.MaxRecordBytes = config->MaxRecordBytes;
         CoreCopyBytes(Output + sizeof(info) + (size_t)index * sizeof(channel), (const UINT8 *)&channel, sizeof(channel));
+    }
+    verdicts = Output + sizeof(info) + (size_t)Core->ChannelCount * sizeof(INVERTED_CALL_CHANNEL_INFO);
+    for (index = 0; index < Core->Device->VerdictCount; index++) {
+        const CORE_VERDICT_CONFIG *config = &Core->Device->Verdicts[index];
+        INVERTED_CALL_VERDICT_INFO verdict;
+        CORE_VERDICT_COUNTERS counters;
+        CoreZeroBytes((UINT8 *)&verdict, sizeof(verdict));
+        verdict.DeadlineMs = config->DeadlineMs;
+        verdict.MaxPending = config->MaxPending;
+        verdict.QuestionBytes = config->QuestionBytes;
+        verdict.AnswerBytes = config->AnswerBytes;
+        if (CoreVerdictQueryCounters(Core, index, &counters) == STATUS_SUCCESS) {
+            verdict.Asked = counters.Asked;
+            verdict.Answered = counters.Answered;
+            verdict.TimedOut = counters.TimedOut;
+            verdict.Defaulted = counters.Defaulted;
+            verdict.Refused = counters.Refused;
+        }
+        CoreCopyBytes(verdicts + (size_t)index * sizeof(verdict), (const UINT8 *)&verdict, sizeof(verdict));
     }
 }
 

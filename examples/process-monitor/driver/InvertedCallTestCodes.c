@@ -12,13 +12,14 @@
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
 #include "EmitTest.h"
+#include "AskTest.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif
 
 /*
  * TestCodeIsTaken
- *   Whether the schema already uses Code, for a protocol-information, subscribe or call IOCTL.
+ *   Whether the schema already uses Code, for a protocol-information, subscribe, call or verdict IOCTL.
  * IRQL: PASSIVE_LEVEL (DriverEntry).
  * Returns: TRUE when the code is taken.
  */
@@ -35,6 +36,11 @@ static BOOLEAN TestCodeIsTaken(const CORE_DEVICE_CONFIG *Config, UINT32 Code)
     }
     for (index = 0; index < Config->CallCount; index++) {
         if (Config->Calls[index].Code == Code) {
+            return TRUE;
+        }
+    }
+    for (index = 0; index < Config->VerdictCount; index++) {
+        if (Config->Verdicts[index].AskCode == Code || Config->Verdicts[index].ReplyCode == Code) {
             return TRUE;
         }
     }
@@ -73,6 +79,9 @@ NTSTATUS TestStateCheckSchema(const CORE_DEVICE_CONFIG *Config)
     NTSTATUS status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_STATE, "state", INVERTED_CALL_TEST_STATE_FUNCTION);
     if (NT_SUCCESS(status)) {
         status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_EMIT, "emit", INVERTED_CALL_TEST_EMIT_FUNCTION);
+    }
+    if (NT_SUCCESS(status)) {
+        status = TestRefuseTakenCode(Config, IOCTL_INVERTED_CALL_TEST_ASK, "ask", INVERTED_CALL_TEST_ASK_FUNCTION);
     }
 #if DEVICE_PROCESS_NOTIFY
     if (NT_SUCCESS(status)) {

@@ -8,14 +8,23 @@
  * call. Only a build with -DINVERTED_CALL_TEST_BUILD answers it; never ship a test build.
  *
  * Request: METHOD_BUFFERED, FILE_ANY_ACCESS. Input: INVERTED_CALL_TEST_PROCESS, then exactly
- * ImageNameBytes bytes of UTF-16LE image name. No output. Answers:
+ * ImageNameBytes bytes of UTF-16LE image name. Output: none, or for a creation at least 4 bytes,
+ * which receive the CreateInfo->CreationStatus the routine left (an NTSTATUS, little-endian:
+ * STATUS_SUCCESS unless a verdict on process creation denied it). The routine runs on a worker
+ * thread (TestWorker.h), as Windows runs it in the creating thread and not in a dispatch routine:
+ * when the schema asks a verdict on process creation it waits for the decider, whose reply must
+ * still be dispatched. The request completes when the routine has returned. Answers:
  *   STATUS_BUFFER_TOO_SMALL    the input is shorter than INVERTED_CALL_TEST_PROCESS;
  *   STATUS_INVALID_PARAMETER   an unknown Kind or flag, a nonzero Reserved, an odd ImageNameBytes
  *                              or one above 0xFFFE, a name length that does not match the bytes
  *                              that follow, a name without the IMAGE flag, anything but the
  *                              process id for an exit, or an input not aligned for UTF-16;
+ *   STATUS_BUFFER_TOO_SMALL    an output of 1 to 3 bytes;
+ *   STATUS_INVALID_PARAMETER   an output for an exit (it has no CreationStatus);
  *   STATUS_DEVICE_NOT_READY    the callback is not registered;
- *   STATUS_SUCCESS             the callback ran (its event is delivered, ringed or dropped).
+ *   STATUS_INSUFFICIENT_RESOURCES  no memory or no thread for the work;
+ *   STATUS_SUCCESS             the callback ran (its event is delivered, ringed or dropped);
+ *                              Information is 4 with an output, else 0.
  *
  * The tests' encoder (packages/driver-template/src/notify-test.ts) is checked against this layout
  * by the native test (templates/shared/test/notify_test.c), which prints it from these
@@ -75,10 +84,7 @@ typedef struct _NOTIFY_TEST_PROCESS {
 /* NotifyTestInput.c (portable: the native tests build it too). Checks Input against every rule
  * above and fills Process; Process is untouched unless STATUS_SUCCESS is returned. */
 NTSTATUS NotifyTestParse(const UINT8 *Input, size_t InputLength, NOTIFY_TEST_PROCESS *Process);
-
-/* NotifyTest.c: parses the input and calls the registered routine with it. PASSIVE_LEVEL. The
- * one line each glue adds for the process IOCTL. */
-NTSTATUS NotifyTestInject(const void *Input, size_t InputLength);
+/* NotifyTestStart, which runs the routine on a worker thread, is declared in TestWorker.h. */
 #endif
 
 #endif /* NOTIFY_TEST_H */

@@ -12,6 +12,8 @@
 #ifdef INVERTED_CALL_TEST_BUILD
 #include "InvertedCallTest.h"
 #include "EmitTest.h"
+#include "AskTest.h"
+#include "TestWorker.h"
 #if DEVICE_PROCESS_NOTIFY
 #include "NotifyTest.h"
 #endif
@@ -58,11 +60,71 @@ NTSTATUS QueueCreateAll(WDFDEVICE Device, DRIVER_DEVICE_CONTEXT *Context)
             }
         }
     }
-#else
-    (void)Context; /* a device without channels parks nothing */
 #endif
+    /* One manual queue per verdict, for the deciders' ask requests (V2), set up alike. */
+#if DEVICE_VERDICT_COUNT > 0
+    {
+        UINT32 index;
+        for (index = 0; index < DEVICE_VERDICT_COUNT; index++) {
+            WDF_IO_QUEUE_CONFIG_INIT(&config, WdfIoQueueDispatchManual);
+            config.PowerManaged = WdfFalse;
+            status = WdfIoQueueCreate(Device, &config, WDF_NO_OBJECT_ATTRIBUTES, &Context->AskQueues[index]);
+            if (!NT_SUCCESS(status)) {
+                return status;
+            }
+        }
+    }
+#endif
+    (void)Context; /* a device without channels or verdicts parks nothing */
     return STATUS_SUCCESS;
 }
+
+#ifdef INVERTED_CALL_TEST_BUILD
+/*
+ * QueueCompleteWork (TEST_WORKER_COMPLETE)
+ *   A worker finished a test IOCTL's work: completes its request (counted like every completion).
+ * IRQL: PASSIVE_LEVEL, on the worker thread.
+ * Returns: nothing; the request is gone afterwards.
+ */
+static VOID QueueCompleteWork(void *GlueRequest, NTSTATUS Status, size_t Information)
+{
+    WDFREQUEST request = (WDFREQUEST)GlueRequest;
+    TestRequestCompleted(DriverGetRequestContext(request)->Device, Status);
+    WdfRequestCompleteWithInformation(request, Status, (ULONG_PTR)Information);
+}
+
+/*
+ * QueueDispatchWork
+ *   A test IOCTL whose work waits (AskTestStart, NotifyTestStart): hands its buffers to Start,
+ *   which checks them and starts a worker that completes the request, or completes it here with
+ *   the status Start refused it with. METHOD_BUFFERED: input and output are one system buffer.
+ * IRQL: PASSIVE_LEVEL (the default queue's callback).
+ * Returns: nothing; the request is completed now or by the worker.
+ */
+static VOID QueueDispatchWork(DRIVER_DEVICE_CONTEXT *Context, WDFREQUEST Request, size_t OutputBufferLength, size_t InputBufferLength,
+                              TEST_WORK_START *Start)
+{
+    PVOID input = NULL;
+    PVOID output = NULL;
+    size_t inputLength = 0;
+    size_t outputLength = 0;
+    NTSTATUS status = STATUS_SUCCESS;
+
+    if (InputBufferLength > 0) {
+        status = WdfRequestRetrieveInputBuffer(Request, InputBufferLength, &input, &inputLength);
+    }
+    if (NT_SUCCESS(status) && OutputBufferLength > 0) {
+        status = WdfRequestRetrieveOutputBuffer(Request, OutputBufferLength, &output, &outputLength);
+    }
+    if (NT_SUCCESS(status)) {
+        status = Start(&Context->Core, input, inputLength, output, outputLength, QueueCompleteWork, Request);
+    }
+    if (status != STATUS_PENDING) {
+        TestRequestCompleted(Context, status);
+        WdfRequestComplete(Request, status);
+    }
+}
+#endif
 
 /*
  * QueueEvtIoDeviceControl
@@ -94,15 +156,17 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
         return;
     }
 #endif
+#ifdef INVERTED_CALL_TEST_BUILD
+    if (IoControlCode == IOCTL_INVERTED_CALL_TEST_ASK) {
+        /* Test builds only: ask a verdict's question on a worker (AskTest.h). */
+        QueueDispatchWork(context, Request, OutputBufferLength, InputBufferLength, AskTestStart);
+        return;
+    }
+#endif
 #if defined(INVERTED_CALL_TEST_BUILD) && DEVICE_PROCESS_NOTIFY
     if (IoControlCode == IOCTL_INVERTED_CALL_TEST_PROCESS) {
-        /* Test builds only: run the registered process-notify routine on the input (NotifyTest.h). */
-        buffer = NULL;
-        length = 0;
-        status = InputBufferLength > 0 ? WdfRequestRetrieveInputBuffer(Request, InputBufferLength, &buffer, &length) : STATUS_SUCCESS;
-        status = NT_SUCCESS(status) ? NotifyTestInject(buffer, length) : status;
-        TestRequestCompleted(context, status);
-        WdfRequestComplete(Request, status);
+        /* Test builds only: run the registered process-notify routine on the input, on a worker (NotifyTest.h). */
+        QueueDispatchWork(context, Request, OutputBufferLength, InputBufferLength, NotifyTestStart);
         return;
     }
 #endif
@@ -130,7 +194,21 @@ static VOID QueueEvtIoDeviceControl(WDFQUEUE Queue, WDFREQUEST Request, size_t O
         request->OutputLength = length;
     }
     /* Completed through QueueCompleteRequest, now or (parked) later: the status is not needed. */
-    (void)CoreDispatch(&context->Core, &file->Core, request, (UINT32)IoControlCode);
+    {
+        UINT32 verdictIndex;
+        int isReply;
+        if (CoreVerdictFindCode(&context->Core, (UINT32)IoControlCode, &verdictIndex, &isReply)) {
+            /* A decider's ask request (parked in the verdict's manual queue) or its reply (V1-V6).
+             * The decider's process, for V7, is the handle's opener. */
+            if (isReply) {
+                (void)CoreVerdictReplyRequest(&context->Core, &file->Core, verdictIndex, request);
+            } else {
+                (void)CoreVerdictAskRequest(&context->Core, &file->Core, verdictIndex, request, file->OpenerProcessId);
+            }
+        } else {
+            (void)CoreDispatch(&context->Core, &file->Core, request, (UINT32)IoControlCode);
+        }
+    }
 }
 
 /* ---- what the core calls back ---------------------------------------------------------- */
@@ -236,6 +314,37 @@ static CORE_REQUEST *QueueTakeParked(void *Context, CORE_FILE *File, UINT32 Chan
 }
 
 /*
+ * QueueParkAsk (CORE_VERDICT_OPS.ParkAskRequest)
+ *   Forwards a decider's ask request to its verdict's manual queue, where the framework may cancel
+ *   it. Called with the core's lock held, as QueuePark.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: STATUS_SUCCESS once parked, else the forwarding status (the core completes it).
+ */
+static NTSTATUS QueueParkAsk(void *Context, CORE_REQUEST *Request, UINT32 VerdictIndex)
+{
+    return WdfRequestForwardToIoQueue((WDFREQUEST)Request->GlueRequest, ((DRIVER_DEVICE_CONTEXT *)Context)->AskQueues[VerdictIndex]);
+}
+
+/*
+ * QueueTakeAsk (CORE_VERDICT_OPS.TakeAskRequest)
+ *   Takes the oldest ask request out of a verdict's manual queue: of File, or of any handle when
+ *   File is NULL (V2). Retrieved, it can no longer be cancelled. Called with the core's lock held.
+ * IRQL: DISPATCH_LEVEL (the lock is held).
+ * Returns: the request's core part, or NULL when none is parked there.
+ */
+static CORE_REQUEST *QueueTakeAsk(void *Context, UINT32 VerdictIndex, CORE_FILE *File)
+{
+    WDFQUEUE queue = ((DRIVER_DEVICE_CONTEXT *)Context)->AskQueues[VerdictIndex];
+    WDFREQUEST request;
+    NTSTATUS status = File != NULL ? WdfIoQueueRetrieveRequestByFileObject(queue, (WDFFILEOBJECT)File->GlueFile, &request)
+                                   : WdfIoQueueRetrieveNextRequest(queue, &request);
+    if (!NT_SUCCESS(status)) {
+        return NULL; /* STATUS_NO_MORE_ENTRIES */
+    }
+    return &DriverGetRequestContext(request)->Core;
+}
+
+/*
  * QueueCompleteRequest (CORE_OPS.CompleteRequest)
  *   Completes a request with the core's status and byte count. Never called with the lock held.
  * IRQL: <= DISPATCH_LEVEL; PASSIVE_LEVEL in this driver (dispatch, cleanup, call handlers and
@@ -280,4 +389,11 @@ const CORE_OPS QueueCoreOps = {
     QueuePark,
     QueueTakeParked,
     QueueCompleteRequest,
+};
+
+const CORE_VERDICT_OPS QueueVerdictOps = {
+    VerdictWaitNowMs,
+    QueueParkAsk,
+    QueueTakeAsk,
+    VerdictWaitWake,
 };

@@ -9,15 +9,53 @@
  *
  *     delivered + lost = every event the driver offered us
  *
- * and nothing is ever lost silently. Copy this file; it is the whole service.
+ * and nothing is ever lost silently.
+ *
+ * In policy mode (`policy`) it also decides every process creation: the driver asks before a
+ * process starts (the ProcessCreate verdict), and the monitor denies the images its rules name
+ * and allows the rest, within the verdict's deadline. Without a policy nothing decides, and the
+ * driver allows every creation at once (fail-open). Copy this file; it is the whole service.
  */
-import { isCanceled, openDevice, type DeviceBackendV1, type EventItem, type LossNotice, type Subscription } from '@inverted-call/client';
-import { processMonitorDevice, type DriverVersion } from '../generated/process-monitor.js';
+import {
+  isCanceled,
+  openDevice,
+  type Decider,
+  type DecisionContext,
+  type DecisionEvent,
+  type Device,
+  type DeviceBackendV1,
+  type EventItem,
+  type LossNotice,
+  type Subscription,
+} from '@inverted-call/client';
+import { processMonitorDevice, type DriverVersion, type ProcessCreated, type ProcessDecision } from '../generated/process-monitor.js';
+import { DecisionTally, type PolicyStats } from './decisions.js';
+import type { ImageRules } from './policy.js';
 
 type ProcessChannel = typeof processMonitorDevice.channels.Process;
 
 /** One process event: `kind` 'Created' or 'Exited', its `data`, and its `sequence` number. */
 export type ProcessEvent = EventItem<ProcessChannel>;
+
+/** How one decision about a new process ended: answered, late, failed or refused. */
+export type ProcessDecisionEvent = DecisionEvent<ProcessCreated, ProcessDecision>;
+
+/** The verdict the driver asks on every process creation. */
+export const PROCESS_CREATE = processMonitorDevice.verdicts.ProcessCreate;
+
+export interface MonitorPolicy {
+  /** Images whose creation is denied (src/policy.ts); every other creation is allowed. */
+  deny: ImageRules;
+  /** Questions decided at once, 1 to the verdict's maxPending (64). Default 4. */
+  concurrency?: number;
+  /** Called for each decision's end. It must not throw (that stops the decider, and the monitor). */
+  onDecision?: (event: ProcessDecisionEvent) => void;
+  /**
+   * Runs before each answer, with the question's deadline and a signal that aborts at it: where a
+   * real service would look something up. The demo uses it to play a slow policy.
+   */
+  beforeAnswer?: (question: ProcessCreated, context: DecisionContext) => void | Promise<void>;
+}
 
 export interface MonitorOptions {
   /** Where requests go: the Win32 backend on Windows (the default there), the simulator anywhere. */
@@ -32,6 +70,8 @@ export interface MonitorOptions {
   onLoss?: (loss: LossNotice) => void | Promise<void>;
   /** Abort to stop: requests are cancelled, the device is closed, and `done` resolves. */
   signal?: AbortSignal;
+  /** Policy mode: decide every process creation. Without it the driver allows them all at once. */
+  policy?: MonitorPolicy;
 }
 
 /** Live numbers, cheap to read as often as a screen redraws. */
@@ -48,6 +88,8 @@ export interface MonitorStats {
   lost: number;
   /** Loss notices handled. */
   lossNotices: number;
+  /** Policy mode only: decisions, their latency, and what the driver defaulted. */
+  policy?: PolicyStats;
 }
 
 export interface MonitorSummary {
@@ -68,6 +110,8 @@ export interface MonitorSummary {
   /** Completed subscribe requests (batches). */
   batches: number;
   seconds: number;
+  /** Policy mode only: the decisions as the decider stopped. */
+  policy?: PolicyStats;
 }
 
 export interface Monitor {
@@ -80,9 +124,19 @@ export interface Monitor {
 
 export const DEFAULT_DEPTH = 8;
 export const DEFAULT_HIGH_WATER_MARK = 1024;
+/** Questions decided at once in policy mode when `policy.concurrency` does not say. */
+export const DEFAULT_DECIDE_CONCURRENCY = 4;
 
 export function runMonitor(options: MonitorOptions = {}): Monitor {
-  const { backend, signal, onEvent, onLoss } = options;
+  const { backend, onEvent, onLoss, policy } = options;
+  // The caller's signal stops the monitor; so does a decider that fails (a policy that silently
+  // stopped deciding would leave every process to the driver's default).
+  const failed = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+  const tally = new DecisionTally();
+  let decider: Decider<ProcessCreated, ProcessDecision> | undefined;
+  let deciderFailure: { error: unknown } | undefined;
+  const policyStats = () => (decider ? tally.stats(PROCESS_CREATE.deadlineMs, decider.stats) : undefined);
   const rate = createRateMeter();
   const counts = { delivered: 0, lostInNotices: 0, lossNotices: 0 };
   const started = performance.now();
@@ -112,6 +166,15 @@ export function runMonitor(options: MonitorOptions = {}): Monitor {
     const device = await openDevice(processMonitorDevice, backend ? { backend } : {});
     try {
       const version = await device.call.GetVersion();
+      if (policy) {
+        decider = startDecider(device, policy, tally, signal);
+        decider.closed.catch((error: unknown) => {
+          deciderFailure = { error };
+          failed.abort(error);
+        });
+        // From here on every process creation is asked here (rule V1).
+        await decider.ready;
+      }
       const events = (subscription = device.subscribe.Process({
         depth: options.depth ?? DEFAULT_DEPTH,
         highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
@@ -135,8 +198,10 @@ export function runMonitor(options: MonitorOptions = {}): Monitor {
         }
       } catch (error) {
         // Aborting our signal ends the iterator with a cancellation: that is the normal stop.
-        if (!(signal?.aborted && isCanceled(error))) throw error;
+        if (!(signal.aborted && isCanceled(error))) throw error;
       }
+      await decider?.close();
+      if (deciderFailure) throw deciderFailure.error;
       const total = lost();
       return {
         version,
@@ -148,6 +213,7 @@ export function runMonitor(options: MonitorOptions = {}): Monitor {
         discarded: events.stats.discarded,
         batches: events.stats.completions,
         seconds: (performance.now() - started) / 1000,
+        ...(decider ? { policy: policyStats() } : {}),
       };
     } finally {
       await device.close();
@@ -167,9 +233,29 @@ export function runMonitor(options: MonitorOptions = {}): Monitor {
         delivered: counts.delivered,
         lost: lost(),
         lossNotices: counts.lossNotices,
+        ...(decider ? { policy: policyStats() } : {}),
       };
     },
   };
+}
+
+/** Policy mode: a decider that denies what the rules name and allows the rest. */
+function startDecider(device: Device<typeof processMonitorDevice>, policy: MonitorPolicy, tally: DecisionTally, signal: AbortSignal): Decider<ProcessCreated, ProcessDecision> {
+  return device.decide.ProcessCreate(
+    async (question, context) => {
+      await policy.beforeAnswer?.(question, context);
+      return { allow: policy.deny.match(question) === undefined };
+    },
+    {
+      concurrency: policy.concurrency ?? DEFAULT_DECIDE_CONCURRENCY,
+      signal,
+      onEvent(event) {
+        // The latency runs from the handler's start to the driver's acceptance of the reply.
+        if (event.type === 'answered') tally.answered(event.answer.allow, event.elapsedMs);
+        policy.onDecision?.(event);
+      },
+    },
+  );
 }
 
 /** Counts over the last second in ten 100 ms slots. */

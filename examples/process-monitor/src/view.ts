@@ -5,6 +5,8 @@
  */
 import type { LossNotice } from '@inverted-call/client';
 import type { DriverVersion } from '../generated/process-monitor.js';
+import { policyProgress, renderPolicyRows, type PolicyViewModel } from './decision-view.js';
+import { n } from './format.js';
 import type { MonitorStats, ProcessEvent } from './monitor.js';
 
 export interface ViewModel {
@@ -23,6 +25,8 @@ export interface ViewModel {
   consumerStalled?: boolean;
   recent: readonly string[];
   lastLoss?: string;
+  /** Policy mode's decisions; absent where the device has nothing to say about them. */
+  policy?: PolicyViewModel;
 }
 
 const ESC = '\u001b[';
@@ -33,7 +37,7 @@ export function paint(enabled: boolean, style: Style, text: string): string {
   return enabled ? `${ESC}${STYLES[style]}m${text}${ESC}0m` : text;
 }
 
-export const n = (value: number | bigint): string => value.toLocaleString('en-US');
+export { n };
 
 /** Cuts a line to `width` visible characters, leaving escape sequences whole. */
 export function clip(line: string, width: number): string {
@@ -89,6 +93,10 @@ export function renderFrame(model: ViewModel, options: { width: number; color: b
     const dropped = model.ring.droppedByDriver > 0 ? c('red', `driver dropped ${n(model.ring.droppedByDriver)}`) : c('dim', 'nothing dropped');
     lines.push(`  ring fill   [${bar}] ${n(model.ring.fill)} / ${n(model.ring.capacity)}   ${dropped}`);
   }
+  if (model.policy) {
+    lines.push('');
+    lines.push(...renderPolicyRows(model.policy, c));
+  }
   lines.push('');
   lines.push(c('bold', '  recent events'));
   const recentLines = options.recentLines ?? 8;
@@ -112,6 +120,7 @@ export function renderProgressLine(model: ViewModel): string {
     model.ring ? `ring ${n(model.ring.fill)}/${n(model.ring.capacity)}` : '',
     model.ring ? `driver dropped ${n(model.ring.droppedByDriver)}` : '',
     model.consumerStalled ? 'consumer STALLED' : '',
+    model.policy ? policyProgress(model.policy) : '',
   ];
   return parts.filter(Boolean).join('  ');
 }
@@ -120,12 +129,31 @@ export function describeLoss(loss: LossNotice): string {
   return `loss notice: ${n(loss.count)} event${loss.count === 1 ? '' : 's'} dropped by the driver (sequences ${n(loss.firstSequence)}-${n(loss.lastSequence)})`;
 }
 
+/** Denied creations an EventLog remembers until their Created event arrives: more than a stall holds. */
+const DENIED_KEPT = 65_536;
+
 /** Turns events into display lines, remembering each running process's image to name its exit. */
 export class EventLog {
   private readonly running = new Map<bigint, { name: string; createTime: bigint }>();
+  /** Policy mode: processes whose creation was denied, until their Created event arrives. */
+  private readonly denied = new Set<bigint>();
   readonly recent: string[] = [];
 
   constructor(private readonly keep = 8) {}
+
+  /**
+   * Policy mode: the decision about this process's creation. A denied one's Created event, when it
+   * comes (after a stall, thousands of decisions later), says so; an allowed one clears what an
+   * earlier process of the same id left (its Created event was lost).
+   */
+  decided(processId: bigint, allowed: boolean): void {
+    if (allowed) {
+      this.denied.delete(processId);
+      return;
+    }
+    this.denied.add(processId);
+    if (this.denied.size > DENIED_KEPT) this.denied.delete(this.denied.values().next().value!);
+  }
 
   add(event: ProcessEvent): string {
     const line = this.describe(event);
@@ -147,6 +175,11 @@ export class EventLog {
         data.imageNameState === 'Complete' ? data.imageName
         : data.imageNameState === 'Truncated' ? `${data.imageName.slice(0, 48)}… (truncated: ${data.imageNameLength} UTF-16 units, 259 kept)`
         : 'image name unavailable (a minimal process)';
+      if (this.denied.delete(data.processId)) {
+        // The driver reports the attempt; the process never ran, so no exit will name it.
+        this.running.delete(data.processId);
+        return `${head}  parent ${String(data.parentProcessId).padStart(5)}  ${image}  (creation denied: never ran)`;
+      }
       return `${head}  parent ${String(data.parentProcessId).padStart(5)}  ${image}`;
     }
     const started = this.running.get(event.data.processId);

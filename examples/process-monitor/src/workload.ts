@@ -8,11 +8,17 @@
  *                the driver drops and counts the rest.
  *   3. recovery: the consumer resumes, catches up, and the machine goes quiet again.
  *
- * Everything is generated from a seed, so every run emits the same events in the same order.
+ * Every process creation is first asked as the real driver's Notify.c asks it: the ProcessCreate
+ * verdict, on behalf of the creating process, and then reported, denied or not (Notify.c reports a
+ * denied creation as the attempt it was). A denied process never runs, so it never exits. Without
+ * a decider the driver allows every creation at once.
+ *
+ * Everything is generated from a seed, so every run emits the same events in the same order
+ * (with a policy, the same as long as every question is answered in time).
  */
 import type { DeviceBackendV1 } from '@inverted-call/client';
-import { createSimulator, type Simulator, seededRandom } from '@inverted-call/simulator';
-import { processMonitorDevice, type ProcessChannelEvent } from '../generated/process-monitor.js';
+import { createSimulator, type Simulator, type SimulatorClock, type VerdictCounters, type VerdictResult, seededRandom } from '@inverted-call/simulator';
+import { processMonitorDevice, type ProcessChannelEvent, type ProcessCreated, type ProcessDecision } from '../generated/process-monitor.js';
 
 export type PhaseName = 'steady' | 'burst' | 'recovery';
 
@@ -50,6 +56,22 @@ export interface WorkloadOptions {
   burstEvents?: number;
   /** Events of phase 3. Default 400. */
   recoveryEvents?: number;
+  /**
+   * The simulator's clock of verdict deadlines. `real` (default): a question nobody answers times
+   * out by itself after 250 ms. `manual` (tests): time stands still, and when a question is still
+   * unsettled once everything in flight has been delivered (its decider is waiting on something
+   * else), the workload moves time to its deadline: it times out at once, deterministically.
+   */
+  clock?: SimulatorClock;
+}
+
+/** What became of the process creations the driver asked about (the asker's side of the verdict). */
+export interface CreationCounts {
+  asked: number;
+  /** Allowed: by the decider's answer or by the default. */
+  allowed: number;
+  /** Denied by the decider: reported, but the process never ran. */
+  denied: number;
 }
 
 export interface WorkloadSnapshot {
@@ -66,6 +88,9 @@ export interface WorkloadSnapshot {
   /** Subscribe requests parked in the driver. */
   parked: number;
   consumerStalled: boolean;
+  creations: CreationCounts;
+  /** The driver's own counters of the ProcessCreate verdict (rule V9). */
+  verdict: Readonly<VerdictCounters>;
 }
 
 export interface Workload {
@@ -84,6 +109,8 @@ export interface Workload {
     onPhase?: (phase: PhaseName, index: number) => void;
     /** A phase has emitted its last event. */
     onPhaseEnd?: (phase: PhaseName, index: number) => void;
+    /** A process creation was asked and settled (its Created event follows, denied or not). */
+    onAsked?: (process: ProcessCreated, result: VerdictResult<ProcessDecision>) => void;
   }): Promise<void>;
   /**
    * Waits until everything emitted has reached the consumer: completions delivered, the ring
@@ -107,26 +134,51 @@ const PACING: Record<'live' | 'fast', { steady: Pace; burst: Pace; stallMs: numb
 export function createWorkload(options: WorkloadOptions = {}): Workload {
   const pacing = PACING[options.pace ?? 'live'];
   const sizes = { steady: options.steadyEvents ?? 600, burst: options.burstEvents ?? DEFAULT_BURST_EVENTS, recovery: options.recoveryEvents ?? 400 };
-  const simulator = createSimulator(processMonitorDevice);
+  const clock = options.clock ?? 'real';
+  const simulator = createSimulator(processMonitorDevice, { clock });
   // What the real driver's Handlers.c answers.
   simulator.handle('GetVersion', () => ({ major: 1, minor: 0, patch: 0, flags: 0 }));
 
-  const machine = new ProcessActivity(options.seed ?? DEFAULT_SEED);
+  // No simulated process takes the monitor's own id: its creations would be exempt (rule V7).
+  const machine = new ProcessActivity(options.seed ?? DEFAULT_SEED, [BigInt(simulator.backend.processId)]);
   let phase: WorkloadSnapshot['phase'] = 'idle';
   let emitted = 0;
   let peakRingFill = 0;
   let stall: { resumed: Promise<void>; resume: () => void } | undefined;
+  const creations: CreationCounts = { asked: 0, allowed: 0, denied: 0 };
+  let onAsked: ((process: ProcessCreated, result: VerdictResult<ProcessDecision>) => void) | undefined;
 
   const subscriptionState = () => simulator.state().subscriptions.find((subscription) => subscription.channel === 'Process');
+  const verdictState = () => simulator.state().verdicts.find((verdict) => verdict.verdict === 'ProcessCreate')!;
+
+  /** Notify.c's question before a process starts: may it? On behalf of the creating process. */
+  async function askCreation(process: ProcessCreated): Promise<boolean> {
+    creations.asked++;
+    let settled = false;
+    const asked = simulator.ask('ProcessCreate', process, { askerProcessId: Number(process.creatingProcessId) });
+    void asked.then(() => (settled = true));
+    if (clock === 'manual') {
+      await simulator.settle();
+      if (!settled) simulator.advance(processMonitorDevice.verdicts.ProcessCreate.deadlineMs);
+    }
+    const result = await asked;
+    onAsked?.(process, result);
+    if (result.answer.allow) creations.allowed++;
+    else creations.denied++;
+    return result.answer.allow;
+  }
 
   async function emitPaced(count: number, pace: Pace, next: () => ProcessChannelEvent): Promise<void> {
     for (let left = count; left > 0; ) {
       const chunk = Math.min(pace.chunk, left);
       for (let index = 0; index < chunk; index++) {
         const event = next();
+        const allowed = event.kind !== 'Created' || (await askCreation(event.data));
         simulator.emit('Process', event.kind, event.data as never);
+        emitted++;
+        // Denied: the creation failed, so the process never runs and never exits.
+        if (!allowed) machine.forget(event.data.processId);
       }
-      emitted += chunk;
       left -= chunk;
       peakRingFill = Math.max(peakRingFill, subscriptionState()?.ringFill ?? 0);
       await sleep(pace.everyMs);
@@ -147,11 +199,14 @@ export function createWorkload(options: WorkloadOptions = {}): Workload {
         peakRingFill,
         parked: subscription?.parked ?? 0,
         consumerStalled: stall !== undefined,
+        creations: { ...creations },
+        verdict: { ...verdictState().counters },
       };
     },
     consumerGate: () => stall?.resumed,
     async run(hooks = {}) {
       if (!subscriptionState()) throw new Error('createWorkload().run(): start the monitor first (nobody is subscribed to channel Process)');
+      onAsked = hooks.onAsked;
       const indexOf = (name: PhaseName) => PHASES.findIndex((entry) => entry.name === name);
       const enter = (name: PhaseName) => {
         phase = name;
@@ -292,9 +347,23 @@ export class ProcessActivity {
   private build: Process | undefined;
   private building = false;
 
-  constructor(seed: number) {
+  /** `reservedIds`: ids no simulated process or thread takes (the monitor's own process). */
+  constructor(seed: number, reservedIds: readonly bigint[] = []) {
     this.random = seededRandom(seed);
+    for (const id of reservedIds) this.usedIds.add(id);
     for (const [pid, name] of BOOT) this.add({ pid: BigInt(pid), name, threadId: BigInt(pid + 4) });
+  }
+
+  /** A creation that failed (denied): the process never ran, its ids are free again. */
+  forget(pid: bigint): void {
+    const process = this.live.get(pid);
+    if (!process) throw new Error(`ProcessActivity.forget: no process ${pid} was just created`);
+    this.live.delete(pid);
+    this.usedIds.delete(pid);
+    this.usedIds.delete(process.threadId);
+    const index = this.transient.indexOf(process);
+    if (index >= 0) this.transient.splice(index, 1);
+    if (this.build === process) this.build = undefined;
   }
 
   /** A developer starts a parallel build from the terminal: the next build step creates MSBuild.exe. */

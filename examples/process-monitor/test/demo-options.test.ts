@@ -1,7 +1,7 @@
 // The demo's command line, parsed without running anything: defaults, ranges, the flags that go
 // only with --real, and where --real can run.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK } from '../src/monitor.js';
+import { DEFAULT_DECIDE_CONCURRENCY, DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK } from '../src/monitor.js';
 import { USAGE, UsageError, parseDemoArguments, realUnavailableReason, type DemoOptions } from '../src/demo/options.js';
 import { DEFAULT_BURST_EVENTS, DEFAULT_SEED } from '../src/workload.js';
 
@@ -33,6 +33,8 @@ describe('parseDemoArguments', () => {
       seed: DEFAULT_SEED,
       duration: 0,
       spawn: 10,
+      policy: undefined,
+      concurrency: DEFAULT_DECIDE_CONCURRENCY,
     });
     expect([DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK, DEFAULT_BURST_EVENTS, DEFAULT_SEED]).toEqual([8, 1024, 10_000, 1125]);
   });
@@ -74,6 +76,25 @@ describe('parseDemoArguments', () => {
     expect(usageError('--depth')).toContain('--depth');
   });
 
+  it('turns policy mode on with --deny or --slow, each repeatable, with --real too', () => {
+    const { policy, concurrency } = run('--deny', 'cl.exe', '--deny', '/\\\\Temp\\\\/', '--slow', 'mmc.exe', '--concurrency', '2');
+    expect(policy?.deny.rules.map((rule) => [rule.pattern, rule.syntax, rule.scope])).toEqual([
+      ['cl.exe', 'glob', 'base name'],
+      ['/\\\\Temp\\\\/', 'regex', 'path'],
+    ]);
+    expect(policy?.slow.rules.map((rule) => rule.pattern)).toEqual(['mmc.exe']);
+    expect(concurrency).toBe(2);
+    expect(run('--slow', 'mmc.exe').policy?.deny.size).toBe(0);
+    expect(run('--real', '--deny', 'notepad.exe').policy?.deny.size).toBe(1);
+  });
+
+  it('refuses a bad rule naming its flag, and --concurrency without policy mode or out of range', () => {
+    expect(usageError('--deny', '/[a/')).toMatch(/^--deny "\/\[a\/": not a valid regular expression \(.+\)/);
+    expect(usageError('--deny', 'ok.exe', '--slow', '')).toMatch(/^--slow "": the rule is empty/);
+    expect(usageError('--concurrency', '2')).toBe('--concurrency goes with --deny or --slow (policy mode)');
+    expect(usageError('--deny', 'cl.exe', '--concurrency', '65')).toBe('--concurrency takes a whole number from 1 to 64, got "65"');
+  });
+
   it('keeps --duration and --spawn for --real', () => {
     expect(usageError('--duration', '5')).toBe('--duration and --spawn go with --real');
     expect(usageError('--spawn', '2')).toBe('--duration and --spawn go with --real');
@@ -82,7 +103,7 @@ describe('parseDemoArguments', () => {
 
 describe('the usage text', () => {
   it('names every flag and the defaults the parser uses', () => {
-    for (const flag of ['--fast', '--depth', '--high-water-mark', '--burst', '--seed', '--layouts', '--real', '--duration', '--spawn', '--help']) {
+    for (const flag of ['--fast', '--depth', '--high-water-mark', '--burst', '--seed', '--layouts', '--real', '--duration', '--spawn', '--deny', '--slow', '--concurrency', '--help']) {
       expect(USAGE).toContain(flag);
     }
     expect(USAGE).toContain(`(default ${DEFAULT_DEPTH})`);

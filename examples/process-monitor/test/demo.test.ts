@@ -63,6 +63,40 @@ describe('demo without a terminal (as in CI)', () => {
     expect(run.stdout).toMatch(/loss notice: [\d,]+ events dropped by the driver \(sequences [\d,]+-[\d,]+\)/);
     expect(run.stdout).toMatch(/ring 4,096\/4,096/);
   });
+
+  it('without --deny nothing decides: the driver asked about every creation and allowed each at once', () => {
+    const asked = summaryValue(run.stdout, 'process creations asked');
+    expect(asked).toBeGreaterThan(1000);
+    expect(summaryValue(run.stdout, 'allowed at once by default')).toBe(asked);
+    expect(run.stdout).toContain(`asked = answered + timed out + defaulted + refused (${asked} = 0 + 0 + ${asked} + 0)`);
+    expect(run.stdout).not.toContain('decision:');
+  });
+});
+
+describe('demo in policy mode without a terminal, on the real clock', () => {
+  const run = demo('--fast', '--deny', 'cl.exe');
+
+  it('exits 0 with every question accounted for and every answer counted', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/policy mode: deny cl\.exe$/m);
+    expect(run.stdout).toMatch(/^asked = answered \+ timed out \+ defaulted \+ refused \((\d+) = \d+ \+ \d+ \+ 0 \+ 0\)$/m);
+    expect(run.stdout).toMatch(/^allowed \+ denied = answered \(\d+ \+ \d+ = \d+\); \d+ creations denied$/m);
+    expect(run.stdout).toMatch(/^delivered \+ lost = emitted \(\d+ \+ \d+ = \d+\)$/m);
+  });
+
+  it('denies cl.exe and allows the other images; the decisions and their latency are in the summary', () => {
+    // Under load a question can time out and be allowed by default: counted, never a wrong answer.
+    const denials = [...run.stdout.matchAll(/^ {4}decision: DENIED +pid +\d+ {2}(\S+)/gm)].map((match) => match[1]);
+    expect(denials.length).toBeGreaterThan(0);
+    expect(new Set(denials)).toEqual(new Set(['cl.exe']));
+    const allowed = [...run.stdout.matchAll(/^ {4}decision: allowed +pid +\d+ {2}(\S+)/gm)].map((match) => match[1]);
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed).not.toContain('cl.exe');
+    expect(summaryValue(run.stdout, 'denied by the policy')).toBeGreaterThan(1000);
+    expect(summaryValue(run.stdout, 'allowed by the policy')).toBeGreaterThan(100);
+    expect(run.stdout).toMatch(/^ {2}decision latency +p50 [\d.]+ ms, p99 [\d.,]+ ms +handler start to reply accepted$/m);
+  });
 });
 
 describe('demo options', () => {
@@ -85,6 +119,9 @@ describe('demo options', () => {
     expect(demo('--depth', '0').status).toBe(2);
     expect(demo('--frobnicate').status).toBe(2);
     expect(demo('--duration', '5').stderr).toContain('--duration and --spawn go with --real');
+    const badRule = demo('--deny', '/(unclosed/');
+    expect(badRule.status).toBe(2);
+    expect(badRule.stderr).toMatch(/^demo: --deny "\/\(unclosed\/": not a valid regular expression/);
   });
 
   it('a smaller burst that the ring absorbs loses nothing', () => {

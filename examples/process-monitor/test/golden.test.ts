@@ -42,7 +42,8 @@ describe('negative controls: a stale file is reported', () => {
     const dir = copyExample();
     const schemaFile = join(dir, FILES[0]!);
     const schema = readFileSync(schemaFile, 'utf8');
-    const changed = schema.replace('"imageName"', '"imagePath"');
+    // A field no verdict or callback relies on (renaming imageName breaks the ProcessCreate rules first).
+    const changed = schema.replace('"patch"', '"build"');
     expect(changed).not.toBe(schema);
     writeFileSync(schemaFile, changed);
     expect(staleGolden(dir).map((path) => path.slice(dir.length + 1)).sort()).toEqual(['driver/process-monitor.h', 'generated/process-monitor.ts']);

@@ -5,7 +5,11 @@
 // routine the driver registered (Notify.c's, the code Windows would call) with a
 // PS_CREATE_NOTIFY_INFO built from the case, or a NULL CreateInfo for an exit. What this proves:
 // Notify.c's callback runs under Wine and its events reach the client as typed Created / Exited
-// items. Not proven: that Windows calls the callback for real process creations.
+// items; and, in the same session (verdict-client.ts), that the callback asks the ProcessCreate
+// verdict and sets the CreationStatus from the real client's decider: allowed, denied, timed out
+// (default), no decider (default), the decider's own process exempt (V7), with the driver's
+// counters. Not proven: that Windows calls the callback for real process creations, nor what a
+// denied CreationStatus does to a real process creation.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +32,14 @@ import {
 } from '@inverted-call/wine-bed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_INPUTS, NOTIFY_CASES } from './support/notify-cases.js';
+import { VERDICT_CASES } from './support/verdict-cases.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));
 const SCHEMA = join(PACKAGE_DIR, 'schema/process-monitor.device.json');
 /** The example's own Handlers.c (GetVersion), in place of the rendered stub. */
 const HANDLERS = join(PACKAGE_DIR, 'driver/Handlers.c');
 const CLIENT_SCRIPT = join(PACKAGE_DIR, 'dist-windows/notify-client.mjs');
+const VERDICT_SCRIPT = join(PACKAGE_DIR, 'dist-windows/verdict-client.mjs');
 
 /** Renders and builds the example's driver as a test build of `flavour` under workDir (KMDF on
  * the KMDF-subset runtime); the .sys path. */
@@ -65,6 +71,8 @@ describe.each(DRIVER_FLAVOURS)('Notify.c under Wine (%s test build)', (flavour) 
   let session: WineSession | undefined;
   let reports: Record<string, unknown>[] = [];
   let output = '';
+  let verdictReports: Record<string, unknown>[] = [];
+  let verdictOutput = '';
 
   beforeAll(async () => {
     ensureWine();
@@ -79,7 +87,11 @@ describe.each(DRIVER_FLAVOURS)('Notify.c under Wine (%s test build)', (flavour) 
     const result = await runWindowsNode(prefix, CLIENT_SCRIPT, [], { cwd: PACKAGE_DIR, timeoutMs: 240_000 });
     output = `exit ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}\n${result.stdout}\n${result.stderr}`;
     reports = reportsOf(result.stdout);
-  }, 600_000);
+    // Then the ProcessCreate verdict, in the same session (verdict-client.ts).
+    const verdicts = await runWindowsNode(prefix, VERDICT_SCRIPT, [], { cwd: PACKAGE_DIR, timeoutMs: 240_000 });
+    verdictOutput = `exit ${verdicts.exitCode}${verdicts.timedOut ? ' (timed out)' : ''}\n${verdicts.stdout}\n${verdicts.stderr}`;
+    verdictReports = reportsOf(verdicts.stdout);
+  }, 900_000);
 
   afterAll(async () => {
     if (prefix) await stopSession(prefix);
@@ -127,5 +139,44 @@ describe.each(DRIVER_FLAVOURS)('Notify.c under Wine (%s test build)', (flavour) 
     expect(after!.data).toMatchObject(NOTIFY_CASES[0]!.expected.data);
     const last = (caseReport(NOTIFY_CASES.length - 1)!['item'] as { sequence: bigint }).sequence;
     expect(after!.sequence).toBe(last + 1n);
+  });
+
+  describe('the ProcessCreate verdict: Notify.c asks it and sets CreationStatus', () => {
+    const verdictCase = (index: number) => verdictReports.find((entry) => entry['case'] === index);
+
+    it('the verdict script ran to its end', () => {
+      expect(verdictReports.at(-1), verdictOutput).toEqual({ done: true });
+    });
+
+    it.each(VERDICT_CASES.map((entry, index) => [entry.name, index] as const))('%s', (_name, index) => {
+      const entry = VERDICT_CASES[index]!;
+      const got = verdictCase(index);
+      expect(got, verdictOutput).toBeDefined();
+      expect(got!['creationStatus'], verdictOutput).toBe(entry.creationStatus);
+      expect(got!['direct'], verdictOutput).toEqual({ outcome: entry.outcome, idIsSet: entry.outcome !== 'defaulted', allow: entry.allow });
+      // Timed out: the callback waited for the deadline (250 ms; timers may fire a little early).
+      if (entry.outcome === 'timedOut') expect(got!['ms']).toBeGreaterThanOrEqual(200);
+    });
+
+    it("the decider's own process is never asked (V7): allowed by default, no handler call", () => {
+      const self = verdictReports.find((entry) => entry['self'] === true);
+      expect(self, verdictOutput).toMatchObject({ creationStatus: 0, direct: { outcome: 'defaulted', idIsSet: false, allow: true }, handlerCalls: 0 });
+    });
+
+    it("the decider's stats and the driver's counters agree (V9)", () => {
+      const stats = verdictReports.find((entry) => 'stats' in entry)?.['stats'] as Record<string, number> | undefined;
+      const counters = verdictReports.find((entry) => 'counters' in entry)?.['counters'] as Record<string, bigint> | undefined;
+      expect(stats, verdictOutput).toBeDefined();
+      expect(counters, verdictOutput).toBeDefined();
+      // Asked: 2 per case (the callback and the ask IOCTL) and 2 for the self case.
+      const asked = BigInt(VERDICT_CASES.length * 2 + 2);
+      expect(counters!['asked']).toBe(asked);
+      expect(counters!['answered']).toBe(4n);
+      expect(counters!['timedOut']).toBe(2n);
+      expect(counters!['defaulted']).toBe(4n);
+      expect(counters!['refused']).toBe(0n);
+      expect(stats!['answered']).toBe(4);
+      expect(stats!['late']).toBe(2);
+    });
   });
 });

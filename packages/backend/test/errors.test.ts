@@ -21,6 +21,10 @@ describe('DeviceError', () => {
     expect(DeviceError.fromNtStatus(0xc0000010).code).toBe('ERROR_INVALID_FUNCTION');
     expect(DeviceError.fromNtStatus(0xc000000d).code).toBe('ERROR_INVALID_PARAMETER');
     expect(DeviceError.fromNtStatus(-0x3fffffdd).code).toBe('ERROR_INSUFFICIENT_BUFFER');
+    // The verdict reply statuses (V5), as RtlNtStatusToDosError maps them.
+    expect(DeviceError.fromNtStatus(0xc0000225)).toMatchObject({ code: 'ERROR_NOT_FOUND', errno: 1168 });
+    expect(DeviceError.fromNtStatus(0xc00000b5)).toMatchObject({ code: 'ERROR_SEM_TIMEOUT', errno: 121 });
+    expect(DeviceError.fromNtStatus(0xc0000184)).toMatchObject({ code: 'ERROR_BAD_COMMAND', errno: 22 });
     const unknown = DeviceError.fromNtStatus(0xc0001234);
     expect(unknown.code).toBe('ERROR_GEN_FAILURE');
     expect(unknown.message).toContain('NTSTATUS 0xC0001234');

@@ -3,18 +3,21 @@
  * and schema, and returns the typed device: `call.<Name>()`, `subscribe.<Channel>()`, `close()`.
  */
 import { DeviceError, isDeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1 } from '@inverted-call/backend';
-import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
+import type { CallDescriptorV1, ChannelDescriptorV1, DeviceDescriptorV1, VerdictDescriptorV1 } from '@inverted-call/codec';
 import { resolveDefaultBackend } from './default-backend.js';
 import { CallTimeoutError, ProtocolError } from './errors.js';
 import { readProtocolInfo, type DriverProtocolInfo } from './protocol-info.js';
 import { ChannelStream } from './stream.js';
 import { ChannelSubscription, type StreamLease } from './subscription.js';
 import type { CallMap, CallOptions, SubscribeMap, SubscribeOptions } from './types.js';
+import type { DecideMap, DecideOptions, QuestionsMap, VerdictHandler } from './decide-types.js';
+import { VerdictDecider } from './decider.js';
+import { questionStream } from './questions.js';
 
 export interface OpenDeviceOptions {
   /** Where requests go: the simulator in tests, the Win32 backend on Windows (the default there). */
   backend?: DeviceBackendV1;
-  /** Default: the least access that covers every call and channel of the descriptor. */
+  /** Default: the least access that covers every call, channel and verdict of the descriptor. */
   access?: AccessMode;
   /** Default: the descriptor's device path, `\\.\<symbolic link>`. */
   path?: string;
@@ -26,7 +29,18 @@ export interface Device<Descriptor extends DeviceDescriptorV1> extends AsyncDisp
   readonly protocol: DriverProtocolInfo;
   readonly call: CallMap<Descriptor>;
   readonly subscribe: SubscribeMap<Descriptor>;
-  /** Ends every subscription, cancels every request, waits for all completions, closes the handle. */
+  /**
+   * `decide.<Verdict>(handler, options)` starts a decider of that verdict on a handle of its own
+   * and returns it running; see `Decider`. Bad options, a handler that is not a function or a
+   * closed device throw at once.
+   */
+  readonly decide: DecideMap<Descriptor>;
+  /**
+   * `questions.<Verdict>(options)`: the same decider as an async iterator of questions, each with
+   * `reply(answer)`; see `QuestionStream`. Takes decide's options and throws as decide does.
+   */
+  readonly questions: QuestionsMap<Descriptor>;
+  /** Closes every decider, ends every subscription, cancels every request, waits for all completions, closes the handle. */
   close(): Promise<void>;
 }
 
@@ -50,13 +64,16 @@ export async function openDevice<const Descriptor extends DeviceDescriptorV1>(de
 
 function leastAccess(descriptor: DeviceDescriptorV1): AccessMode {
   let bits = 0;
-  for (const entry of [...Object.values(descriptor.calls), ...Object.values(descriptor.channels)]) bits |= entry.requiredAccess;
+  for (const entry of [...Object.values(descriptor.calls), ...Object.values(descriptor.channels), ...Object.values(descriptor.verdicts)]) bits |= entry.requiredAccess;
   return bits === 2 ? 'write' : bits === 3 ? 'read-write' : 'read';
 }
 
 class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descriptor> {
   readonly call: CallMap<Descriptor>;
   readonly subscribe: SubscribeMap<Descriptor>;
+  readonly decide: DecideMap<Descriptor>;
+  readonly questions: QuestionsMap<Descriptor>;
+  private readonly deciders = new Set<VerdictDecider<unknown, unknown>>();
   private readonly calls = new Set<Promise<unknown>>();
   private readonly subscriptions = new Set<ChannelSubscription<ChannelDescriptorV1>>();
   /** This handle's stream of each channel: it lives as long as the handle, across subscriptions. */
@@ -79,6 +96,30 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
       subscribe[name] = (subscribeOptions?: SubscribeOptions) => this.open(channel, subscribeOptions ?? {});
     }
     this.subscribe = Object.freeze(subscribe) as SubscribeMap<Descriptor>;
+    const decide: Record<string, unknown> = {};
+    const questions: Record<string, unknown> = {};
+    for (const [name, verdict] of Object.entries(descriptor.verdicts)) {
+      decide[name] = (handler: VerdictHandler<unknown, unknown>, decideOptions?: DecideOptions<unknown, unknown>) => this.startDecider(verdict, handler, decideOptions ?? {});
+      questions[name] = (questionsOptions: DecideOptions<unknown, unknown> = {}) => {
+        checkDecideOptions(`questions.${name}`, verdict, descriptor.limits.maxParkedPerHandle, questionsOptions);
+        return questionStream((handler, resolved) => this.startDecider(verdict, handler, resolved), questionsOptions);
+      };
+    }
+    this.decide = Object.freeze(decide) as DecideMap<Descriptor>;
+    this.questions = Object.freeze(questions) as QuestionsMap<Descriptor>;
+  }
+
+  private startDecider(verdict: VerdictDescriptorV1, handler: VerdictHandler<unknown, unknown>, options: DecideOptions<unknown, unknown>): VerdictDecider<unknown, unknown> {
+    const where = `decide.${verdict.name}`;
+    if (typeof handler !== 'function') throw new TypeError(`${where}: the first argument must be the handler, (question, { id, deadline, signal }) => answer`);
+    const concurrency = checkDecideOptions(where, verdict, this.descriptor.limits.maxParkedPerHandle, options);
+    if (this.closing) throw new DeviceError('ERROR_INVALID_HANDLE', { operation: where, detail: 'the device is closed' });
+    const decider = new VerdictDecider(verdict, handler, { concurrency, signal: options.signal, onEvent: options.onEvent }, (stopped) => this.deciders.delete(stopped));
+    this.deciders.add(decider);
+    // A handle of its own: closing the decider then ends its being a decider (rule V1), so the
+    // driver answers with the default at once instead of waiting for a decider that left.
+    decider.start(() => this.backend.open(this.handle.path, { access: this.handle.access }));
+    return decider;
   }
 
   private async invoke(call: CallDescriptorV1, input: unknown, options: CallOptions | undefined): Promise<unknown> {
@@ -171,6 +212,7 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await Promise.all([...this.deciders].map((decider) => decider.close()));
       await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
       await this.handle.close();
       await Promise.allSettled([...this.calls]);
@@ -181,6 +223,23 @@ class OpenDevice<Descriptor extends DeviceDescriptorV1> implements Device<Descri
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * Throws on a bad option of decide or questions, naming it and the fix; returns the concurrency.
+ * Each slot keeps one ask request parked, and the driver parks at most maxParkedPerHandle requests
+ * of a handle (ask requests count too): more slots than that would stop the decider with
+ * ERROR_NOT_ENOUGH_QUOTA, and more than the verdict's maxPending would never all be busy.
+ */
+function checkDecideOptions(where: string, verdict: VerdictDescriptorV1, maxParkedPerHandle: number, options: DecideOptions<unknown, unknown>): number {
+  const concurrency = options.concurrency ?? 1;
+  const most = Math.min(verdict.maxPending, maxParkedPerHandle);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > most) {
+    const bound = most === verdict.maxPending ? `the verdict's maxPending (${verdict.maxPending})` : `the device's maxParkedPerHandle (${maxParkedPerHandle}; ask requests count against it)`;
+    throw new RangeError(`${where}: concurrency must be a whole number from 1 to ${bound}, got ${concurrency}`);
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`${where}: onEvent must be a function, got ${typeof options.onEvent}`);
+  return concurrency;
 }
 
 function subscribeOptionsProblem(channel: ChannelDescriptorV1, options: { depth: number; batchBytes: number; highWaterMark: number }): RangeError | undefined {

@@ -1,7 +1,24 @@
 export { openDevice, DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK, type Device, type OpenDeviceOptions } from './device.js';
 export { CallTimeoutError, DeviceLimitError, ProtocolError, ProtocolMismatchError } from './errors.js';
 export { decodeBatch, kindsById, type DecodedBatch, type DecodedRecord } from './batch.js';
-export type { DriverChannelInfo, DriverProtocolInfo } from './protocol-info.js';
+export type {
+  AnswerOf,
+  DecideFunction,
+  DecideMap,
+  DecideOptions,
+  Decider,
+  DeciderStats,
+  DecisionContext,
+  DecisionEvent,
+  PendingQuestion,
+  QuestionOf,
+  QuestionStream,
+  QuestionsFunction,
+  QuestionsMap,
+  ReplyRefusal,
+  VerdictHandler,
+} from './decide-types.js';
+export type { DriverChannelInfo, DriverProtocolInfo, DriverVerdictInfo } from './protocol-info.js';
 export type {
   CallFunction,
   CallMap,

@@ -5,7 +5,7 @@
  * `openDevice` works against it unchanged.
  */
 import { DeviceError, type AccessMode, type DeviceBackendV1, type DeviceHandleV1, type IoctlOptions, type IoctlResult } from '@inverted-call/backend';
-import { schemaHashBytes, writeBatch, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
+import { decodeVerdictReply, encodeVerdictQuestion, freshVerdictInfo, schemaHashBytes, writeBatch, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1, type VerdictDescriptorV1 } from '@inverted-call/codec';
 
 export interface RecordedIoctl {
   handle: number;
@@ -118,9 +118,10 @@ function withCancellation(answer: Promise<IoctlResult>, signal: AbortSignal | un
   });
 }
 
-/** The protocol-information answer of a driver built from `descriptor`. */
+/** The protocol-information answer of a driver built from `descriptor`, its verdict counters at 0. */
 export function encodeProtocolInfo(descriptor: DeviceDescriptorV1): Uint8Array {
-  return writeProtocolInfo(schemaHashBytes(descriptor.schemaHash), Object.values(descriptor.channels));
+  const verdicts = Object.values(descriptor.verdicts).map(freshVerdictInfo);
+  return writeProtocolInfo(schemaHashBytes(descriptor.schemaHash), Object.values(descriptor.channels), verdicts);
 }
 
 export interface BatchRecord {
@@ -148,4 +149,15 @@ function eventOf(channel: ChannelDescriptorV1, kind: string) {
   const event = channel.events[kind];
   if (!event) throw new Error(`channel ${channel.name} has no event kind ${kind}`);
   return event;
+}
+
+/** A completed ask request's output: the question header (`id`, `remainingMs`) and the encoded question. */
+export function encodeQuestion<Question>(verdict: VerdictDescriptorV1<Question, any>, id: bigint, question: Question, remainingMs = verdict.deadlineMs): Uint8Array {
+  return encodeVerdictQuestion(id, remainingMs, verdict.question.encode(question));
+}
+
+/** What a decider sent as a reply: the question's id and the decoded answer. */
+export function decodeReply<Answer>(verdict: VerdictDescriptorV1<any, Answer>, input: Uint8Array): { id: bigint; answer: Answer } {
+  const { id, answer } = decodeVerdictReply(input);
+  return { id, answer: verdict.answer.decode(answer) };
 }

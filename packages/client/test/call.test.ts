@@ -86,7 +86,7 @@ describe('device.call', () => {
     const backend = new RecordingBackend({ descriptor: device });
     {
       await using opened = await openDevice(device, { backend });
-      expect(opened.protocol.version).toBe(1);
+      expect(opened.protocol.version).toBe(2);
     }
     expect(backend.closes).toBe(1);
   });

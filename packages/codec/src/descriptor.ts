@@ -44,6 +44,31 @@ export interface ChannelDescriptorV1 {
 }
 
 /**
+ * One verdict (protocol v2): a kernel -> user question with a reply and a deadline. A decider
+ * parks ask requests (askCode) that each receive one question; it answers with a reply (replyCode)
+ * carrying the question's id. A question not answered in time settles with `defaultAnswer`.
+ */
+export interface VerdictDescriptorV1<Question = unknown, Answer = unknown> {
+  readonly name: string;
+  /** Full IOCTL code of the ask request. */
+  readonly askCode: number;
+  /** Full IOCTL code of the reply. */
+  readonly replyCode: number;
+  /** Access both IOCTLs require. */
+  readonly requiredAccess: RequiredAccess;
+  readonly question: StructCodec<Question>;
+  readonly answer: StructCodec<Answer>;
+  /** Every question settles no later than this after it was asked (rule V4). */
+  readonly deadlineMs: number;
+  /** Unsettled questions (queued + delivered) the verdict holds; one more is refused (rule V3). */
+  readonly maxPending: number;
+  /** The answer on timeout, without a decider, on decider death or refusal; decoded, as the codec gives it. */
+  readonly defaultAnswer: Answer;
+  /** Output bytes an ask request needs: 16 + question.size. */
+  readonly minimumOutputBytes: number;
+}
+
+/**
  * The driver's resource limits (the schema's device.limits). A subscribe request that would pass
  * one fails with ERROR_NOT_ENOUGH_QUOTA and creates nothing.
  */
@@ -58,7 +83,7 @@ export interface DeviceLimitsV1 {
 
 export interface DeviceDescriptorV1 {
   readonly specificationVersion: 'v1';
-  readonly protocolVersion: 1;
+  readonly protocolVersion: 2;
   readonly name: string;
   /** What user mode passes to CreateFileW, e.g. `\\.\ProcessMonitor`. */
   readonly devicePath: string;
@@ -70,6 +95,8 @@ export interface DeviceDescriptorV1 {
   readonly limits: DeviceLimitsV1;
   readonly calls: Readonly<Record<string, CallDescriptorV1<any, any>>>;
   readonly channels: Readonly<Record<string, ChannelDescriptorV1>>;
+  /** `{}` when the schema declares none. */
+  readonly verdicts: Readonly<Record<string, VerdictDescriptorV1<any, any>>>;
 }
 
 /** Keeps the literal types of a generated descriptor while checking it against the v1 shape. */
@@ -89,3 +116,7 @@ export type ChannelEvent<Channel extends ChannelDescriptorV1> = {
 export type CallInputValue<Call> = Call extends CallDescriptorV1<infer Input, any> ? (Call['input'] extends null ? void : Input) : never;
 /** The value a call returns: what its output struct decodes to, or void for a call without output. */
 export type CallOutputValue<Call> = Call extends CallDescriptorV1<any, infer Output> ? (Call['output'] extends null ? void : Output) : never;
+/** What a verdict's question struct decodes to. */
+export type VerdictQuestionValue<Verdict> = Verdict extends VerdictDescriptorV1<infer Question, any> ? Question : never;
+/** What a verdict's answer struct decodes to. */
+export type VerdictAnswerValue<Verdict> = Verdict extends VerdictDescriptorV1<any, infer Answer> ? Answer : never;

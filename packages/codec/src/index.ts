@@ -9,17 +9,21 @@ export {
   RECORD_HEADER_BYTES,
   PROTOCOL_INFO_BYTES,
   CHANNEL_INFO_BYTES,
+  VERDICT_INFO_BYTES,
+  VERDICT_COUNTERS,
   SCHEMA_HASH_BYTES,
   BATCH_FLAG_RING_EMPTY,
   BatchHeaderCodec,
   RecordHeaderCodec,
   ProtocolInfoCodec,
   ChannelInfoCodec,
+  VerdictInfoCodec,
   recordBytes,
   type BatchHeader,
   type RecordHeader,
   type ProtocolInfo,
   type ChannelInfo,
+  type VerdictInfo,
 } from './protocol.js';
 export {
   OVERFLOW_POLICY_CODES,
@@ -42,4 +46,25 @@ export {
   type CtlCodeParts,
 } from './ctl-code.js';
 export { BatchReader, batchByteLength, writeBatch, type WireRecord } from './batch.js';
-export { channelInfoOffset, protocolInfoByteLength, schemaHashBytes, schemaHashHex, writeProtocolInfo } from './protocol-info.js';
+export {
+  channelInfoOffset,
+  decodeProtocolInfo,
+  freshVerdictInfo,
+  protocolInfoByteLength,
+  schemaHashBytes,
+  schemaHashHex,
+  verdictInfoOffset,
+  writeProtocolInfo,
+  type DecodedProtocolInfo,
+} from './protocol-info.js';
+export {
+  VERDICT_QUESTION_HEADER_BYTES,
+  VERDICT_REPLY_HEADER_BYTES,
+  decodeVerdictQuestion,
+  decodeVerdictReply,
+  encodeVerdictQuestion,
+  encodeVerdictReply,
+  type VerdictOutcome,
+  type VerdictQuestion,
+  type VerdictReply,
+} from './verdict-wire.js';

@@ -1,18 +1,21 @@
 /**
- * Inverted-call protocol v1 on the wire (DESIGN.md section 4): its constants and the structs a
+ * Inverted-call protocol v2 on the wire (DESIGN.md section 4): its constants and the structs a
  * driver returns, each with a codec that reads and writes it. The schema package declares the same
- * structs for the C header; a test checks that both agree, byte for byte.
+ * structs for the C header; a test checks that both agree, byte for byte. Version 2 added verdicts
+ * (issue 15): the protocol information grew a verdict count and one VERDICT_INFO per verdict, and
+ * the verdict IOCTLs carry the question and reply headers of verdict-wire.ts.
  */
 import { CodecError } from './errors.js';
 import { decodeOverflowPolicy, encodeOverflowPolicy, type OverflowPolicy } from './overflow-policy.js';
 import { defineStruct } from './struct.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const RECORD_ALIGNMENT = 8;
 export const BATCH_HEADER_BYTES = 24;
 export const RECORD_HEADER_BYTES = 16;
-export const PROTOCOL_INFO_BYTES = 40;
+export const PROTOCOL_INFO_BYTES = 48;
 export const CHANNEL_INFO_BYTES = 16;
+export const VERDICT_INFO_BYTES = 56;
 export const SCHEMA_HASH_BYTES = 32;
 
 /**
@@ -45,8 +48,19 @@ export const enum RecordHeaderField {
   Reserved = 10,
   Size = 12,
 }
-const PROTOCOL_INFO_FIELD_OFFSETS = { version: 0, channelCount: 4, schemaHash: 8 } as const;
+const PROTOCOL_INFO_FIELD_OFFSETS = { version: 0, channelCount: 4, schemaHash: 8, verdictCount: 40, reserved: 44 } as const;
 const CHANNEL_INFO_FIELD_OFFSETS = { capacity: 0, overflow: 4, batchBytes: 8, maxRecordBytes: 12 } as const;
+const VERDICT_INFO_FIELD_OFFSETS = {
+  deadlineMs: 0,
+  maxPending: 4,
+  questionBytes: 8,
+  answerBytes: 12,
+  asked: 16,
+  answered: 24,
+  timedOut: 32,
+  defaulted: 40,
+  refused: 48,
+} as const;
 
 export interface BatchHeader {
   version: number;
@@ -69,6 +83,8 @@ export interface ProtocolInfo {
   channelCount: number;
   /** The SHA-256 of the driver's schema, SCHEMA_HASH_BYTES bytes. */
   schemaHash: Uint8Array;
+  /** VERDICT_INFO entries after the CHANNEL_INFO entries (protocol v2). */
+  verdictCount: number;
 }
 
 /** CHANNEL_INFO: one per channel, in descriptor order, after PROTOCOL_INFO. */
@@ -78,6 +94,27 @@ export interface ChannelInfo {
   batchBytes: number;
   maxRecordBytes: number;
 }
+
+/**
+ * VERDICT_INFO: one per verdict, in descriptor order, after the CHANNEL_INFO entries. The counters
+ * are rule V9's: asked = answered + timedOut + defaulted + refused + unsettled now.
+ */
+export interface VerdictInfo {
+  deadlineMs: number;
+  maxPending: number;
+  /** sizeof the question struct. */
+  questionBytes: number;
+  /** sizeof the answer struct. */
+  answerBytes: number;
+  asked: bigint;
+  answered: bigint;
+  timedOut: bigint;
+  defaulted: bigint;
+  refused: bigint;
+}
+
+/** The counters of a VERDICT_INFO, in wire order. */
+export const VERDICT_COUNTERS = ['asked', 'answered', 'timedOut', 'defaulted', 'refused'] as const;
 
 export const BatchHeaderCodec = defineStruct<BatchHeader>({
   name: 'BatchHeader',
@@ -135,6 +172,8 @@ export const ProtocolInfoCodec = defineStruct<ProtocolInfo>({
     view.setUint32(offset + at.version, value.version, true);
     view.setUint32(offset + at.channelCount, value.channelCount, true);
     new Uint8Array(view.buffer, view.byteOffset + offset + at.schemaHash, SCHEMA_HASH_BYTES).set(value.schemaHash);
+    view.setUint32(offset + at.verdictCount, value.verdictCount, true);
+    view.setUint32(offset + at.reserved, 0, true);
   },
   decodeFrom(view, offset) {
     const at = PROTOCOL_INFO_FIELD_OFFSETS;
@@ -142,6 +181,7 @@ export const ProtocolInfoCodec = defineStruct<ProtocolInfo>({
       version: view.getUint32(offset + at.version, true),
       channelCount: view.getUint32(offset + at.channelCount, true),
       schemaHash: new Uint8Array(view.buffer, view.byteOffset + offset + at.schemaHash, SCHEMA_HASH_BYTES).slice(),
+      verdictCount: view.getUint32(offset + at.verdictCount, true),
     };
   },
 });
@@ -164,6 +204,34 @@ export const ChannelInfoCodec = defineStruct<ChannelInfo>({
       overflow: decodeOverflowPolicy(view.getUint32(offset + at.overflow, true), `${path}.overflow`),
       batchBytes: view.getUint32(offset + at.batchBytes, true),
       maxRecordBytes: view.getUint32(offset + at.maxRecordBytes, true),
+    };
+  },
+});
+
+export const VerdictInfoCodec = defineStruct<VerdictInfo>({
+  name: 'VerdictInfo',
+  size: VERDICT_INFO_BYTES,
+  alignment: 8,
+  encodeInto(view, offset, value) {
+    const at = VERDICT_INFO_FIELD_OFFSETS;
+    view.setUint32(offset + at.deadlineMs, value.deadlineMs, true);
+    view.setUint32(offset + at.maxPending, value.maxPending, true);
+    view.setUint32(offset + at.questionBytes, value.questionBytes, true);
+    view.setUint32(offset + at.answerBytes, value.answerBytes, true);
+    for (const counter of VERDICT_COUNTERS) view.setBigUint64(offset + at[counter], value[counter], true);
+  },
+  decodeFrom(view, offset) {
+    const at = VERDICT_INFO_FIELD_OFFSETS;
+    return {
+      deadlineMs: view.getUint32(offset + at.deadlineMs, true),
+      maxPending: view.getUint32(offset + at.maxPending, true),
+      questionBytes: view.getUint32(offset + at.questionBytes, true),
+      answerBytes: view.getUint32(offset + at.answerBytes, true),
+      asked: view.getBigUint64(offset + at.asked, true),
+      answered: view.getBigUint64(offset + at.answered, true),
+      timedOut: view.getBigUint64(offset + at.timedOut, true),
+      defaulted: view.getBigUint64(offset + at.defaulted, true),
+      refused: view.getBigUint64(offset + at.refused, true),
     };
   },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_FLAG_RING_EMPTY, BatchHeaderCodec, BatchReader, RecordHeaderCodec, WireFormatError, batchByteLength, recordBytes, writeBatch, type WireRecord } from '../src/index.js';
+import { BATCH_FLAG_RING_EMPTY, BatchHeaderCodec, PROTOCOL_VERSION, BatchReader, RecordHeaderCodec, WireFormatError, batchByteLength, recordBytes, writeBatch, type WireRecord } from '../src/index.js';
 import { thrown } from './support/thrown.js';
 
 const records: WireRecord[] = [
@@ -37,7 +37,7 @@ describe('writeBatch and BatchReader', () => {
     expect(bytes.byteLength).toBe(batchByteLength(records));
     expect(bytes.byteLength).toBe(24 + recordBytes(3) + recordBytes(8) + recordBytes(0));
     const { header, seen } = walk(bytes);
-    expect(header).toEqual({ version: 1, count: 3, bytesUsed: bytes.byteLength, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 3n });
+    expect(header).toEqual({ version: PROTOCOL_VERSION, count: 3, bytesUsed: bytes.byteLength, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 3n });
     expect(seen).toEqual([
       { kind: 1, size: 3, sequence: 7n, halves: [7, 0], payload: [1, 2, 3] },
       { kind: 2, size: 8, sequence: 8n, halves: [8, 0], payload: [9, 9, 9, 9, 9, 9, 9, 9] },
@@ -62,7 +62,7 @@ describe('BatchReader refuses a broken frame', () => {
   };
   const cases: [string, () => Uint8Array, string][] = [
     ['fewer bytes than a header', () => new Uint8Array(23), 'returned 23 bytes, less than the 24-byte batch header'],
-    ['another version', () => mutate((view) => view.setUint32(0, 2, true)), 'batch version 2, expected 1'],
+    ['another version', () => mutate((view) => view.setUint32(0, 1, true)), 'batch version 1, expected 2'],
     ['bytes used below the header', () => mutate((view) => view.setUint32(8, 8, true)), 'claims 8 bytes used'],
     ['bytes used past the buffer', () => mutate((view) => view.setUint32(8, 4096, true)), 'claims 4096 bytes used'],
     ['a count past the records', () => mutate((view) => view.setUint32(4, 4, true)), 'record 3 of 4 starts past'],
@@ -81,7 +81,7 @@ describe('BatchReader refuses a broken frame', () => {
   });
 
   it('reads the header where BatchHeaderCodec writes it', () => {
-    const header = { version: 1, count: 0, bytesUsed: 24, flags: 1, droppedTotal: 2n ** 64n - 1n };
+    const header = { version: PROTOCOL_VERSION, count: 0, bytesUsed: 24, flags: 1, droppedTotal: 2n ** 64n - 1n };
     expect(new BatchReader(BatchHeaderCodec.encode(header)).header).toEqual(header);
   });
 });

@@ -12,6 +12,7 @@ import {
   PROTOCOL_C_PREFIX,
   channelMacro,
   deviceMacro,
+  verdictMacro,
   hex,
   protocolModel,
   type Arch,
@@ -51,14 +52,18 @@ export function emitCHeader(model: DeviceModel, info: GeneratedFileInfo): string
   for (const struct of model.structs) out.push(...structSection(struct, typeNames));
   out.push(...callsSection(model));
   out.push(...channelsSection(model));
+  out.push(...verdictsSection(model));
   out.push(`#endif /* ${guard} */`, '');
   return out.join('\n');
 }
 
+/** Guards the protocol section; named by version, so headers of two protocol versions cannot mix. */
+const PROTOCOL_GUARD = `${PROTOCOL_C_PREFIX}_PROTOCOL_V${PROTOCOL_VERSION}`;
+
 function protocolSection(): string[] {
   const out = [
-    `#ifndef ${PROTOCOL_C_PREFIX}_PROTOCOL_V1`,
-    `#define ${PROTOCOL_C_PREFIX}_PROTOCOL_V1`,
+    `#ifndef ${PROTOCOL_GUARD}`,
+    `#define ${PROTOCOL_GUARD}`,
     '',
     '/* Static assertion that works in C89 (MSVC without /std:c11), C11 and C++. */',
     '#if defined(__cplusplus)',
@@ -69,7 +74,7 @@ function protocolSection(): string[] {
     `#define ${ASSERT}(expression, message) C_ASSERT(expression)`,
     '#endif',
     '',
-    '/* Inverted-call protocol v1: see the protocol contract in the project docs. */',
+    `/* Inverted-call protocol v${PROTOCOL_VERSION}: see the protocol contract in the project docs. */`,
     `#define ${PROTOCOL_C_PREFIX}_PROTOCOL_VERSION ${PROTOCOL_VERSION}u`,
     `#define ${PROTOCOL_C_PREFIX}_RECORD_ALIGNMENT ${RECORD_ALIGNMENT}u`,
     `#define ${PROTOCOL_C_PREFIX}_RECORD_BYTES(payloadBytes) ((((UINT32)sizeof(${PROTOCOL_C_PREFIX}_RECORD_HEADER) + (UINT32)(payloadBytes)) + (${RECORD_ALIGNMENT}u - 1u)) & ~(${RECORD_ALIGNMENT}u - 1u))`,
@@ -81,7 +86,7 @@ function protocolSection(): string[] {
     '',
   ];
   for (const struct of protocolModel()) out.push(...structSection(struct, new Map()));
-  out.push(`#endif /* ${PROTOCOL_C_PREFIX}_PROTOCOL_V1 */`, '');
+  out.push(`#endif /* ${PROTOCOL_GUARD} */`, '');
   return out;
 }
 
@@ -103,14 +108,15 @@ function deviceSection(model: DeviceModel): string[] {
     `#define ${deviceMacro(model, 'SCHEMA_HASH_INITIALIZER')} { ${hashBytes.slice(0, 16).join(', ')}, \\`,
     `    ${hashBytes.slice(16).join(', ')} }`,
     `#define ${deviceMacro(model, 'CHANNEL_COUNT')} ${model.channels.length}u`,
-    `/* Output of ${model.protocolInfo.cName}: PROTOCOL_INFO then one CHANNEL_INFO per channel. */`,
-    `#define ${deviceMacro(model, 'PROTOCOL_INFO_OUTPUT_BYTES')} (sizeof(${PROTOCOL_C_PREFIX}_PROTOCOL_INFO) + ${deviceMacro(model, 'CHANNEL_COUNT')} * sizeof(${PROTOCOL_C_PREFIX}_CHANNEL_INFO))`,
+    `#define ${deviceMacro(model, 'VERDICT_COUNT')} ${model.verdicts.length}u`,
+    `/* Output of ${model.protocolInfo.cName}: PROTOCOL_INFO, one CHANNEL_INFO per channel, one VERDICT_INFO per verdict. */`,
+    `#define ${deviceMacro(model, 'PROTOCOL_INFO_OUTPUT_BYTES')} (sizeof(${PROTOCOL_C_PREFIX}_PROTOCOL_INFO) + ${deviceMacro(model, 'CHANNEL_COUNT')} * sizeof(${PROTOCOL_C_PREFIX}_CHANNEL_INFO) + ${deviceMacro(model, 'VERDICT_COUNT')} * sizeof(${PROTOCOL_C_PREFIX}_VERDICT_INFO))`,
     `/* Limits (device.limits): a subscribe request past one fails with STATUS_QUOTA_EXCEEDED. */`,
     `#define ${deviceMacro(model, 'MAX_SUBSCRIPTIONS')} ${model.limits.maxSubscriptions}u`,
     `#define ${deviceMacro(model, 'MAX_PARKED_PER_HANDLE')} ${model.limits.maxParkedPerHandle}u`,
     `#define ${deviceMacro(model, 'MAX_RING_BYTES')} ${model.limits.maxRingBytes}u`,
     '',
-    '/* Built-in call (protocol rule R7): protocol version, schema hash and channel capacities. */',
+    '/* Built-in call (protocol rule R7): protocol version, schema hash, channel capacities and verdict counters. */',
     ...ioctlDefinition(model, model.protocolInfo),
     '',
   ];
@@ -214,6 +220,44 @@ function channelsSection(model: DeviceModel): string[] {
     out.push('');
   });
   return out;
+}
+
+function verdictsSection(model: DeviceModel): string[] {
+  if (!model.verdicts.length) return [];
+  const out = ['/* ---- Verdicts (questions the driver asks, answered within a deadline) ---- */', ''];
+  const structName = (name: string) => model.structs.find((candidate) => candidate.name === name)!.cName;
+  model.verdicts.forEach((verdict, index) => {
+    const question = structName(verdict.question);
+    const answer = structName(verdict.answer);
+    const macro = (suffix: Parameters<typeof verdictMacro>[1]) => verdictMacro(verdict.cName, suffix);
+    out.push(...comment(verdict.description ? `${verdict.name}: ${verdict.description}` : verdict.name));
+    out.push(`/* Ask: no input; an output buffer of at least ${verdict.askOutputBytes} bytes receives ${PROTOCOL_C_PREFIX}_VERDICT_QUESTION_HEADER and ${question}. */`);
+    out.push(...ioctlDefinition(model, verdict.ask));
+    out.push(`/* Reply: input exactly ${PROTOCOL_C_PREFIX}_VERDICT_REPLY_HEADER and ${answer} (${verdict.replyInputBytes} bytes); no output. */`);
+    out.push(...ioctlDefinition(model, verdict.reply));
+    out.push(
+      `#define ${macro('INDEX')} ${index}u`,
+      `#define ${macro('DEADLINE_MS')} ${verdict.deadlineMs}u`,
+      `#define ${macro('MAX_PENDING')} ${verdict.maxPending}u`,
+      `#define ${macro('ASK_OUTPUT_BYTES')} ${verdict.askOutputBytes}u`,
+      `#define ${macro('REPLY_INPUT_BYTES')} ${verdict.replyInputBytes}u`,
+      `${ASSERT}(sizeof(${PROTOCOL_C_PREFIX}_VERDICT_QUESTION_HEADER) + sizeof(${question}) == ${macro('ASK_OUTPUT_BYTES')}, "${macro('ASK_OUTPUT_BYTES')}: header and question");`,
+      `${ASSERT}(sizeof(${PROTOCOL_C_PREFIX}_VERDICT_REPLY_HEADER) + sizeof(${answer}) == ${macro('REPLY_INPUT_BYTES')}, "${macro('REPLY_INPUT_BYTES')}: header and answer");`,
+    );
+    const named = verdict.defaultAnswer.map((entry) => `${entry.field} = ${typeof entry.value === 'boolean' ? Number(entry.value) : String(entry.value)}`);
+    out.push(`/* The default answer, as the ${verdict.answerBytes} bytes of ${answer}: ${named.length ? `${named.join(', ')}, every other field 0` : 'all zero'}. */`);
+    out.push(...byteInitializer(macro('DEFAULT_ANSWER_INITIALIZER'), verdict.defaultAnswerBytes), '');
+  });
+  return out;
+}
+
+/** `#define NAME { 0x.., ... }`, 16 bytes a line. */
+function byteInitializer(name: string, bytes: readonly number[]): string[] {
+  const text = bytes.map((byte) => `0x${byte.toString(16).padStart(2, '0')}`);
+  const lines: string[] = [];
+  for (let start = 0; start < text.length; start += 16) lines.push(text.slice(start, start + 16).join(', '));
+  if (lines.length <= 1) return [`#define ${name} { ${lines[0] ?? '0'} }`];
+  return [`#define ${name} { \\`, ...lines.map((line, index) => `    ${line}${index < lines.length - 1 ? ', \\' : ' }'}`)];
 }
 
 function comment(text: string | undefined): string[] {

@@ -4,13 +4,18 @@
  * consumes, which names the codecs ts-codec.ts emits.
  */
 import { PROTOCOL_VERSION, type TransferMethod } from '@inverted-call/codec';
-import { METHOD_TEXT, deviceMacro, hex, type DeviceModel, type IoctlModel } from '@inverted-call/schema';
+import { METHOD_TEXT, deviceMacro, hex, type DeviceModel, type IoctlModel, type VerdictModel } from '@inverted-call/schema';
 import type { ImportTracker } from './imports.js';
 import { str } from './ts-syntax.js';
 
 /** `export const` lines for the device type, every IOCTL code and every event kind id. */
 export function deviceConstants(model: DeviceModel): string[] {
-  const ioctls: IoctlModel[] = [model.protocolInfo, ...model.calls.map((call) => call.ioctl), ...model.channels.map((channel) => channel.ioctl)];
+  const ioctls: IoctlModel[] = [
+    model.protocolInfo,
+    ...model.calls.map((call) => call.ioctl),
+    ...model.channels.map((channel) => channel.ioctl),
+    ...model.verdicts.flatMap((verdict) => [verdict.ask, verdict.reply]),
+  ];
   const out = [`export const ${deviceMacro(model, 'DEVICE_TYPE')} = ${hex(model.deviceType.value, 4)};`];
   for (const ioctl of ioctls) out.push(`export const ${ioctl.cName} = ${hex(ioctl.code, 8)};`);
   for (const channel of model.channels) {
@@ -23,6 +28,21 @@ export function deviceConstants(model: DeviceModel): string[] {
 /** The descriptor's spelling of an IOCTL's transfer method; typed so the codec must accept it. */
 function methodOf(ioctl: IoctlModel): TransferMethod {
   return METHOD_TEXT[ioctl.method];
+}
+
+/**
+ * The decoded default answer: the codec's reading of an all-zero answer, with the fields the schema
+ * sets written over it, so the value is exactly what the codec gives for the default's bytes.
+ */
+function defaultAnswerExpression(model: DeviceModel, verdict: VerdictModel): string {
+  const answer = model.structs.find((struct) => struct.name === verdict.answer)!;
+  const zero = `${verdict.answer}Codec.decode(new Uint8Array(${verdict.answerBytes}))`;
+  if (!verdict.defaultAnswer.length) return zero;
+  const fields = verdict.defaultAnswer.map(({ field, value }) => {
+    const tsName = answer.fields.find((candidate) => candidate.name === field)!.tsName;
+    return `${tsName}: ${typeof value === 'bigint' ? `${value}n` : String(value)}`;
+  });
+  return `{ ...${zero}, ${fields.join(', ')} }`;
 }
 
 /** The `<device>Device` descriptor and one `<Channel>ChannelEvent` type per channel; records what they import. */
@@ -77,6 +97,23 @@ export function deviceDescriptor(model: DeviceModel, imports: ImportTracker): st
       out.push(`        ${event.name}: { name: ${str(event.name)}, id: ${event.cName}, codec: ${event.struct}Codec, recordBytes: ${event.recordBytes} },`);
     }
     out.push('      },', '    },');
+  }
+  out.push('  },', '  verdicts: {');
+  for (const verdict of model.verdicts) {
+    out.push(
+      `    ${verdict.name}: {`,
+      `      name: ${str(verdict.name)},`,
+      `      askCode: ${verdict.ask.cName},`,
+      `      replyCode: ${verdict.reply.cName},`,
+      `      requiredAccess: ${verdict.ask.access},`,
+      `      question: ${verdict.question}Codec,`,
+      `      answer: ${verdict.answer}Codec,`,
+      `      deadlineMs: ${verdict.deadlineMs},`,
+      `      maxPending: ${verdict.maxPending},`,
+      `      defaultAnswer: ${defaultAnswerExpression(model, verdict)},`,
+      `      minimumOutputBytes: ${verdict.askOutputBytes},`,
+      '    },',
+    );
   }
   out.push('  },', '});', '');
   for (const channel of model.channels) {

@@ -5,7 +5,7 @@
 import type { AccessMode, DeviceBackendV1, DeviceHandleV1 } from '@inverted-call/backend';
 import { openDevice, type Device, type OpenDeviceOptions } from '@inverted-call/client';
 import { conformanceDevice } from '@inverted-call/conformance-device';
-import type { ConformanceChannel, ConformanceDriverState, ConformanceTarget } from './target.js';
+import type { AskResult, ConformanceChannel, ConformanceDriverState, ConformanceTarget, ConformanceVerdict, TargetAskOptions } from './target.js';
 import { runCleanups } from './cleanups.js';
 
 export type ConformanceDevice = Device<typeof conformanceDevice>;
@@ -56,6 +56,16 @@ export class ScenarioContext {
 
   settle(): Promise<void> {
     return this.target.settle();
+  }
+
+  /** Raises one question (see ConformanceTarget.ask); the promise settles with it. */
+  ask(verdict: ConformanceVerdict, question: Record<string, unknown>, options: TargetAskOptions = {}): Promise<AskResult> {
+    return this.target.ask(verdict, question, options);
+  }
+
+  /** Lets `ms` of verdict-deadline time pass (see ConformanceTarget.elapse). */
+  elapse(ms: number): Promise<void> {
+    return this.target.elapse(ms);
   }
 
   async crash(name: string): Promise<void> {

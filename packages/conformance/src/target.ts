@@ -4,10 +4,32 @@
  * process kills. Each method's rule is what both must do.
  */
 import type { DeviceBackendV1 } from '@inverted-call/backend';
+import type { VerdictOutcome } from '@inverted-call/codec';
 import type { conformanceDevice } from '@inverted-call/conformance-device';
 import type { DeviceDriverState, DeviceSubscriptionState } from './device-target.js';
 
 export type ConformanceChannel = keyof typeof conformanceDevice.channels & string;
+export type ConformanceVerdict = keyof typeof conformanceDevice.verdicts & string;
+
+export interface TargetAskOptions {
+  /**
+   * The process the question is raised on behalf of (for process creation, the creating process):
+   * a decider in that process never gets it (V7). Without it the question is raised for no client
+   * process.
+   */
+  askerProcess?: DeviceBackendV1;
+  /** The asker runs above PASSIVE_LEVEL and may not wait: it gets the default at once (V8). */
+  cannotWait?: boolean;
+}
+
+/** How one question raised with `ask` settled. */
+export interface AskResult {
+  outcome: VerdictOutcome;
+  /** The question's id; 0n when it settled at once without entering the driver's table (V1, V3, V7, V8). */
+  id: bigint;
+  /** The decider's answer, or the verdict's default, decoded. */
+  answer: Record<string, unknown>;
+}
 
 /** A subscription of the conformance device: the generic state, with the channel typed. */
 export interface ConformanceSubscriptionState extends DeviceSubscriptionState {
@@ -35,6 +57,25 @@ export interface ConformanceTarget {
   crash(process: DeviceBackendV1): Promise<void>;
   /** Resolves once every completion the driver has made so far has reached its client. */
   settle(): Promise<void>;
+  /**
+   * Raises one question of `verdict` through the driver's own asking path, as kernel code would,
+   * and resolves once it has settled. Scenarios rely on order: a question is raised before any
+   * operation the scenario starts after calling `ask` (another ask, an ask request, a reply, an
+   * elapse, a crash). The simulator and the harness raise it before `ask` returns. A real driver
+   * raises it on a worker thread (the test ask IOCTL: CoreVerdictAsk, then a timed wait), so its
+   * target must hold every later operation until the driver has counted the question (VERDICT_INFO
+   * Asked of the protocol information, or the IOCTL's completion, whichever comes first).
+   * `askerProcess`: the driver compares the asker's process id with its deciders' (V7). Where the
+   * target's "processes" share one real process, it passes that process's id when `askerProcess`
+   * holds an open handle that sent an ask request of the verdict, and an id no process has otherwise.
+   */
+  ask(verdict: ConformanceVerdict, question: Record<string, unknown>, options?: TargetAskOptions): Promise<AskResult>;
+  /**
+   * Lets `ms` of verdict-deadline time pass: a manual clock advances by exactly `ms` (settling every
+   * question whose deadline it reaches); a real driver sleeps `ms` of wall time. A scenario that
+   * needs a deadline to pass elapses the whole deadline and then awaits the ask.
+   */
+  elapse(ms: number): Promise<void>;
   /** Frees everything the target made. */
   dispose(): Promise<void>;
 }

@@ -25,10 +25,10 @@ const noTarget = async () => {
 };
 
 describe('the scenario list', () => {
-  it('has at least 40 scenarios with unique names, covering every rule and the client', () => {
+  it('has at least 40 scenarios with unique names, covering every rule (channels R1-R7, verdicts V1-V9) and the client', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(40);
     expect(new Set(scenarios.map((entry) => entry.name)).size).toBe(scenarios.length);
-    expect(new Set(scenarios.map((entry) => entry.rule))).toEqual(new Set(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'limits', 'client']));
+    expect(new Set(scenarios.map((entry) => entry.rule))).toEqual(new Set(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7', 'V8', 'V9', 'limits', 'client']));
   });
 });
 

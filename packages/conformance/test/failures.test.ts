@@ -65,6 +65,31 @@ function clearingBatchFlags(): ConformanceTarget {
   });
 }
 
+/** The simulator as a driver that ignores who a question is asked for: no self-exemption (V7). */
+function withoutSelfExemption(): ConformanceTarget {
+  const target = createSimulatorTarget();
+  return { ...target, ask: (verdict, question, options = {}) => target.ask(verdict, question, { ...options, askerProcess: undefined }) };
+}
+
+/** The simulator as a driver that refuses every bad verdict reply with ERROR_BAD_COMMAND, whatever was wrong with it (V5). */
+function oneReplyError(): ConformanceTarget {
+  const replyCode = conformanceDevice.verdicts.Gate.replyCode;
+  return wrappingIoctls('one-reply-error', (real) => (code, input, outputLength, options) =>
+    real(code, input, outputLength, options).catch((error: unknown) => {
+      throw code === replyCode && error instanceof DeviceError ? new DeviceError('ERROR_BAD_COMMAND') : error;
+    }),
+  );
+}
+
+/** The simulator as a driver whose protocol information never counts a refused question (V9: the last UINT64 of VERDICT_INFO). */
+function notCountingRefused(): ConformanceTarget {
+  return wrappingIoctls('uncounted', (real) => async (code, input, outputLength, options) => {
+    const result = await real(code, input, outputLength, options);
+    if (code === conformanceDevice.protocolInfoCode) new DataView(result.output.buffer, result.output.byteOffset, result.output.byteLength).setBigUint64(result.bytesReturned - 8, 0n, true);
+    return result;
+  });
+}
+
 describe('the conformance suite fails a broken target', () => {
   const dropNewest = scenarioNamed('drop-newest: 20 events into an empty ring of 8 keep the first 8 and drop exactly 12');
   const tooSmall = scenarioNamed('a subscribe buffer one byte short of header plus largest record fails with ERROR_INSUFFICIENT_BUFFER and is never parked');
@@ -92,5 +117,33 @@ describe('the conformance suite fails a broken target', () => {
     const failure = await runScenario(ringEmpty, async () => clearingBatchFlags()).then(() => undefined, (error: unknown) => error);
     expect(failure).toBeInstanceOf(ConformanceFailure);
     expect((failure as Error).message).toMatch(/^second batch, the ring drained: expected/);
+  });
+
+  describe('verdicts', () => {
+    const selfExemption = scenarioNamed("a question raised on behalf of a decider's own process defaults at once; another process's question reaches it");
+    const unknownId = scenarioNamed('a reply with an id this handle was never given gets ERROR_NOT_FOUND (1168) and settles nothing');
+    const limit = scenarioNamed('past maxPending (3) unsettled questions, a question is refused at once with the default; the others still wait');
+
+    it('passes the scenarios used below against the simulator itself', async () => {
+      for (const entry of [selfExemption, unknownId, limit]) await runScenario(entry, async () => createSimulatorTarget());
+    });
+
+    it('fails V7 when a decider is asked its own process\'s question', async () => {
+      const failure = await runScenario(selfExemption, async () => withoutSelfExemption()).then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConformanceFailure);
+      expect((failure as Error).message).toMatch(/^the question of the decider's own process: outcome: expected 'defaulted', got 'answered'/);
+    });
+
+    it('fails V5 when a reply with an unknown id gets another Win32 error than ERROR_NOT_FOUND', async () => {
+      const failure = await runScenario(unknownId, async () => oneReplyError()).then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConformanceFailure);
+      expect((failure as Error).message).toContain("Win32 error: expected 'ERROR_NOT_FOUND', got 'ERROR_BAD_COMMAND'");
+    });
+
+    it('fails V9 when the protocol information does not count a refused question', async () => {
+      const failure = await runScenario(limit, async () => notCountingRefused()).then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConformanceFailure);
+      expect((failure as Error).message).toMatch(/^at the limit: VERDICT_INFO counters: expected/);
+    });
   });
 });

@@ -4,7 +4,21 @@
  * schema meets it half way: the created event's struct must have the fields below, by name and
  * type; extra fields are allowed and left zero.
  */
-import { SchemaError, type ChannelModel, type DeviceModel, type EventModel, type FieldModel, type SchemaIssue, type StructModel } from '@inverted-call/schema';
+import {
+  PROCESS_CREATE_FIELDS,
+  SchemaError,
+  imageNameStatesOf,
+  type ChannelModel,
+  type DeviceModel,
+  type EventModel,
+  type FieldModel,
+  type ImageNameStates,
+  type SchemaIssue,
+  type StructModel,
+  type VerdictModel,
+} from '@inverted-call/schema';
+
+export type { ImageNameStates };
 
 /** Names of a channel and its two event kinds, as written in the schema. */
 export interface ProcessNotifyMapping {
@@ -26,20 +40,9 @@ export interface ProcessNotifyPlan {
   imageNameCapacity: number;
 }
 
-/** The C names (as the generated header defines them) of the image-name states Notify.c writes. */
-export interface ImageNameStates {
-  complete: string;
-  truncated: string;
-  unavailable: string;
-}
-
 /** The struct names `auto` looks for: the shape `examples/process-monitor` uses. */
 export const AUTO_CREATED_STRUCT = 'ProcessCreated';
 export const AUTO_EXITED_STRUCT = 'ProcessExited';
-
-const U64 = { kind: 'primitive', name: 'u64' } as const;
-const I64 = { kind: 'primitive', name: 'i64' } as const;
-const U16 = { kind: 'primitive', name: 'u16' } as const;
 
 interface RequiredField {
   name: string;
@@ -47,33 +50,19 @@ interface RequiredField {
   typeText: string;
 }
 
+/** What Notify.c writes into the created event: the fields the schema package owns (process-create.ts). */
+const CREATED_FIELDS: readonly RequiredField[] = PROCESS_CREATE_FIELDS.map((want) => ({
+  name: want.name,
+  typeText: want.typeText,
+  accepts: (field: FieldModel, model: DeviceModel) => want.accepts(field, model.enums),
+}));
+
 const isPrimitive = (name: string) => (field: FieldModel) => field.type.kind === 'primitive' && field.type.name === name;
 
-const CREATED_FIELDS: readonly RequiredField[] = [
-  { name: 'processId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'parentProcessId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'creatingProcessId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'creatingThreadId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'createTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
-  { name: 'imageNameLength', accepts: isPrimitive(U16.name), typeText: 'u16' },
-  { name: 'imageNameState', accepts: (field, model) => imageNameStatesOf(field, model) !== undefined, typeText: 'an enum with members Complete, Truncated and Unavailable' },
-  { name: 'imageName', accepts: (field) => field.type.kind === 'string' && field.type.encoding === 'utf16' && field.type.length >= 2, typeText: 'wchar[N] with N >= 2' },
-];
-
 const EXITED_FIELDS: readonly RequiredField[] = [
-  { name: 'processId', accepts: isPrimitive(U64.name), typeText: 'u64' },
-  { name: 'exitTime', accepts: isPrimitive(I64.name), typeText: 'i64' },
+  { name: 'processId', accepts: isPrimitive('u64'), typeText: 'u64' },
+  { name: 'exitTime', accepts: isPrimitive('i64'), typeText: 'i64' },
 ];
-
-function imageNameStatesOf(field: FieldModel, model: DeviceModel): ImageNameStates | undefined {
-  if (field.type.kind !== 'enum') return undefined;
-  const name = field.type.name;
-  const entry = model.enums.find((candidate) => candidate.name === name);
-  if (!entry) return undefined;
-  const member = (memberName: string): string | undefined => entry.members.find((candidate) => candidate.name === memberName)?.cName;
-  const [complete, truncated, unavailable] = [member('Complete'), member('Truncated'), member('Unavailable')];
-  return complete && truncated && unavailable ? { complete, truncated, unavailable } : undefined;
-}
 
 /**
  * `'auto'` finds a channel with events of the structs ProcessCreated and ProcessExited (none: no
@@ -109,7 +98,7 @@ export function planProcessNotify(model: DeviceModel, option: ProcessNotifyMappi
     exited,
     createdStruct,
     exitedStruct,
-    imageNameStates: imageNameStatesOf(stateField, model)!,
+    imageNameStates: imageNameStatesOf(stateField, model.enums)!,
     imageNameCapacity: nameField.type.kind === 'string' ? nameField.type.length : 0,
   };
 }
@@ -152,4 +141,44 @@ function checkFields(model: DeviceModel, struct: StructModel, required: readonly
       issues.push({ path: `${path}[${struct.fields.indexOf(field)}]`, message: `field "${want.name}" of ${struct.name} is ${field.typeText}, but the process-notify callback writes ${want.typeText}`, fix: `change its type to ${want.typeText}` });
     }
   }
+}
+
+/** The verdict Notify.c asks on every process creation (a schema verdict with `on: 'process-create'`). */
+export interface ProcessVerdictPlan {
+  verdict: VerdictModel;
+  /** Its index in schema order: the core's verdict index. */
+  index: number;
+  questionStruct: StructModel;
+  answerStruct: StructModel;
+  /** C names of the question's image-name state members (its enum may differ from the event's). */
+  imageNameStates: ImageNameStates;
+}
+
+/**
+ * The verdict asked on process creation, or undefined when the schema has none or process
+ * notifications are turned off on purpose (`processNotify: false`: no callback, so nothing asks it;
+ * the driver's own code may). Notify.c asks it from the process-notify callback, which the template
+ * registers only with a process channel: a schema that asks on process creation without one gets a
+ * SchemaError naming the fix. The schema validator has already checked the question's fields and
+ * the answer's Allow (process-create.ts).
+ */
+export function planProcessVerdict(model: DeviceModel, notify: ProcessNotifyPlan | undefined, option: ProcessNotifyMapping | 'auto' | false = 'auto'): ProcessVerdictPlan | undefined {
+  const index = model.verdicts.findIndex((verdict) => verdict.on === 'process-create');
+  if (index < 0 || option === false) return undefined;
+  const verdict = model.verdicts[index]!;
+  if (!notify) {
+    throw new SchemaError([
+      {
+        path: `verdicts.${verdict.name}.on`,
+        message: `verdict ${verdict.name} is asked on process creation by the template's process-notify callback (Notify.c), which is rendered only for a schema with a process channel`,
+        fix: 'add a channel with ProcessCreated and ProcessExited events (see examples/process-monitor), or remove "on" and ask the verdict from your own driver code',
+      },
+    ]);
+  }
+  const questionStruct = structOf(model, verdict.question);
+  const answerStruct = structOf(model, verdict.answer);
+  const stateField = fieldOf(questionStruct, 'imageNameState');
+  const imageNameStates = stateField ? imageNameStatesOf(stateField, model.enums) : undefined;
+  if (!imageNameStates) throw new Error(`internal: validated verdict ${verdict.name} has no image-name state enum in ${questionStruct.name}`);
+  return { verdict, index, questionStruct, answerStruct, imageNameStates };
 }

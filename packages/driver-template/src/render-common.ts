@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { emitCHeader, generatedBanner } from '@inverted-call/codegen';
 import { kebabCase, type DeviceModel } from '@inverted-call/schema';
 import { emitDeviceTableHeader, emitDeviceTableSource, emitHandlersHeader, emitHandlersStub, type DeviceTableInput } from './device-table.js';
-import { planProcessNotify, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
+import { planProcessNotify, planProcessVerdict, type ProcessNotifyMapping, type ProcessNotifyPlan } from './process-notify.js';
+import { readmeVerdictsSection } from './readme-verdicts.js';
 import { RENDER_RECORD_FILE, contentHash, formatRenderRecord, type DriverFlavourName } from './render-record.js';
 import { fillPlaceholders, readTemplateFile, type TemplateFolder } from './template-files.js';
 import { DIRECTORY_BUILD_PROPS_FILE, PACKAGES_CONFIG_FILE, VCXPROJ_TYPE_GUID, solutionFile, windowsBuildValues } from './windows-build-files.js';
@@ -71,7 +72,8 @@ export interface FlavourContext {
   processNotify: ProcessNotifyPlan | undefined;
 }
 
-const CORE_FILES = ['Core.c', 'Core.h'] as const;
+/** templates/core: the core (channels, calls) and its verdict channels (Verdict.c), the same in every driver. */
+const CORE_FILES = ['Core.c', 'Core.h', 'CoreInternal.h', 'Verdict.c', 'Verdict.h'] as const;
 
 /** The subfolder of rendered files that serve only the Linux checks and never the WDK build. */
 export const OUTSIDE_PROJECT_FOLDER = 'check';
@@ -83,7 +85,20 @@ export function isWdkBuildSource(path: string): boolean {
 
 /** Shared test-build files (templates/shared): the test IOCTLs' layout, the emit IOCTL and the
  * check that the schema leaves their codes free. They compile to nothing without INVERTED_CALL_TEST_BUILD. */
-const TEST_BUILD_FILES = ['InvertedCallTest.h', 'InvertedCallTestCodes.h', 'InvertedCallTestCodes.c', 'EmitTest.h', 'EmitTest.c'] as const;
+const TEST_BUILD_FILES = [
+  'InvertedCallTest.h',
+  'InvertedCallTestCodes.h',
+  'InvertedCallTestCodes.c',
+  'EmitTest.h',
+  'EmitTest.c',
+  'TestWorker.h',
+  'TestWorker.c',
+  'AskTest.h',
+  'AskTest.c',
+  'AskTestInput.c',
+] as const;
+/** templates/shared files every driver renders: the asker's timed wait and the verdict ops both glues share. */
+const VERDICT_WAIT_FILES = ['VerdictWait.h', 'VerdictWait.c'] as const;
 /** templates/shared files rendered with a process channel: the callback and its test-build IOCTL. */
 const NOTIFY_SOURCES = ['Notify.c', 'NotifyTest.c', 'NotifyTestInput.c'] as const;
 const NOTIFY_HEADERS = ['Notify.h', 'NotifyTest.h'] as const;
@@ -104,9 +119,10 @@ function infString(text: string): string {
 
 export function renderDriver(model: DeviceModel, options: DriverRenderOptions, flavour: DriverFlavour): RenderedFile[] {
   const processNotify = planProcessNotify(model, options.processNotify ?? 'auto');
+  const processVerdict = planProcessVerdict(model, processNotify, options.processNotify ?? 'auto');
   const headerFile = `${kebabCase(model.name)}.h`;
   const banner = generatedBanner({ schemaPath: options.schemaPath, schemaHash: model.schemaHash });
-  const table: DeviceTableInput = { model, headerFile, banner, processNotify };
+  const table: DeviceTableInput = { model, headerFile, banner, processNotify, processVerdict };
 
   const files: RenderedFile[] = [];
   const template = ({ path, folder, source }: TemplateFile): void => {
@@ -116,7 +132,7 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   const notifyFiles = processNotify ? [...NOTIFY_SOURCES, ...NOTIFY_HEADERS].map(shared) : [];
 
   for (const name of CORE_FILES) template({ path: name, folder: 'core', source: name });
-  for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h'), ...TEST_BUILD_FILES.map(shared), ...notifyFiles, ...flavour.outsideProject]) template(file);
+  for (const file of [...flavour.glueSources, ...flavour.glueHeaders, shared('CoreConfig.h'), ...VERDICT_WAIT_FILES.map(shared), ...TEST_BUILD_FILES.map(shared), ...notifyFiles, ...flavour.outsideProject]) template(file);
 
   files.push(
     { path: headerFile, content: emitCHeader(model, { schemaPath: options.schemaPath, schemaHash: model.schemaHash }), owner: 'generated' },
@@ -128,11 +144,11 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
 
   const testSources = TEST_BUILD_FILES.filter((name) => name.endsWith('.c'));
   const testHeaders = TEST_BUILD_FILES.filter((name) => name.endsWith('.h'));
-  const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? NOTIFY_SOURCES : []), 'Core.c', 'DeviceTable.c', 'Handlers.c'];
+  const sources = [...flavour.glueSources.map((file) => file.path), ...testSources, ...(processNotify ? NOTIFY_SOURCES : []), 'Core.c', 'Verdict.c', 'VerdictWait.c', 'DeviceTable.c', 'Handlers.c'];
   const rendered = files.map((file) => file.path).filter(isWdkBuildSource);
   if ([...sources].sort().join() !== rendered.sort().join()) throw new Error(`internal: the project compiles ${sources.join(', ')} but render made the WDK sources ${rendered.join(', ')}`);
   const guid = projectGuid(model, flavour);
-  const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? NOTIFY_HEADERS : []), 'Core.h', 'DeviceTable.h', 'Handlers.h', headerFile];
+  const headers = [...flavour.glueHeaders.map((file) => file.path), ...testHeaders, 'CoreConfig.h', ...(processNotify ? NOTIFY_HEADERS : []), 'Core.h', 'CoreInternal.h', 'Verdict.h', 'VerdictWait.h', 'DeviceTable.h', 'Handlers.h', headerFile];
   const values: Record<string, string> = {
     DriverName: model.name,
     DriverModel: flavour.driverModel,
@@ -154,6 +170,8 @@ export function renderDriver(model: DeviceModel, options: DriverRenderOptions, f
   };
   // Both flavours' READMEs share the section on building from the command line and from NuGet.
   values.WindowsBuild = fillPlaceholders(readTemplateFile('project/README-windows-build.md.tmpl', 'shared'), values, 'project/README-windows-build.md.tmpl').trimEnd();
+  // And the one on verdicts: the latency budget and the deadlock rules.
+  values.Verdicts = readmeVerdictsSection(model);
   const project = ({ path, folder, source }: TemplateFile, owner: FileOwner = 'user'): void => {
     files.push({ path, content: fillPlaceholders(readTemplateFile(source, folder), values, source), owner });
   };

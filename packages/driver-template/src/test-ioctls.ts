@@ -159,3 +159,6 @@ export function encodeTestEmitForEvent(descriptor: DeviceDescriptorV1, channelNa
   if (!event) throw new RangeError(`test emit: channel ${channelName} has no event kind ${JSON.stringify(kindName)}; fix: use one of ${Object.keys(events).join(', ')}`);
   return encodeTestEmit({ channel, kind: event.id, count, payload: event.codec.encode(eventData) });
 }
+
+// ---- ask (0xFFB) ----
+export * from './test-ask.js';

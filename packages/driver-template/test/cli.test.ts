@@ -31,7 +31,7 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
     const first = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toMatch(/: wrote 28 file\(s\) for .*conformance\.device\.json \(kmdf\)\n$/); // no Notify.c: this device has no process events
+    expect(first.stdout).toMatch(/: wrote 38 file\(s\) for .*conformance\.device\.json \(kmdf\)\n$/); // no Notify.c: this device has no process events
     writeFileSync(join(dir, 'Handlers.c'), '/* my handlers */\n');
     const second = cli('render', SCHEMAS.conformance, '--out', dir);
     expect(second.stdout).toContain('kept your Handlers.c, ConformanceDevice.inf, ConformanceDevice.vcxproj, ConformanceDevice.sln, README.md');
@@ -84,10 +84,11 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
   it('removing the Process channel: --check names the stale Notify files, render removes them, --check is then clean', () => {
     const schema = join(dir, 'process-monitor.device.json');
     const out = join(dir, 'driver');
-    const text = JSON.parse(readFileSync(SCHEMAS.processMonitor, 'utf8')) as { channels: Record<string, unknown> };
+    const text = JSON.parse(readFileSync(SCHEMAS.processMonitor, 'utf8')) as { channels: Record<string, unknown>; verdicts?: unknown };
     writeFileSync(schema, JSON.stringify(text));
     expect(cli('render', schema, '--out', out).status).toBe(0);
     text.channels = {};
+    delete text.verdicts; // its verdict is asked on process creation, which needs the process channel
     writeFileSync(schema, JSON.stringify(text));
     const before = cli('render', schema, '--out', out, '--check');
     expect(before.status).toBe(1);
@@ -104,11 +105,12 @@ describe('inverted-call-driver', { timeout: CLI_MS }, () => {
   it('a changed Notify.c is reported, not removed, and --check fails naming it', () => {
     const schema = join(dir, 'process-monitor.device.json');
     const out = join(dir, 'driver');
-    const text = JSON.parse(readFileSync(SCHEMAS.processMonitor, 'utf8')) as { channels: Record<string, unknown> };
+    const text = JSON.parse(readFileSync(SCHEMAS.processMonitor, 'utf8')) as { channels: Record<string, unknown>; verdicts?: unknown };
     writeFileSync(schema, JSON.stringify(text));
     expect(cli('render', schema, '--out', out).status).toBe(0);
     writeFileSync(join(out, 'Notify.c'), '/* my change */\n', { flag: 'a' });
     text.channels = {};
+    delete text.verdicts; // its verdict is asked on process creation, which needs the process channel
     writeFileSync(schema, JSON.stringify(text));
     const rendered = cli('render', schema, '--out', out);
     expect(rendered.status).toBe(0);

@@ -83,8 +83,8 @@ describe('negative controls: each check can fail', { timeout: NEGATIVE_CONTROL_M
   });
 
   it('gcc: a fault inside the KMDF glue\'s test-build process IOCTL (the folder is also checked as a test build)', () => {
-    const output = failsWith('gcc', 'Queue.c', (source) => source.replace('NotifyTestInject(buffer, length)', 'NotifyTestInject(buffer)'));
-    expect(output).toMatch(/too few arguments to function .NotifyTestInject./);
+    const output = failsWith('gcc', 'Queue.c', (source) => source.replace('QueueDispatchWork(context, Request, OutputBufferLength, InputBufferLength, NotifyTestStart)', 'QueueDispatchWork(context, Request, OutputBufferLength, NotifyTestStart)'));
+    expect(output).toMatch(/too few arguments to function .QueueDispatchWork./);
   });
 
   it('clang --analyze: a null pointer dereference', () => {

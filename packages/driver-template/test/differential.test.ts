@@ -15,7 +15,7 @@
  * The script format is the harness's (see templates/core/test/harness.c).
  */
 import { join } from 'node:path';
-import { BATCH_FLAG_RING_EMPTY, BatchReader } from '@inverted-call/codec';
+import { BATCH_FLAG_RING_EMPTY, BatchReader, protocolInfoByteLength } from '@inverted-call/codec';
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import {
@@ -84,6 +84,8 @@ const CODES = {
   SubscribeEvents: device.channels.Events.code,
   SubscribeLatest: device.channels.Latest.code,
 } as const;
+/** Protocol information of the conformance device: 3 CHANNEL_INFO and the Gate verdict's VERDICT_INFO. */
+const INFO_BYTES = protocolInfoByteLength(Object.keys(device.channels).length, Object.keys(device.verdicts).length);
 /** Codes no schema entry claims: a neighbour of a call, another function, another device type. */
 const UNKNOWN_CODES = [CODES.Echo + 4 * 0x10, (CODES.Ping & ~0x3ffc) | (0xabc << 2), 0x00224000] as const;
 
@@ -115,8 +117,8 @@ function badInputRequests(handle: number, first: number): Op[] {
     [CODES.Inject, 8, emitRequest(0, 3, 1, 0n)], // a kind the channel does not have
     [CODES.Inject, 8, emitRequest(5, 1, 1, 0n)], // no such channel
     [CODES.ProtocolInfo, 200, bytes(1)],
-    [CODES.ProtocolInfo, 40 + 3 * 16 - 1, null],
-    [CODES.ProtocolInfo, 40 + 3 * 16, null],
+    [CODES.ProtocolInfo, INFO_BYTES - 1, null],
+    [CODES.ProtocolInfo, INFO_BYTES, null],
     [CODES.SubscribeLatest, 56, bytes(8)], // a subscribe request with input
     [CODES.SubscribeEvents, 287, null], // R1
     ...UNKNOWN_CODES.map((code): [number, number, Uint8Array | null] => [code, 16, null]),
@@ -283,7 +285,7 @@ function validInput(code: number, seed: number, text: string): Uint8Array | null
   }
 }
 
-const OUTPUT_SIZES: Record<number, number> = { [CODES.Echo]: 36, [CODES.ReadCounter]: 8, [CODES.Inject]: 8, [CODES.ProtocolInfo]: 88, [CODES.SubscribeEvents]: 288, [CODES.SubscribeLatest]: 56 };
+const OUTPUT_SIZES: Record<number, number> = { [CODES.Echo]: 36, [CODES.ReadCounter]: 8, [CODES.Inject]: 8, [CODES.ProtocolInfo]: INFO_BYTES, [CODES.SubscribeEvents]: 288, [CODES.SubscribeLatest]: 56 };
 
 function ioctlOf(handle: number, request: number, command: Extract<Command, { t: 'ioctl' }>): Op {
   const code = IOCTL_CODES[command.code % IOCTL_CODES.length]!;

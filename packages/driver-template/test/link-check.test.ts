@@ -63,7 +63,7 @@ function copyWithHandlers(from: string, change: (source: string) => string): str
 
 beforeAll(() => {
   const schema = JSON.parse(readFileSync(SCHEMAS.conformance, 'utf8')) as { calls: Record<string, unknown> };
-  schema.calls.GetStats = { function: '0x810', access: 'FILE_READ_ACCESS', output: 'Counter' };
+  schema.calls.GetStats = { function: '0x805', access: 'FILE_READ_ACCESS', output: 'Counter' };
   writeFileSync(withGetStats, JSON.stringify(schema, null, 2));
   for (const flavour of FLAVOURS) {
     const dir = join(scratch, flavour);

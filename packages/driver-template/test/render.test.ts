@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SchemaError } from '@inverted-call/schema';
+import { SchemaError, validateDeviceSchema } from '@inverted-call/schema';
 import { describe, expect, it } from 'vitest';
 import { planProcessNotify, poolTag, renderKmdfDriver, staleDriverFiles, writeRenderedDriver } from '../src/index.js';
 import { SCHEMAS, model, render, renderWdm } from './support/schemas.js';
@@ -15,7 +15,7 @@ describe('renderKmdfDriver', () => {
     const paths = files.map((file) => file.path);
     expect(new Set(paths).size).toBe(paths.length);
     const name = model(schema).name;
-    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h', 'packages.config', 'Directory.Build.props']) {
+    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'Driver.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'CoreInternal.h', 'Verdict.c', 'Verdict.h', 'check/KmdfSubset.h', 'check/WdmAdditions.h', 'packages.config', 'Directory.Build.props']) {
       expect(byPath(files).get(path)?.owner, path).toBe('template');
     }
     for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h', `${name}.sources.props`, 'RENDERED.json']) expect(byPath(files).get(path)?.owner, path).toBe('generated');
@@ -41,12 +41,33 @@ describe('renderKmdfDriver', () => {
     expect(byPath(render('processMonitor', { processNotify: false })).has('Notify.c')).toBe(false);
   });
 
+  it('a verdict asked on process creation: Notify.c asks it (DeviceTable.h names it), only with a process channel', () => {
+    const table = byPath(render('processMonitor')).get('DeviceTable.h')!.content;
+    expect(table).toContain('#define DEVICE_PROCESS_VERDICT 1');
+    expect(table).toContain('#define DEVICE_PROCESS_VERDICT_INDEX 0u');
+    expect(table).toContain('#define DEVICE_PROCESS_ANSWER_ALLOWS(Answer) ((Answer)->Allow != 0)');
+    expect(byPath(render('conformance')).get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_VERDICT 0');
+    // Turned off on purpose: no callback, so nothing asks it (the driver's own code may).
+    expect(byPath(render('processMonitor', { processNotify: false })).get('DeviceTable.h')!.content).toContain('#define DEVICE_PROCESS_VERDICT 0');
+    // Without a process channel the callback does not exist: a SchemaError names the fix.
+    const schema = JSON.parse(readFileSync(SCHEMAS.processMonitor, 'utf8')) as { channels: Record<string, unknown> };
+    schema.channels = {};
+    let error: unknown;
+    try {
+      renderKmdfDriver(validateDeviceSchema(schema, { source: 'process-monitor.device.json' }), { schemaPath: 'x.json' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SchemaError);
+    expect((error as SchemaError).issues[0]).toMatchObject({ path: 'verdicts.ProcessCreate.on', fix: expect.stringContaining('add a channel with ProcessCreated and ProcessExited events') });
+  });
+
   it('renders the test-build process IOCTL (NotifyTest.c, NotifyTestInput.c, NotifyTest.h) exactly with Notify.c', () => {
     const monitor = byPath(render('processMonitor'));
     for (const path of ['NotifyTest.c', 'NotifyTestInput.c', 'NotifyTest.h']) expect(monitor.get(path)?.owner, path).toBe('template');
     for (const source of ['NotifyTest.c', 'NotifyTestInput.c']) expect(monitor.get('ProcessMonitor.sources.props')!.content).toContain(`<ClCompile Include="${source}" />`);
     expect(monitor.get('ProcessMonitor.sources.props')!.content).toContain('<ClInclude Include="NotifyTest.h" />');
-    expect(monitor.get('Queue.c')!.content).toContain('NotifyTestInject(');
+    expect(monitor.get('Queue.c')!.content).toContain('NotifyTestStart');
     for (const files of [render('conformance'), render('processMonitor', { processNotify: false })]) {
       expect(files.filter((file) => file.path.startsWith('NotifyTest'))).toEqual([]);
       expect(files.find((file) => file.path.endsWith('.sources.props'))!.content).not.toContain('NotifyTest');
@@ -99,7 +120,7 @@ describe('renderKmdfDriver', () => {
     expect(project).toContain('/INTEGRITYCHECK');
     expect(project).toMatch(/<KMDF_VERSION_MAJOR>1<\/KMDF_VERSION_MAJOR>/);
     const sources = files.get('ProcessMonitor.sources.props')!.content;
-    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
+    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'Notify.c', 'Core.c', 'Verdict.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
     expect(sources).not.toMatch(/Include="check/); // the compile-check headers stay out of the build
     const inf = files.get('ProcessMonitor.inf')!.content;
     expect(inf).toMatch(/KmdfService\s*=\s*ProcessMonitor/);

@@ -16,7 +16,7 @@ describe('renderWdmDriver', () => {
     expect(new Set(paths).size).toBe(paths.length);
     const name = model(schema).name;
     const owners = byPath(files);
-    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Driver.h', 'InvertedCallTest.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'packages.config', 'Directory.Build.props']) {
+    for (const path of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Driver.h', 'InvertedCallTest.h', 'CoreConfig.h', 'Core.c', 'Core.h', 'CoreInternal.h', 'Verdict.c', 'Verdict.h', 'packages.config', 'Directory.Build.props']) {
       expect(owners.get(path)?.owner, path).toBe('template');
     }
     for (const path of ['DeviceTable.c', 'DeviceTable.h', 'Handlers.h', `${name}.sources.props`, 'RENDERED.json']) expect(owners.get(path)?.owner, path).toBe('generated');
@@ -39,7 +39,7 @@ describe('renderWdmDriver', () => {
   it('shares the core, the generated C and Notify.c with the KMDF flavour, byte for byte', () => {
     const kmdf = byPath(render('processMonitor'));
     const wdm = byPath(renderWdm('processMonitor'));
-    for (const path of ['Core.c', 'Core.h', 'CoreConfig.h', 'Notify.c', 'Notify.h', 'NotifyTest.c', 'NotifyTestInput.c', 'NotifyTest.h', 'DeviceTable.c', 'DeviceTable.h', 'Handlers.h', 'Handlers.c', 'process-monitor.h']) {
+    for (const path of ['Core.c', 'Core.h', 'CoreInternal.h', 'Verdict.c', 'Verdict.h', 'CoreConfig.h', 'Notify.c', 'Notify.h', 'NotifyTest.c', 'NotifyTestInput.c', 'NotifyTest.h', 'DeviceTable.c', 'DeviceTable.h', 'Handlers.h', 'Handlers.c', 'process-monitor.h']) {
       expect(wdm.get(path)?.content, path).toBe(kmdf.get(path)?.content);
     }
     // Notify.c includes the small shared header, never a glue's Driver.h.
@@ -61,7 +61,7 @@ describe('renderWdmDriver', () => {
     const files = byPath(renderWdm('conformance'));
     for (const [path, file] of files) if (/\.[ch]$/.test(path)) expect(withoutComments(file.content), path).not.toMatch(/IoSetCancelRoutine|DRIVER_CANCEL/);
     const queue = withoutComments(files.get('Queue.c')!.content);
-    expect(queue).toContain('IoCsqInsertIrpEx(&device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)ChannelIndex)');
+    expect(queue).toContain('IoCsqInsertIrpEx(&Device->Csq, (PIRP)Request->GlueRequest, NULL, (PVOID)(ULONG_PTR)InsertContext)');
     expect(queue).toContain('IoCsqRemoveNextIrp(&device->Csq, &peek)');
     expect(queue).toMatch(/IoCsqInitializeEx\(&Device->Csq, QueueCsqInsert, QueueCsqRemove, QueueCsqPeek, QueueCsqAcquireLock, QueueCsqReleaseLock,\s+QueueCsqCompleteCanceled\)/);
     expect(files.get('InvertedCallTest.h')!.content).toMatch(/CTL_CODE\(DEVICE_TYPE_VALUE, INVERTED_CALL_TEST_STATE_FUNCTION, METHOD_BUFFERED, FILE_ANY_ACCESS\)/);
@@ -76,7 +76,7 @@ describe('renderWdmDriver', () => {
     expect(project).toContain('wdmsec.lib');
     expect(project).toContain('/INTEGRITYCHECK');
     const sources = files.get('ProcessMonitor.sources.props')!.content;
-    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Notify.c', 'Core.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
+    for (const source of ['Driver.c', 'Device.c', 'Queue.c', 'InvertedCallTest.c', 'Notify.c', 'Core.c', 'Verdict.c', 'DeviceTable.c', 'Handlers.c']) expect(sources).toContain(`<ClCompile Include="${source}" />`);
     for (const header of ['Driver.h', 'InvertedCallTest.h', 'Notify.h', 'CoreConfig.h']) expect(sources).toContain(`<ClInclude Include="${header}" />`);
     // A WDM project gets its own GUID: both flavours of one device can sit in one solution.
     expect(project).not.toBe(renderKmdfDriver(model('processMonitor'), { schemaPath: 'x' }).find((file) => file.path.endsWith('.vcxproj'))!.content);

@@ -20,6 +20,7 @@ export const DEVICE_MACRO_SUFFIXES = [
   'SCHEMA_HASH_STRING',
   'SCHEMA_HASH_INITIALIZER',
   'CHANNEL_COUNT',
+  'VERDICT_COUNT',
   'PROTOCOL_INFO_OUTPUT_BYTES',
   'MAX_SUBSCRIPTIONS',
   'MAX_PARKED_PER_HANDLE',
@@ -27,6 +28,13 @@ export const DEVICE_MACRO_SUFFIXES = [
 ] as const;
 
 export const CHANNEL_MACRO_SUFFIXES = ['INDEX', 'CAPACITY', 'OVERFLOW_POLICY', 'BATCH_BYTES', 'MAX_RECORD_BYTES', 'MINIMUM_OUTPUT_BYTES'] as const;
+
+/** Macros of one verdict, after its cName `<PREFIX>_VERDICT_<NAME>`. */
+export const VERDICT_MACRO_SUFFIXES = ['INDEX', 'DEADLINE_MS', 'MAX_PENDING', 'ASK_OUTPUT_BYTES', 'REPLY_INPUT_BYTES', 'DEFAULT_ANSWER_INITIALIZER'] as const;
+
+export function verdictMacro(verdictCName: string, suffix: (typeof VERDICT_MACRO_SUFFIXES)[number]): string {
+  return `${verdictCName}_${suffix}`;
+}
 
 export function deviceMacro(model: Pick<DeviceModel, 'cPrefix'>, suffix: (typeof DEVICE_MACRO_SUFFIXES)[number]): string {
   return `${model.cPrefix}_${suffix}`;
@@ -62,6 +70,11 @@ export function collectCIdentifiers(model: DeviceModel): GeneratedCIdentifier[] 
     result.push({ identifier: channel.ioctl.cName, path });
     for (const suffix of CHANNEL_MACRO_SUFFIXES) result.push({ identifier: channelMacro(channel.cName, suffix), path });
     for (const event of channel.events) result.push({ identifier: event.cName, path: joinPath(joinPath(path, 'events'), event.name) });
+  }
+  for (const verdict of model.verdicts) {
+    const path = joinPath('verdicts', verdict.name);
+    result.push({ identifier: verdict.ask.cName, path }, { identifier: verdict.reply.cName, path });
+    for (const suffix of VERDICT_MACRO_SUFFIXES) result.push({ identifier: verdictMacro(verdict.cName, suffix), path });
   }
   return result;
 }

@@ -1,7 +1,7 @@
 /**
  * The schema hash: SHA-256 over everything that decides the bytes on the wire (IOCTL codes,
  * event kind ids, every struct's size and each field's offset and type, enum values, the
- * protocol version) and nothing else, so renaming a field or editing a description keeps a
+ * protocol version, each verdict's name, deadline, pending limit and default answer) and nothing else, so renaming a field or editing a description keeps a
  * client and driver compatible while any layout change makes the protocol call refuse the pair.
  */
 import { createHash } from 'node:crypto';
@@ -36,6 +36,18 @@ export function schemaHash(model: DeviceModel): string {
     channels: model.channels.map((channel) => [
       channel.ioctl.code,
       channel.events.map((event) => [event.id, signatureOf(event.struct)]),
+    ]),
+    // A verdict's name is covered (unlike a channel's): deciders and the template's trigger find
+    // a verdict by name, so a renamed verdict is another contract.
+    verdicts: model.verdicts.map((verdict) => [
+      verdict.name,
+      verdict.ask.code,
+      verdict.reply.code,
+      signatureOf(verdict.question),
+      signatureOf(verdict.answer),
+      verdict.deadlineMs,
+      verdict.maxPending,
+      verdict.defaultAnswerBytes,
     ]),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');

@@ -24,6 +24,16 @@ export { PROTOCOL_C_PREFIX } from './protocol.js';
 export { DEFAULT_SDDL } from './sddl.js';
 export { DEFAULT_BATCH_BYTES, DEFAULT_CAPACITY } from './validate-interface.js';
 export { DEFAULT_LIMITS, ringBytesOf } from './limits.js';
-export { channelMacro, deviceMacro, reservedCPrefixReason } from './c-identifiers.js';
+export { channelMacro, deviceMacro, verdictMacro, reservedCPrefixReason } from './c-identifiers.js';
+export { DEFAULT_MAX_PENDING, MAX_DEADLINE_MS, MAX_PENDING_LIMIT, VERDICT_TRIGGERS } from './validate-verdicts.js';
+export {
+  PROCESS_CREATE_ALLOW_FIELD,
+  PROCESS_CREATE_ALLOW_TYPES,
+  PROCESS_CREATE_DEFAULT_ALLOW,
+  PROCESS_CREATE_FIELDS,
+  imageNameStatesOf,
+  type ImageNameStates,
+  type ProcessCreateField,
+} from './process-create.js';
 export { deviceJsonSchema } from './json-schema.js';
 export { protocolModel } from './protocol-model.js';

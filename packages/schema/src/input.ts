@@ -27,6 +27,7 @@ export interface DeviceSchemaInput {
   structs?: Record<string, StructInput>;
   calls?: Record<string, CallInput>;
   channels?: Record<string, ChannelInput>;
+  verdicts?: Record<string, VerdictInput>;
 }
 
 export interface DeviceInput {
@@ -48,7 +49,7 @@ export interface DeviceInput {
 export interface LimitsInput {
   /** Open subscriptions (handle, channel) of the device. Default 256. */
   maxSubscriptions?: NumberLike;
-  /** Parked subscribe requests of one handle, all channels together. Default 64. */
+  /** Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. Default 64. */
   maxParkedPerHandle?: NumberLike;
   /** Ring memory of all subscriptions in bytes (capacity x largest record each). Default 64 MiB. */
   maxRingBytes?: NumberLike;
@@ -82,7 +83,7 @@ export interface FieldInput {
 
 export interface CallInput {
   description?: string;
-  /** Vendor function code, 0x800-0xFFB (0xFFC-0xFFE belong to test builds, 0xFFF to the built-in protocol call). */
+  /** Vendor function code, 0x800-0xFFA (0xFFB-0xFFE belong to test builds, 0xFFF to the built-in protocol call). */
   function: NumberLike;
   /** Default `METHOD_BUFFERED`. `METHOD_NEITHER` is refused. */
   method?: MethodName;
@@ -117,6 +118,40 @@ export interface EventInput {
   /** Name of the struct this event carries. */
   struct: string;
 }
+
+/**
+ * A verdict: a kernel -> user question with a reply and a deadline. A decider parks ask requests
+ * (askFunction), each of which receives one question; it answers with a reply (replyFunction)
+ * carrying the question's id. Both IOCTLs are METHOD_BUFFERED.
+ */
+export interface VerdictInput {
+  description?: string;
+  /** Function code of the ask IOCTL; shares the 0x800-0xFFA space with calls and channels. */
+  askFunction: NumberLike;
+  /** Function code of the reply IOCTL. */
+  replyFunction: NumberLike;
+  /** Required: the access a decider's handle must have, for both IOCTLs. */
+  access: AccessName;
+  /** Name of the question struct. */
+  question: string;
+  /** Name of the answer struct. */
+  answer: string;
+  /** Every question settles within this many milliseconds, 1 to 5000. */
+  deadlineMs: number;
+  /**
+   * The answer used on timeout, without a decider, on a decider's death and past maxPending:
+   * values of integer or bool top-level fields of the answer struct; fields left out are 0, except
+   * that a process-create verdict's Allow is 1 (fail-open) unless given.
+   */
+  defaultAnswer?: Record<string, number | string | boolean>;
+  /** Unsettled questions (queued + delivered) the verdict holds, 1 to 1024. Default 64. */
+  maxPending?: number;
+  /** `process-create`: the driver template's process-notify callback asks this verdict on every process creation. */
+  on?: VerdictTrigger;
+}
+
+/** What makes the driver template ask a verdict by itself. */
+export type VerdictTrigger = 'process-create';
 
 /** Identity function that gives a schema written in TypeScript full type checking and completion. */
 export function defineDeviceSchema<const T extends DeviceSchemaInput>(schema: T): T {

@@ -14,21 +14,24 @@ export const VENDOR_FUNCTION_MAX = 0xfff;
 export const PROTOCOL_INFO_FUNCTION = 0xfff;
 /**
  * The top of the function range belongs to the driver itself: test builds (INVERTED_CALL_TEST_BUILD)
- * answer three IOCTLs of their own there (templates/shared: the emit IOCTL that injects events, NotifyTest.h's
- * process IOCTL, InvertedCallTest.h's state IOCTL), and 0xFFF is the protocol call. A schema IOCTL
+ * answer four IOCTLs of their own there (templates/shared: AskTest.h's ask IOCTL that raises a verdict's question,
+ * the emit IOCTL that injects events, NotifyTest.h's process IOCTL, InvertedCallTest.h's state IOCTL), and 0xFFF
+ * is the protocol call. A schema IOCTL
  * on one of them would be shadowed by the test hook, so a test build would test another driver.
  */
+export const TEST_BUILD_ASK_FUNCTION = 0xffb;
 export const TEST_BUILD_EMIT_FUNCTION = 0xffc;
 export const TEST_BUILD_PROCESS_FUNCTION = 0xffd;
 export const TEST_BUILD_STATE_FUNCTION = 0xffe;
 export const RESERVED_FUNCTIONS: ReadonlyMap<number, string> = new Map([
+  [TEST_BUILD_ASK_FUNCTION, "the test build's ask IOCTL"],
   [TEST_BUILD_EMIT_FUNCTION, "the test build's emit IOCTL"],
   [TEST_BUILD_PROCESS_FUNCTION, "the test build's process-notify IOCTL"],
   [TEST_BUILD_STATE_FUNCTION, "the test build's state IOCTL"],
   [PROTOCOL_INFO_FUNCTION, 'the built-in protocol-information call'],
 ]);
 /** The highest function code a schema may give a call or channel. */
-export const SCHEMA_FUNCTION_MAX = TEST_BUILD_EMIT_FUNCTION - 1;
+export const SCHEMA_FUNCTION_MAX = TEST_BUILD_ASK_FUNCTION - 1;
 
 /**
  * The first function code after `after` (wrapping round to 0x800) that is in the schema range and

@@ -4,9 +4,15 @@
  * a test keeps the two in agreement over every fixture and many invalid inputs.
  */
 import { OVERFLOW_POLICIES } from '@inverted-call/codec';
-import { NAMED_DEVICE_TYPES } from './ioctl.js';
+import { NAMED_DEVICE_TYPES, SCHEMA_FUNCTION_MAX, VENDOR_FUNCTION_MIN, VENDOR_FUNCTION_MAX } from './ioctl.js';
+
+/** The schema's function range and the reserved top, as the descriptions state them (ioctl.ts owns both). */
+const hexCode = (value: number) => `0x${value.toString(16).toUpperCase()}`;
+const SCHEMA_RANGE_TEXT = `${hexCode(VENDOR_FUNCTION_MIN)}-${hexCode(SCHEMA_FUNCTION_MAX)}`;
+const RESERVED_RANGE_TEXT = `${hexCode(SCHEMA_FUNCTION_MAX + 1)}-${hexCode(VENDOR_FUNCTION_MAX)}`;
 import { DEFAULT_LIMITS, MAX_LIMIT } from './limits.js';
 import { DEFAULT_SDDL } from './sddl.js';
+import { DEFAULT_MAX_PENDING, MAX_DEADLINE_MS, MAX_PENDING_LIMIT, VERDICT_TRIGGERS } from './validate-verdicts.js';
 
 const numberLike = (description: string) => ({
   description,
@@ -38,7 +44,7 @@ export const deviceJsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://inverted-call.dev/schema/device-v1.json',
   title: 'Inverted-call device schema',
-  description: 'One device: its IOCTL calls, its inverted-call event channels and the structs they carry.',
+  description: 'One device: its IOCTL calls, its inverted-call event channels, its verdicts and the structs they carry.',
   type: 'object',
   additionalProperties: false,
   required: ['device'],
@@ -65,10 +71,10 @@ export const deviceJsonSchema = {
         limits: {
           type: 'object',
           additionalProperties: false,
-          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
+          description: 'Resource limits of the device. A subscribe request that would pass maxSubscriptions, maxParkedPerHandle or maxRingBytes, or an ask request that would pass maxParkedPerHandle, fails with ERROR_NOT_ENOUGH_QUOTA (STATUS_QUOTA_EXCEEDED) and creates nothing; maxRingBytesPerSubscription is checked against every channel when the schema is validated.',
           properties: {
             maxSubscriptions: limit(`Open subscriptions (handle, channel) of the device. Default ${DEFAULT_LIMITS.maxSubscriptions}.`),
-            maxParkedPerHandle: limit(`Parked subscribe requests of one handle, all channels together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
+            maxParkedPerHandle: limit(`Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. Default ${DEFAULT_LIMITS.maxParkedPerHandle}.`),
             maxRingBytes: limit(`Ring memory (non-paged) of all subscriptions, in bytes: capacity x largest record per subscription. Default ${DEFAULT_LIMITS.maxRingBytes} (64 MiB).`),
             maxRingBytesPerSubscription: limit(`Ring memory (non-paged) of one subscription, in bytes: no channel's capacity x largest record may pass it. Default ${DEFAULT_LIMITS.maxRingBytesPerSubscription} (4 MiB).`),
           },
@@ -135,7 +141,7 @@ export const deviceJsonSchema = {
         required: ['function', 'access'],
         properties: {
           description,
-          function: numberLike('Vendor function code, 0x800-0xFFB (0xFFC-0xFFF are reserved).'),
+          function: numberLike(`Vendor function code, ${SCHEMA_RANGE_TEXT} (${RESERVED_RANGE_TEXT} are reserved).`),
           method: { enum: ['METHOD_BUFFERED', 'METHOD_IN_DIRECT', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED. A METHOD_IN_DIRECT call takes no output: Windows locks its second buffer for read access only.' },
           access,
           input: { type: 'string', description: 'Request struct name.' },
@@ -152,7 +158,7 @@ export const deviceJsonSchema = {
         required: ['function', 'access', 'events'],
         properties: {
           description,
-          function: numberLike('Function code of the subscribe IOCTL, 0x800-0xFFB (0xFFC-0xFFF are reserved).'),
+          function: numberLike(`Function code of the subscribe IOCTL, ${SCHEMA_RANGE_TEXT} (${RESERVED_RANGE_TEXT} are reserved).`),
           method: { enum: ['METHOD_BUFFERED', 'METHOD_OUT_DIRECT'], description: 'Default METHOD_BUFFERED.' },
           access,
           capacity: { type: 'integer', minimum: 1, maximum: 1048576, description: 'Ring capacity per subscriber, in events. Default 1024.' },
@@ -173,6 +179,38 @@ export const deviceJsonSchema = {
               },
             },
           },
+        },
+      },
+    },
+    verdicts: {
+      type: 'object',
+      description: 'Kernel -> user questions with a reply and a deadline. A decider parks ask requests that each receive one question, and answers with a reply carrying its id.',
+      propertyNames: { pattern: pascalName },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['askFunction', 'replyFunction', 'access', 'question', 'answer', 'deadlineMs'],
+        properties: {
+          description,
+          askFunction: numberLike(`Function code of the ask IOCTL (METHOD_BUFFERED), ${SCHEMA_RANGE_TEXT}, shared with calls and channels.`),
+          replyFunction: numberLike(`Function code of the reply IOCTL (METHOD_BUFFERED), ${SCHEMA_RANGE_TEXT}, shared with calls and channels.`),
+          access: { ...access, description: 'Access a decider\'s handle must have, for both IOCTLs. FILE_ANY_ACCESS must be asked for by name.' },
+          question: { type: 'string', description: 'Question struct name.' },
+          answer: { type: 'string', description: 'Answer struct name.' },
+          deadlineMs: { type: 'integer', minimum: 1, maximum: MAX_DEADLINE_MS, description: `Every question settles within this many milliseconds (1-${MAX_DEADLINE_MS}); without a reply by then, with the default answer.` },
+          defaultAnswer: {
+            type: 'object',
+            description: 'Values of integer or bool top-level fields of the answer struct, used on timeout, without a decider, on a decider\'s death and past maxPending. Fields left out are 0, except a process-create verdict\'s Allow, which is 1 (fail-open) unless given.',
+            additionalProperties: {
+              anyOf: [
+                { type: 'integer' },
+                { type: 'boolean' },
+                { type: 'string', pattern: '^(-?[0-9_]+|0x[0-9a-fA-F_]+)$' },
+              ],
+            },
+          },
+          maxPending: { type: 'integer', minimum: 1, maximum: MAX_PENDING_LIMIT, description: `Unsettled questions (queued + delivered) the verdict holds; one more settles with the default at once. Default ${DEFAULT_MAX_PENDING}.` },
+          on: { enum: [...VERDICT_TRIGGERS], description: 'process-create: the driver template\'s process-notify callback asks this verdict on every process creation (at most one verdict).' },
         },
       },
     },

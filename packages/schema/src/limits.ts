@@ -33,7 +33,7 @@ const LIMIT_KEYS = ['maxSubscriptions', 'maxParkedPerHandle', 'maxRingBytes', 'm
 
 const WHAT: Record<(typeof LIMIT_KEYS)[number], string> = {
   maxSubscriptions: 'maxSubscriptions (open subscriptions of the device)',
-  maxParkedPerHandle: 'maxParkedPerHandle (parked subscribe requests of one handle)',
+  maxParkedPerHandle: 'maxParkedPerHandle (parked subscribe and ask requests of one handle)',
   maxRingBytes: 'maxRingBytes (ring memory of all subscriptions, in bytes)',
   maxRingBytesPerSubscription: 'maxRingBytesPerSubscription (ring memory of one subscription, in bytes)',
 };

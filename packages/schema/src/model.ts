@@ -3,7 +3,7 @@
  * numbers, structs are in dependency order and every struct carries its layout for each target.
  */
 import type { OverflowPolicy } from '@inverted-call/codec';
-import type { PackValue } from './input.js';
+import type { PackValue, VerdictTrigger } from './input.js';
 
 export type Arch = 'x64' | 'x86';
 export const ARCHES: readonly Arch[] = ['x64', 'x86'];
@@ -109,11 +109,46 @@ export interface ChannelModel {
   description?: string;
 }
 
+/** A value of one field of a verdict's default answer, as the TS codec spells it. */
+export interface VerdictDefaultValue {
+  /** The field's name as written in the schema. */
+  field: string;
+  value: number | bigint | boolean;
+}
+
+export interface VerdictModel {
+  name: string;
+  /** Prefix of this verdict's C macros, e.g. `PROCMON_VERDICT_PROCESS_CREATE`. */
+  cName: string;
+  /** The decider's ask IOCTL (METHOD_BUFFERED): a parked request that receives one question. */
+  ask: IoctlModel;
+  /** The reply IOCTL (METHOD_BUFFERED): input = reply header + answer. */
+  reply: IoctlModel;
+  /** Struct names. */
+  question: string;
+  answer: string;
+  /** sizeof the question and answer structs (the same on x64 and x86). */
+  questionBytes: number;
+  answerBytes: number;
+  /** Smallest output buffer of an ask request: question header + question. */
+  askOutputBytes: number;
+  /** The exact input length of a reply: reply header + answer. */
+  replyInputBytes: number;
+  deadlineMs: number;
+  maxPending: number;
+  /** The fields the default answer sets (all others are 0), in the answer struct's field order. */
+  defaultAnswer: VerdictDefaultValue[];
+  /** The default answer as bytes of the answer struct (little-endian, its layout), answerBytes long. */
+  defaultAnswerBytes: number[];
+  on?: VerdictTrigger;
+  description?: string;
+}
+
 /** Per-device resource limits (`device.limits`); going past one fails a subscribe request with ERROR_NOT_ENOUGH_QUOTA. */
 export interface DeviceLimits {
   /** Open subscriptions (handle, channel) of the device. */
   maxSubscriptions: number;
-  /** Parked subscribe requests of one handle, all channels together. */
+  /** Parked requests of one handle: subscribe requests of every channel and ask requests of every verdict together. */
   maxParkedPerHandle: number;
   /** Ring memory of all subscriptions, in bytes: capacity x maxRecordBytes per subscription. */
   maxRingBytes: number;
@@ -137,6 +172,8 @@ export interface DeviceModel {
   structs: StructModel[];
   calls: CallModel[];
   channels: ChannelModel[];
+  /** In schema order; the protocol information reports them in this order. */
+  verdicts: VerdictModel[];
   /** The built-in protocol-information call (rule R7). */
   protocolInfo: IoctlModel;
   /** SHA-256 (hex) of everything that decides the bytes on the wire. */

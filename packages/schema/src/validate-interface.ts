@@ -23,7 +23,7 @@ export const MAX_BATCH_BYTES = 1 << 20;
 
 const PASCAL_RULE = 'use PascalCase letters and digits, starting with a capital letter, e.g. GetVersion';
 
-interface Context {
+export interface Context {
   cPrefix: string;
   deviceType: number;
   structs: ReadonlyMap<string, StructModel>;
@@ -41,28 +41,34 @@ export interface FunctionClaims {
   used: Set<number>;
 }
 
-/** The claims before any IOCTL is read: every function code written under `calls` and `channels`. */
+/** The keys that hold a function code: `function` of calls and channels, the two of a verdict. */
+const FUNCTION_KEYS = ['function', 'askFunction', 'replyFunction'] as const;
+
+/** The claims before any IOCTL is read: every function code written under `calls`, `channels` and `verdicts`. */
 export function functionClaims(...maps: unknown[]): FunctionClaims {
   const used = new Set<number>(RESERVED_FUNCTIONS.keys());
   for (const map of maps) {
     if (!isObject(map)) continue;
     for (const entry of Object.values(map)) {
-      const code = isObject(entry) ? parseNumberLike(entry.function) : undefined;
-      if (code !== undefined) used.add(code);
+      if (!isObject(entry)) continue;
+      for (const key of FUNCTION_KEYS) {
+        const code = parseNumberLike(entry[key]);
+        if (code !== undefined) used.add(code);
+      }
     }
   }
   return { claimed: new Map(), used };
 }
 
 /** A free function code after `after`, as the schema writes it (e.g. "0x802"), reserved for this fix. */
-function suggestFunction(claims: FunctionClaims, after?: number): string {
+export function suggestFunction(claims: FunctionClaims, after?: number): string {
   const code = nextFreeFunction(claims.used, after);
-  if (code === undefined) return 'none is free: remove a call or channel';
+  if (code === undefined) return 'none is free: remove a call, channel or verdict';
   claims.used.add(code);
   return `"${hex(code)}"`;
 }
 
-const FUNCTION_RANGE = `${hex(VENDOR_FUNCTION_MIN)} to ${hex(SCHEMA_FUNCTION_MAX)}`;
+export const FUNCTION_RANGE = `${hex(VENDOR_FUNCTION_MIN)} to ${hex(SCHEMA_FUNCTION_MAX)}`;
 
 function readIoctl(
   issues: IssueList,
@@ -88,24 +94,41 @@ function readIoctl(
     }
     if (methodText !== undefined) method = METHODS[methodText]!;
   }
-  let access: AccessBits | undefined;
-  if (entry.access !== undefined) {
-    const accessText = readString(issues, entry.access, joinPath(path, 'access'), 'access');
-    if (accessText !== undefined) {
-      access = parseAccess(accessText);
-      if (access === undefined) {
-        issues.add(joinPath(path, 'access'), `access "${accessText}" is not one of the known names`, 'use "FILE_READ_ACCESS", "FILE_WRITE_ACCESS", "FILE_READ_ACCESS | FILE_WRITE_ACCESS", or "FILE_ANY_ACCESS"');
-      }
-    }
-  }
+  const access = readAccess(issues, entry, path);
   if (functionCode === undefined || access === undefined) return undefined;
+  return claimIoctl(issues, { functionCode, method, access, cName, path, functionPath }, context, claims);
+}
+
+/** The `access` of a call, channel or verdict; undefined (reported) when unknown, undefined (already reported) when missing. */
+export function readAccess(issues: IssueList, entry: JsonObject, path: string): AccessBits | undefined {
+  if (entry.access === undefined) return undefined;
+  const accessText = readString(issues, entry.access, joinPath(path, 'access'), 'access');
+  if (accessText === undefined) return undefined;
+  const access = parseAccess(accessText);
+  if (access === undefined) {
+    issues.add(joinPath(path, 'access'), `access "${accessText}" is not one of the known names`, 'use "FILE_READ_ACCESS", "FILE_WRITE_ACCESS", "FILE_READ_ACCESS | FILE_WRITE_ACCESS", or "FILE_ANY_ACCESS"');
+  }
+  return access;
+}
+
+/**
+ * Claims a function code for one IOCTL (`path` names its owner in messages) and builds its model;
+ * undefined, with the issue at `functionPath`, when another IOCTL of the schema has the code.
+ */
+export function claimIoctl(
+  issues: IssueList,
+  ioctl: { functionCode: number; method: MethodValue; access: AccessBits; cName: string; path: string; functionPath: string },
+  context: Pick<Context, 'deviceType'>,
+  claims: FunctionClaims,
+): IoctlModel | undefined {
+  const { functionCode, method, access, cName, path, functionPath } = ioctl;
   const code = ctlCode(context.deviceType, functionCode, method, access);
   const previous = claims.claimed.get(functionCode);
   if (previous) {
     const message = previous.code === code
       ? `function code ${hex(functionCode)} gives IOCTL code ${hex(code, 8)}, already used by ${previous.path}`
       : `function code ${hex(functionCode)} overlaps ${previous.path}: same function, other method or access (IOCTL ${hex(code, 8)} vs ${hex(previous.code, 8)}), so a dispatcher keyed on the function number cannot tell them apart`;
-    issues.add(functionPath, message, `give every call and channel its own function code: the next free one is ${suggestFunction(claims, functionCode)}`);
+    issues.add(functionPath, message, `give every call, channel and verdict IOCTL its own function code: the next free one is ${suggestFunction(claims, functionCode)}`);
     return undefined;
   }
   claims.claimed.set(functionCode, { path, code });
@@ -113,10 +136,10 @@ function readIoctl(
 }
 
 /**
- * A vendor function code, 0x800-0xFFB. The reserved top (RESERVED_FUNCTIONS) gets its own message
+ * A vendor function code, 0x800-0xFFA. The reserved top (RESERVED_FUNCTIONS) gets its own message
  * naming its owner; a missing code was already reported by `readObject`.
  */
-function readFunctionCode(issues: IssueList, value: unknown, path: string, claims: FunctionClaims): number | undefined {
+export function readFunctionCode(issues: IssueList, value: unknown, path: string, claims: FunctionClaims): number | undefined {
   if (value === undefined) return undefined;
   const parsed = parseNumberLike(value);
   const owner = parsed === undefined ? undefined : RESERVED_FUNCTIONS.get(parsed);
@@ -132,7 +155,7 @@ const missingFunctionFix = (claims: FunctionClaims) => ({
   function: () => `give a vendor function code from ${FUNCTION_RANGE} that no other call or channel uses, e.g. ${suggestFunction(claims)}`,
 });
 
-function readStructName(issues: IssueList, value: unknown, path: string, context: Context, role: string): string | undefined | null {
+export function readStructName(issues: IssueList, value: unknown, path: string, context: Context, role: string): string | undefined | null {
   if (value === undefined || value === null) return undefined;
   const name = readString(issues, value, path, `the ${role} struct name`);
   if (name === undefined) return null;

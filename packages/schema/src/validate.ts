@@ -14,6 +14,7 @@ import { checkSddl, DEFAULT_SDDL } from './sddl.js';
 import { describeValue, isObject, readObject, readOptionalDescription, readString } from './validate-helpers.js';
 import { functionClaims, validateCalls, validateChannels } from './validate-interface.js';
 import { readPack, validateEnums, validateStructs } from './validate-types.js';
+import { validateVerdicts } from './validate-verdicts.js';
 import { collectCIdentifiers, reservedCIdentifierReason, reservedCPrefixReason, suggestCPrefix } from './c-identifiers.js';
 
 export interface ValidateOptions {
@@ -21,7 +22,7 @@ export interface ValidateOptions {
   source?: string;
 }
 
-const ROOT_KEYS = { required: ['device'], optional: ['$schema', 'pack', 'enums', 'structs', 'calls', 'channels'] } as const;
+const ROOT_KEYS = { required: ['device'], optional: ['$schema', 'pack', 'enums', 'structs', 'calls', 'channels', 'verdicts'] } as const;
 
 export function validateDeviceSchema(input: unknown, options: ValidateOptions = {}): DeviceModel {
   const issues = new IssueList();
@@ -41,9 +42,10 @@ export function validateDeviceSchema(input: unknown, options: ValidateOptions = 
   const declaredStructs = new Set(isObject(root.structs) ? Object.keys(root.structs) : []);
   const deviceType = device?.deviceType.value ?? VENDOR_DEVICE_TYPE_MIN;
   const context = { cPrefix, deviceType, structs: structMap, declaredStructs, enumNames };
-  const claims = functionClaims(root.calls, root.channels);
+  const claims = functionClaims(root.calls, root.channels, root.verdicts);
   const calls = validateCalls(issues, root.calls, context, claims);
   const channels = validateChannels(issues, root.channels, context, claims);
+  const verdicts = validateVerdicts(issues, root.verdicts, { ...context, enums }, claims);
 
   if (!device) issues.throwIfAny(options.source);
   checkRingBudget(issues, device!.limits, channels);
@@ -54,6 +56,7 @@ export function validateDeviceSchema(input: unknown, options: ValidateOptions = 
     structs,
     calls,
     channels,
+    verdicts,
     protocolInfo: {
       function: PROTOCOL_INFO_FUNCTION,
       method: 0,

@@ -136,6 +136,7 @@ describe('names that C or the Windows headers already own', () => {
 
 describe('function codes the driver keeps for itself', () => {
   it.each([
+    [0xffb, "the test build's ask IOCTL"],
     [0xffc, "the test build's emit IOCTL"],
     [0xffd, "the test build's process-notify IOCTL"],
     [0xffe, "the test build's state IOCTL"],
@@ -145,11 +146,11 @@ describe('function codes the driver keeps for itself', () => {
       'calls.GetVersion.function',
       `function code 0x${code.toString(16).toUpperCase()} is reserved for ${owner}`,
       // GetVersion's own 0x800 is free once it moves.
-      'use a free code from 0x800 to 0xFFB, e.g. "0x800"',
+      'use a free code from 0x800 to 0xFFA, e.g. "0x800"',
     ]);
   });
 
-  it('boundary: 0xFFB passes', () => passes((doc) => void (doc.calls.GetVersion.function = '0xFFB')));
+  it('boundary: 0xFFA passes', () => passes((doc) => void (doc.calls.GetVersion.function = '0xFFA')));
 
   it('a duplicate gets the next free code after it, past every code the document uses later', () => {
     expect(
@@ -160,19 +161,19 @@ describe('function codes the driver keeps for itself', () => {
     ).toEqual([
       'calls.Again.function',
       'function code 0x800 gives IOCTL code 0x83376000, already used by calls.GetVersion',
-      'give every call and channel its own function code: the next free one is "0x803"',
+      'give every call, channel and verdict IOCTL its own function code: the next free one is "0x803"',
     ]);
   });
 
-  it('two duplicates get two different codes, and the search wraps past 0xFFB to 0x800', () => {
+  it('two duplicates get two different codes, and the search wraps past 0xFFA to 0x800', () => {
     const doc = baseSchema();
-    doc.calls.GetVersion.function = '0xFFB';
-    doc.calls.First = { function: '0xFFB', access: 'FILE_READ_ACCESS' };
-    doc.calls.Second = { function: '0xFFB', access: 'FILE_READ_ACCESS' };
+    doc.calls.GetVersion.function = '0xFFA';
+    doc.calls.First = { function: '0xFFA', access: 'FILE_READ_ACCESS' };
+    doc.calls.Second = { function: '0xFFA', access: 'FILE_READ_ACCESS' };
     const fixes = catchSchemaError(() => validateDeviceSchema(doc)).issues.map((issue) => issue.fix);
     expect(fixes).toEqual([
-      'give every call and channel its own function code: the next free one is "0x800"',
-      'give every call and channel its own function code: the next free one is "0x802"',
+      'give every call, channel and verdict IOCTL its own function code: the next free one is "0x800"',
+      'give every call, channel and verdict IOCTL its own function code: the next free one is "0x802"',
     ]);
   });
 });

@@ -6,11 +6,18 @@ import {
   CHANNEL_INFO_BYTES,
   ChannelInfoCodec,
   PROTOCOL_INFO_BYTES,
+  PROTOCOL_VERSION,
   ProtocolInfoCodec,
   RECORD_ALIGNMENT,
   RECORD_HEADER_BYTES,
   RecordHeaderCodec,
   SCHEMA_HASH_BYTES,
+  VERDICT_INFO_BYTES,
+  VERDICT_QUESTION_HEADER_BYTES,
+  VERDICT_REPLY_HEADER_BYTES,
+  VerdictInfoCodec,
+  encodeVerdictQuestion,
+  encodeVerdictReply,
   recordBytes,
 } from '@inverted-call/codec';
 import { describe, expect, it } from 'vitest';
@@ -32,15 +39,36 @@ const expected: Record<string, { size: number; alignment: number; fields: [strin
     alignment: 8,
     fields: [['Sequence', 'u64', 0], ['Kind', 'u16', 8], ['Reserved', 'u16', 10], ['Size', 'u32', 12]],
   },
+  // PROTOCOL_INFO v2 { UINT32 Version; UINT32 ChannelCount; UINT8 Hash[32]; UINT32 VerdictCount; UINT32 Reserved; }
   ProtocolInfo: {
     size: PROTOCOL_INFO_BYTES,
     alignment: 4,
-    fields: [['ProtocolVersion', 'u32', 0], ['ChannelCount', 'u32', 4], ['SchemaHash', `u8[${SCHEMA_HASH_BYTES}]`, 8]],
+    fields: [['ProtocolVersion', 'u32', 0], ['ChannelCount', 'u32', 4], ['SchemaHash', `u8[${SCHEMA_HASH_BYTES}]`, 8], ['VerdictCount', 'u32', 40], ['Reserved', 'u32', 44]],
   },
   ChannelInfo: {
     size: CHANNEL_INFO_BYTES,
     alignment: 4,
     fields: [['Capacity', 'u32', 0], ['OverflowPolicy', 'u32', 4], ['BatchBytes', 'u32', 8], ['MaxRecordBytes', 'u32', 12]],
+  },
+  VerdictInfo: {
+    size: VERDICT_INFO_BYTES,
+    alignment: 8,
+    fields: [
+      ['DeadlineMs', 'u32', 0], ['MaxPending', 'u32', 4], ['QuestionBytes', 'u32', 8], ['AnswerBytes', 'u32', 12],
+      ['Asked', 'u64', 16], ['Answered', 'u64', 24], ['TimedOut', 'u64', 32], ['Defaulted', 'u64', 40], ['Refused', 'u64', 48],
+    ],
+  },
+  // VERDICT_QUESTION_HEADER { UINT64 Id; UINT32 RemainingMs; UINT32 Size; }
+  VerdictQuestionHeader: {
+    size: VERDICT_QUESTION_HEADER_BYTES,
+    alignment: 8,
+    fields: [['Id', 'u64', 0], ['RemainingMs', 'u32', 8], ['Size', 'u32', 12]],
+  },
+  // VERDICT_REPLY_HEADER { UINT64 Id; }
+  VerdictReplyHeader: {
+    size: VERDICT_REPLY_HEADER_BYTES,
+    alignment: 8,
+    fields: [['Id', 'u64', 0]],
   },
 };
 
@@ -66,12 +94,14 @@ function readFields(struct: StructModel, bytes: Uint8Array): unknown[] {
 }
 
 describe('protocol structs', () => {
-  it('are exactly the four of protocol v1', () => {
+  it('are exactly the seven of protocol v2', () => {
     expect(protocolModel().map((struct) => struct.name).sort()).toEqual(Object.keys(expected).sort());
   });
 
   it('pins the constants to the values of DESIGN.md section 4', () => {
-    expect([BATCH_HEADER_BYTES, RECORD_HEADER_BYTES, PROTOCOL_INFO_BYTES, CHANNEL_INFO_BYTES]).toEqual([24, 16, 40, 16]);
+    expect([BATCH_HEADER_BYTES, RECORD_HEADER_BYTES, PROTOCOL_INFO_BYTES, CHANNEL_INFO_BYTES]).toEqual([24, 16, 48, 16]);
+    expect([VERDICT_INFO_BYTES, VERDICT_QUESTION_HEADER_BYTES, VERDICT_REPLY_HEADER_BYTES]).toEqual([56, 16, 8]);
+    expect(PROTOCOL_VERSION).toBe(2);
     expect(RECORD_ALIGNMENT).toBe(8);
   });
 
@@ -86,16 +116,23 @@ describe('protocol structs', () => {
   }
 
   it('agree with the hand-written codecs byte for byte', () => {
-    const batch = BatchHeaderCodec.encode({ version: 1, count: 2, bytesUsed: 3, flags: 4, droppedTotal: 5n });
+    const batch = BatchHeaderCodec.encode({ version: 2, count: 2, bytesUsed: 3, flags: 4, droppedTotal: 5n });
     expect(batch.length).toBe(structNamed('BatchHeader').layout.x64.size);
-    expect(readFields(structNamed('BatchHeader'), batch)).toEqual([1, 2, 3, 4, 5n]);
+    expect(readFields(structNamed('BatchHeader'), batch)).toEqual([2, 2, 3, 4, 5n]);
     const record = RecordHeaderCodec.encode({ sequence: 6n, kind: 7, reserved: 8, size: 9 });
     expect(record.length).toBe(structNamed('RecordHeader').layout.x64.size);
     expect(readFields(structNamed('RecordHeader'), record)).toEqual([6n, 7, 8, 9]);
     const hash = Uint8Array.from({ length: SCHEMA_HASH_BYTES }, (_, index) => index + 1);
-    const info = ProtocolInfoCodec.encode({ version: 1, channelCount: 2, schemaHash: hash });
+    const info = ProtocolInfoCodec.encode({ version: 2, channelCount: 2, schemaHash: hash, verdictCount: 3 });
     expect(info.length).toBe(structNamed('ProtocolInfo').layout.x64.size);
-    expect(readFields(structNamed('ProtocolInfo'), info)).toEqual([1, 2, [...hash]]);
+    expect(readFields(structNamed('ProtocolInfo'), info)).toEqual([2, 2, [...hash], 3, 0]);
+    const verdict = VerdictInfoCodec.encode({ deadlineMs: 1, maxPending: 2, questionBytes: 3, answerBytes: 4, asked: 5n, answered: 6n, timedOut: 7n, defaulted: 8n, refused: 9n });
+    expect(verdict.length).toBe(structNamed('VerdictInfo').layout.x64.size);
+    expect(readFields(structNamed('VerdictInfo'), verdict)).toEqual([1, 2, 3, 4, 5n, 6n, 7n, 8n, 9n]);
+    const question = encodeVerdictQuestion(10n, 11, new Uint8Array(12));
+    expect(readFields(structNamed('VerdictQuestionHeader'), question.subarray(0, VERDICT_QUESTION_HEADER_BYTES))).toEqual([10n, 11, 12]);
+    const reply = encodeVerdictReply(13n, new Uint8Array(4));
+    expect(readFields(structNamed('VerdictReplyHeader'), reply.subarray(0, VERDICT_REPLY_HEADER_BYTES))).toEqual([13n]);
     const channel = ChannelInfoCodec.encode({ capacity: 3, overflow: 'drop-oldest', batchBytes: 4, maxRecordBytes: 5 });
     expect(channel.length).toBe(structNamed('ChannelInfo').layout.x64.size);
     expect(readFields(structNamed('ChannelInfo'), channel)).toEqual([3, 1, 4, 5]);

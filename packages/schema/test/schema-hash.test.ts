@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateDeviceSchema } from '../src/validate.js';
 import { baseSchema, type Doc } from './support/schemas.js';
+import { addVerdict, verdict } from './support/verdict-doc.js';
 
 const baseHash = validateDeviceSchema(baseSchema()).schemaHash;
 
@@ -58,6 +59,43 @@ describe('schemaHash', () => {
   for (const [name, mutate] of changed) {
     it(`changes when ${name}`, () => {
       expect(hashAfter(mutate)).not.toBe(baseHash);
+    });
+  }
+});
+
+describe('schemaHash of verdicts', () => {
+  const verdictHash = validateDeviceSchema(addVerdict(baseSchema())).schemaHash;
+  const hashWith = (mutate: (doc: Doc) => void) => {
+    const doc = addVerdict(baseSchema());
+    mutate(doc);
+    return validateDeviceSchema(doc).schemaHash;
+  };
+
+  it('changes when a verdict is added', () => {
+    expect(verdictHash).not.toBe(baseHash);
+  });
+
+  it('stays the same when a verdict description is edited', () => {
+    expect(hashWith((doc) => void (verdict(doc).description = 'Other words.'))).toBe(verdictHash);
+  });
+
+  const changed: [string, (doc: Doc) => void][] = [
+    ['the verdict is renamed', (doc) => {
+      doc.verdicts.Spawn = verdict(doc);
+      delete doc.verdicts.ProcessCreate;
+    }],
+    ['the ask function changes', (doc) => void (verdict(doc).askFunction = '0x830')],
+    ['the reply function changes', (doc) => void (verdict(doc).replyFunction = '0x831')],
+    ['the access changes', (doc) => void (verdict(doc).access = 'FILE_READ_ACCESS')],
+    ['the deadline changes', (doc) => void (verdict(doc).deadlineMs = 201)],
+    ['maxPending changes', (doc) => void (verdict(doc).maxPending = 63)],
+    ['the default answer changes', (doc) => void (verdict(doc).defaultAnswer = { Allow: 0 })],
+    ['the answer struct grows', (doc) => void doc.structs.ProcessCreateAnswer.fields.push({ name: 'extra', type: 'u8' })],
+    ['the question struct changes', (doc) => void (doc.structs.ProcessCreateQuestion.fields[7].type = 'wchar[100]')],
+  ];
+  for (const [name, mutate] of changed) {
+    it(`changes when ${name}`, () => {
+      expect(hashWith(mutate)).not.toBe(verdictHash);
     });
   }
 });

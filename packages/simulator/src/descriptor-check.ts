@@ -5,6 +5,8 @@
  */
 import {
   BATCH_HEADER_BYTES,
+  PROTOCOL_VERSION,
+  VERDICT_QUESTION_HEADER_BYTES,
   describeOverflowPolicies,
   isOverflowPolicy,
   recordBytes,
@@ -22,16 +24,18 @@ function fail(path: string, message: string): never {
 
 export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
   if (descriptor.specificationVersion !== 'v1') fail('specificationVersion', `expected 'v1', got ${JSON.stringify(descriptor.specificationVersion)}`);
-  if (descriptor.protocolVersion !== 1) fail('protocolVersion', `this simulator speaks protocol 1, the descriptor says ${String(descriptor.protocolVersion)}`);
+  if (descriptor.protocolVersion !== PROTOCOL_VERSION) fail('protocolVersion', `this simulator speaks protocol ${PROTOCOL_VERSION}, the descriptor says ${String(descriptor.protocolVersion)}`);
+  // Protocol v2 descriptors carry verdicts ({} when the schema has none).
+  if (typeof descriptor.verdicts !== 'object' || descriptor.verdicts === null) fail('verdicts', 'is missing');
   if (typeof descriptor.devicePath !== 'string' || descriptor.devicePath === '') fail('devicePath', 'must be a non-empty string such as \\\\.\\MyDevice');
   schemaHashBytes(descriptor.schemaHash);
 
   const owners = new Map<number, string>();
-  const claim = (code: number, path: string): void => {
-    if (!Number.isInteger(code) || code < 0 || code > 0xffffffff) fail(`${path}.code`, `must be a 32-bit IOCTL code, got ${code}`);
+  const claim = (code: number, path: string, field = 'code'): void => {
+    if (!Number.isInteger(code) || code < 0 || code > 0xffffffff) fail(`${path}.${field}`, `must be a 32-bit IOCTL code, got ${code}`);
     const previous = owners.get(code);
-    if (previous !== undefined) fail(`${path}.code`, `0x${hex32(code)} is also used by ${previous}`);
-    owners.set(code, path);
+    if (previous !== undefined) fail(`${path}.${field}`, `0x${hex32(code)} is also used by ${previous}`);
+    owners.set(code, field === 'code' ? path : `${path}.${field}`);
   };
   // Like CoreInitialize: each limit is a UINT32 of at least 1 (descriptors from before limits lack them).
   if (typeof descriptor.limits !== 'object' || descriptor.limits === null) fail('limits', 'is missing');
@@ -73,6 +77,32 @@ export function checkDescriptor(descriptor: DeviceDescriptorV1): void {
       ids.add(kind.id);
       if (kind.recordBytes !== recordBytes(kind.codec.size)) fail(`${kindPath}.recordBytes`, `is ${kind.recordBytes}, but a record of a ${kind.codec.size}-byte struct takes ${recordBytes(kind.codec.size)}`);
       if (kind.recordBytes > channel.maxRecordBytes) fail(`${kindPath}.recordBytes`, `${kind.recordBytes} exceeds the channel's maxRecordBytes ${channel.maxRecordBytes}`);
+    }
+  }
+
+  for (const [key, verdict] of Object.entries(descriptor.verdicts)) {
+    const path = `verdicts.${key}`;
+    if (verdict.name !== key) fail(`${path}.name`, `must equal its key, got ${JSON.stringify(verdict.name)}`);
+    claim(verdict.askCode, path, 'askCode');
+    claim(verdict.replyCode, path, 'replyCode');
+    for (const field of ['askCode', 'replyCode'] as const) {
+      if (verdict.requiredAccess !== requiredAccessOfCode(verdict[field])) {
+        fail(`${path}.requiredAccess`, `is ${verdict.requiredAccess} but ${field} 0x${hex32(verdict[field])} carries access bits ${requiredAccessOfCode(verdict[field])}`);
+      }
+    }
+    // The schema owns the tighter bounds; here only what the wire (UINT32) and the rules need.
+    for (const field of ['deadlineMs', 'maxPending'] as const) {
+      const value = verdict[field];
+      if (!Number.isInteger(value) || value < 1 || value > 0xffffffff) fail(`${path}.${field}`, `must be an integer from 1 to 4294967295, got ${String(value)}`);
+    }
+    // An ask request must hold the question header and the whole question, or a question could not be delivered.
+    if (verdict.minimumOutputBytes !== VERDICT_QUESTION_HEADER_BYTES + verdict.question.size) {
+      fail(`${path}.minimumOutputBytes`, `is ${verdict.minimumOutputBytes}, but a question header and a ${verdict.question.size}-byte question take ${VERDICT_QUESTION_HEADER_BYTES + verdict.question.size}`);
+    }
+    try {
+      verdict.answer.encode(verdict.defaultAnswer);
+    } catch (error) {
+      fail(`${path}.defaultAnswer`, `is not a valid ${verdict.answer.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

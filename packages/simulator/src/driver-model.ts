@@ -6,8 +6,23 @@
  *
  * It also plays the I/O manager's part that a driver relies on: the access check on the IOCTL
  * code happens here, before the driver logic, as it does on Windows.
+ *
+ * Verdicts (V1-V9) live in the verdict table; time, which only verdict deadlines need, is an
+ * input like any other operation (`advanceClock`), so the trace still depends only on the
+ * operations and their order.
  */
-import { protocolInfoByteLength, requiredAccessOfCode, schemaHashBytes, writeProtocolInfo, type ChannelDescriptorV1, type DeviceDescriptorV1 } from '@inverted-call/codec';
+import {
+  VERDICT_REPLY_HEADER_BYTES,
+  decodeVerdictReply,
+  protocolInfoByteLength,
+  requiredAccessOfCode,
+  schemaHashBytes,
+  writeProtocolInfo,
+  type ChannelDescriptorV1,
+  type DeviceDescriptorV1,
+  type VerdictDescriptorV1,
+  type VerdictInfo,
+} from '@inverted-call/codec';
 import { ChannelTable, type ChannelSettings } from './channel-table.js';
 import { checkDescriptor } from './descriptor-check.js';
 import type { ChannelState, DriverModelOptions, DriverRequest, ModelEmitOutcome, HandleState, ModelState, ModelTotals, SubmitResult, ModelSubscriptionState } from './model-types.js';
@@ -23,6 +38,9 @@ import {
 } from './ntstatus.js';
 import { Subscription } from './subscription.js';
 import type { TraceEntry } from './trace.js';
+import { VerdictTable } from './verdict-table.js';
+import type { AskOptions, VerdictAsk } from './verdict-types.js';
+import type { VerdictTraceEntry } from './verdict-trace.js';
 
 interface ModelHandleRecord {
   readonly id: number;
@@ -32,15 +50,17 @@ interface ModelHandleRecord {
   readonly subscriptions: Map<string, Subscription>;
 }
 
-/** A request the driver holds: parked in a subscription, or a call being worked on. */
+/** A request the driver holds: parked in a subscription, parked as a verdict's ask request, or a call being worked on. */
 interface OutstandingRequest extends DriverRequest {
   readonly subscription: Subscription | null;
+  readonly parkedAsk: boolean;
 }
 
 export class DriverModel {
   readonly descriptor: DeviceDescriptorV1;
   private readonly schemaHash: Uint8Array;
   private readonly channels: ChannelTable;
+  private readonly verdicts: VerdictTable;
   private readonly handles = new Map<number, ModelHandleRecord>();
   /** Per channel, every live subscription in creation order: the fan-out order of R3. */
   private readonly subscriptionsByChannel = new Map<string, Subscription[]>();
@@ -57,19 +77,29 @@ export class DriverModel {
     this.schemaHash = schemaHashBytes(descriptor.schemaHash);
     this.channels = new ChannelTable(descriptor);
     for (const name of this.channels.names) this.subscriptionsByChannel.set(name, []);
+    this.verdicts = new VerdictTable(descriptor.verdicts, {
+      deliver: (requestId, bytes) => this.finish(this.outstanding.get(requestId)!, STATUS_SUCCESS, 'driver', bytes),
+      completionCount: () => this.completions.length,
+      ...(options.onVerdictSettled ? { onSettled: options.onVerdictSettled } : {}),
+    });
   }
 
-  /** A file object was created with `access` (FILE_READ_ACCESS 1 | FILE_WRITE_ACCESS 2). */
-  openHandle(handleId: number, access: number, owner = ''): void {
+  /**
+   * A file object was created with `access` (FILE_READ_ACCESS 1 | FILE_WRITE_ACCESS 2) by process
+   * `owner`; `processId`, when given, is what an asker's `askerProcessId` is compared with (V7).
+   */
+  openHandle(handleId: number, access: number, owner = '', processId?: number): void {
     if (this.handles.has(handleId)) throw new Error(`DriverModel.openHandle: handle ${handleId} is already open`);
     if (access !== 1 && access !== 2 && access !== 3) throw new RangeError(`DriverModel.openHandle: access must be 1, 2 or 3, got ${access}`);
     this.handles.set(handleId, { id: handleId, access, owner, subscriptions: new Map() });
+    this.verdicts.openHandle(handleId, processId);
   }
 
   /**
    * One request, checked in the order Windows checks it: the access bits of the code (I/O
    * manager), then an injected failure, then the driver: protocol information (R7), a call's
-   * lengths (R6), a subscription (R1, R2), or an unknown code (R6).
+   * lengths (R6), a verdict's ask request or reply (V1-V6), a subscription (R1, R2), or an
+   * unknown code (R6).
    */
   submit(request: DriverRequest): SubmitResult {
     const handle = this.handles.get(request.handleId);
@@ -86,8 +116,9 @@ export class DriverModel {
     if (code === this.descriptor.protocolInfoCode >>> 0) {
       // R7: a call without input; the whole answer or STATUS_BUFFER_TOO_SMALL.
       if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
-      if (request.outputLength < protocolInfoByteLength(this.channels.names.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
-      return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations()));
+      const verdicts = this.verdictInfos();
+      if (request.outputLength < protocolInfoByteLength(this.channels.names.length, verdicts.length)) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
+      return this.completeNow(request, STATUS_SUCCESS, 'driver', writeProtocolInfo(this.schemaHash, this.channels.configurations(), verdicts));
     }
 
     const call = this.channels.callOfCode(code);
@@ -95,8 +126,13 @@ export class DriverModel {
       // R6: exact input size (0 without an input struct), output at least the output struct.
       if (inputLength !== (call.input ? call.input.size : 0)) return this.completeNow(request, STATUS_INVALID_PARAMETER);
       if (call.output && request.outputLength < call.output.size) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
-      this.outstanding.set(request.requestId, { ...request, subscription: null });
+      this.outstanding.set(request.requestId, { ...request, subscription: null, parkedAsk: false });
       return { disposition: 'dispatched', call };
+    }
+
+    const verdictCode = this.verdicts.codeOf(code);
+    if (verdictCode) {
+      return verdictCode.role === 'ask' ? this.submitAsk(request, verdictCode.verdict, inputLength) : this.submitReply(request, verdictCode.verdict, inputLength);
     }
 
     const channel = this.channels.channelOfCode(code);
@@ -119,7 +155,7 @@ export class DriverModel {
       return this.completeNow(request, STATUS_SUCCESS, 'driver', batch.bytes);
     }
     subscription.parked.push({ requestId: request.requestId, outputLength: request.outputLength });
-    this.outstanding.set(request.requestId, { ...request, subscription });
+    this.outstanding.set(request.requestId, { ...request, subscription, parkedAsk: false });
     return { disposition: 'parked', subscriptionId: subscription.id };
   }
 
@@ -129,7 +165,7 @@ export class DriverModel {
    */
   completeCall(requestId: number, status: number, output: Uint8Array = new Uint8Array(0)): boolean {
     const request = this.outstanding.get(requestId);
-    if (!request || request.subscription !== null) return false;
+    if (!request || request.subscription !== null || request.parkedAsk) return false;
     const success = isNtSuccess(status);
     if (success && output.byteLength > request.outputLength) {
       throw new RangeError(`DriverModel.completeCall: ${output.byteLength} bytes do not fit the ${request.outputLength}-byte output buffer of request ${requestId}`);
@@ -143,14 +179,17 @@ export class DriverModel {
     const request = this.outstanding.get(requestId);
     if (!request) return false; // already completed: ERROR_NOT_FOUND on Windows, nothing to do
     request.subscription?.unpark(requestId);
+    // V6: a parked ask request holds no question, so cancelling it loses none.
+    if (request.parkedAsk) this.verdicts.cancelAsk(requestId);
     this.finish(request, STATUS_CANCELLED, 'driver', new Uint8Array(0));
     return true;
   }
 
   /**
    * R5: the handle's outstanding requests are cancelled in submission order, its subscriptions and
-   * rings are freed, and nothing of it remains. Other subscriptions are untouched. False if the
-   * handle was not open.
+   * rings are freed, and nothing of it remains. Other subscriptions are untouched. Then V6: the
+   * questions delivered to it settle with the default, and so do the queued questions of a verdict
+   * it leaves without deciders. False if the handle was not open.
    */
   closeHandle(handleId: number): boolean {
     const handle = this.handles.get(handleId);
@@ -162,8 +201,43 @@ export class DriverModel {
       list.splice(list.indexOf(subscription), 1);
       subscription.ring.clear();
     }
+    this.verdicts.closeHandle(handleId);
     this.handles.delete(handleId);
     return true;
+  }
+
+  /**
+   * The kernel raises a question (V1-V8): settled at once with the default, delivered to the
+   * longest-parked ask request, or queued. The result settles exactly once; read
+   * `settlement` or await `settled`.
+   */
+  ask(verdictName: string, question: Uint8Array, options: AskOptions = {}): VerdictAsk {
+    return this.verdicts.ask(verdictName, question, options);
+  }
+
+  /** Moves the model's clock `ms` forward, settling every question whose deadline it reaches, at its deadline (V4). */
+  advanceClock(ms: number): void {
+    this.verdicts.advance(ms);
+  }
+
+  /** The model's clock: ms since it was created, as `advanceClock` moved it. */
+  get clockMs(): number {
+    return this.verdicts.clockMs;
+  }
+
+  /** The earliest deadline of an unsettled question, or undefined (for a runtime that must arm a timer). */
+  nextVerdictDeadlineMs(): number | undefined {
+    return this.verdicts.nextDeadlineMs();
+  }
+
+  /** VERDICT_INFO of each verdict in descriptor order: what protocol information v2 reports. */
+  verdictInfos(): VerdictInfo[] {
+    return this.verdicts.infos();
+  }
+
+  /** Every question's settlement so far, in order (a copy). */
+  verdictTrace(): VerdictTraceEntry[] {
+    return this.verdicts.trace();
   }
 
   /** R3: offers one event to every subscription of the channel, in creation order. */
@@ -258,13 +332,13 @@ export class DriverModel {
       }
     }
     const channels: ChannelState[] = this.channels.configurations().map(({ name, capacity, overflow }) => ({ channel: name, capacity, overflow, stalled: this.channels.isStalled(name) }));
-    return { handles, subscriptions, channels, totals: { ...this.totals } };
+    return { handles, subscriptions, channels, verdicts: this.verdicts.state(), totals: { ...this.totals } };
   }
 
   /**
    * Would this subscribe request pass a limit of descriptor.limits? A new subscription must fit
    * under maxSubscriptions and maxRingBytes (capacity x maxRecordBytes per ring); a request that
-   * will park must fit under the handle's maxParkedPerHandle, all channels together.
+   * will park must fit under the handle's maxParkedPerHandle, all channels and verdicts together.
    */
   private passesLimit(handle: ModelHandleRecord, channel: ChannelDescriptorV1, existing: Subscription | undefined, servedAtOnce: boolean): boolean {
     const { limits } = this.descriptor;
@@ -281,9 +355,35 @@ export class DriverModel {
       if (count >= limits.maxSubscriptions || ringBytes + newRingBytes > limits.maxRingBytes) return true;
     }
     if (servedAtOnce) return false;
-    let parked = 0;
+    return this.parkedOf(handle) >= limits.maxParkedPerHandle;
+  }
+
+  /** Requests of `handle` parked now: subscribe requests of every channel and ask requests of every verdict (maxParkedPerHandle). */
+  private parkedOf(handle: ModelHandleRecord): number {
+    let parked = this.verdicts.parkedAsksOf(handle.id);
     for (const subscription of handle.subscriptions.values()) parked += subscription.parked.length;
-    return parked >= limits.maxParkedPerHandle;
+    return parked;
+  }
+
+  /** An ask request: no input, room for the header and the question (else refused at once, never parked). */
+  private submitAsk(request: DriverRequest, verdict: VerdictDescriptorV1, inputLength: number): SubmitResult {
+    if (inputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
+    if (request.outputLength < verdict.minimumOutputBytes) return this.completeNow(request, STATUS_BUFFER_TOO_SMALL);
+    // One that would park must fit under maxParkedPerHandle, like a subscribe request (the handle
+    // is a decider already: it has parked ask requests).
+    const handle = this.handles.get(request.handleId);
+    if (handle && this.verdicts.wouldPark(verdict.name) && this.parkedOf(handle) >= this.descriptor.limits.maxParkedPerHandle) return this.completeNow(request, STATUS_QUOTA_EXCEEDED);
+    const question = this.verdicts.submitAsk(verdict.name, request.requestId, request.handleId);
+    if (question) return this.completeNow(request, STATUS_SUCCESS, 'driver', question);
+    this.outstanding.set(request.requestId, { ...request, subscription: null, parkedAsk: true });
+    return { disposition: 'parked-ask', verdict: verdict.name };
+  }
+
+  /** A reply: input exactly the reply header and the answer, no output; then V5 decides its status. */
+  private submitReply(request: DriverRequest, verdict: VerdictDescriptorV1, inputLength: number): SubmitResult {
+    if (inputLength !== VERDICT_REPLY_HEADER_BYTES + verdict.answer.size || request.outputLength !== 0) return this.completeNow(request, STATUS_INVALID_PARAMETER);
+    const { id, answer } = decodeVerdictReply(request.input!, verdict.answer.size);
+    return this.completeNow(request, this.verdicts.reply(verdict.name, request.handleId, id, answer));
   }
 
   private createSubscription(handle: ModelHandleRecord, channel: ChannelDescriptorV1): Subscription {

@@ -2,6 +2,8 @@
 import type { CallDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
+import type { VerdictState } from './verdict-types.js';
+import type { VerdictTraceEntry } from './verdict-trace.js';
 
 /** One DeviceIoControl as the driver receives it. */
 export interface DriverRequest {
@@ -16,12 +18,14 @@ export interface DriverRequest {
 
 /**
  * What `submit` did: completed the request at once (it is already in the trace), parked it in a
- * subscription's queue, or handed a valid call to whoever implements calls, who must later
- * finish it with `completeCall` (unless it is cancelled first).
+ * subscription's queue, parked it as a verdict's ask request (it completes when a question is
+ * delivered to it, or is cancelled), or handed a valid call to whoever implements calls, who must
+ * later finish it with `completeCall` (unless it is cancelled first).
  */
 export type SubmitResult =
   | { readonly disposition: 'completed'; readonly status: number }
   | { readonly disposition: 'parked'; readonly subscriptionId: number }
+  | { readonly disposition: 'parked-ask'; readonly verdict: string }
   | { readonly disposition: 'dispatched'; readonly call: CallDescriptorV1 };
 
 /** What one emitted event did at one subscription (see `OfferOutcome`). */
@@ -38,6 +42,8 @@ export interface ModelEmitOutcome {
 export interface DriverModelOptions {
   /** Called synchronously for each completion, right after it is appended to the trace. */
   onCompletion?: (entry: TraceEntry) => void;
+  /** Called synchronously for each question's settlement, right after it is appended to the verdict trace. */
+  onVerdictSettled?: (entry: VerdictTraceEntry) => void;
 }
 
 export interface HandleState {
@@ -92,5 +98,7 @@ export interface ModelState {
   /** Channel by channel in descriptor order, then in creation order (the fan-out order). */
   readonly subscriptions: readonly ModelSubscriptionState[];
   readonly channels: readonly ChannelState[];
+  /** Per verdict in descriptor order: deciders, parked ask requests, questions and the V9 counters. */
+  readonly verdicts: readonly VerdictState[];
   readonly totals: Readonly<ModelTotals>;
 }

@@ -14,6 +14,12 @@ export const STATUS_QUOTA_EXCEEDED = 0xc0000044;
 export const STATUS_BUFFER_TOO_SMALL = 0xc0000023;
 export const STATUS_NOT_SUPPORTED = 0xc00000bb;
 export const STATUS_CANCELLED = 0xc0000120;
+/** Verdict reply (V5): an id this handle was never given. */
+export const STATUS_NOT_FOUND = 0xc0000225;
+/** Verdict reply (V5): this handle's question already settled by its deadline. */
+export const STATUS_IO_TIMEOUT = 0xc00000b5;
+/** Verdict reply (V5): this handle already answered this question. */
+export const STATUS_INVALID_DEVICE_STATE = 0xc0000184;
 
 const NAMES: ReadonlyMap<number, string> = new Map([
   [STATUS_SUCCESS, 'STATUS_SUCCESS'],
@@ -25,6 +31,9 @@ const NAMES: ReadonlyMap<number, string> = new Map([
   [STATUS_BUFFER_TOO_SMALL, 'STATUS_BUFFER_TOO_SMALL'],
   [STATUS_NOT_SUPPORTED, 'STATUS_NOT_SUPPORTED'],
   [STATUS_CANCELLED, 'STATUS_CANCELLED'],
+  [STATUS_NOT_FOUND, 'STATUS_NOT_FOUND'],
+  [STATUS_IO_TIMEOUT, 'STATUS_IO_TIMEOUT'],
+  [STATUS_INVALID_DEVICE_STATE, 'STATUS_INVALID_DEVICE_STATE'],
 ]);
 
 /** NT_SUCCESS(): success and informational codes; warnings and errors fail the Win32 call. */

@@ -10,6 +10,10 @@ export function operationNames(descriptor: DeviceDescriptorV1): (code: number) =
   names.set(descriptor.protocolInfoCode >>> 0, 'protocol information');
   for (const call of Object.values(descriptor.calls)) names.set(call.code >>> 0, call.name);
   for (const channel of Object.values(descriptor.channels)) names.set(channel.code >>> 0, `subscribe ${channel.name}`);
+  for (const verdict of Object.values(descriptor.verdicts)) {
+    names.set(verdict.askCode >>> 0, `ask ${verdict.name}`);
+    names.set(verdict.replyCode >>> 0, `reply ${verdict.name}`);
+  }
   return (code) => {
     const name = names.get(code >>> 0);
     return name === undefined ? `IOCTL 0x${hex32(code)}` : `IOCTL 0x${hex32(code)} (${name})`;

@@ -22,6 +22,8 @@ export interface SimulatedHandle extends DeviceHandleV1 {
 /** One simulated client process; `simulator.crash(backend)` kills it. */
 export interface SimulatedBackend extends DeviceBackendV1 {
   readonly processName: string;
+  /** This process's id in the simulator: pass it as `askerProcessId` to ask on its behalf (V7). */
+  readonly processId: number;
   /** True once `simulator.crash()` killed this process; it can open nothing more. */
   readonly crashed: boolean;
   open(path: string, options: OpenOptions): Promise<SimulatedHandle>;
@@ -73,6 +75,10 @@ class Backend implements SimulatedBackend {
     return this.process.processName;
   }
 
+  get processId(): number {
+    return this.process.processId;
+  }
+
   get crashed(): boolean {
     return this.process.crashed;
   }
@@ -84,7 +90,7 @@ class Backend implements SimulatedBackend {
 }
 
 export function createSimulatedBackend(runtime: SimulatorRuntime, processName: string): SimulatedBackend {
-  return new Backend(runtime, { processName, crashed: false });
+  return new Backend(runtime, runtime.newProcess(processName));
 }
 
 /** The process record behind a backend made by this runtime's simulator, or undefined. */

@@ -3,6 +3,10 @@
  * into operations on the synchronous driver model, and hands the model's completions to the
  * delivery queue so that JavaScript hears about them in a later turn, as it would from a
  * completion port. It repeats the checks Windows makes before a driver sees a request.
+ *
+ * It also owns the clock of verdict deadlines: `manual`, moved only by `advance(ms)`, or `real`,
+ * where the model's clock catches up with performance.now() before every operation and a timer
+ * wakes it at the next deadline.
  */
 import { DeviceError, accessBitsOf, type AccessMode, type IoctlOptions, type IoctlResult, type OpenOptions } from '@inverted-call/backend';
 import type { CallDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
@@ -12,10 +16,20 @@ import { DriverModel } from './driver-model.js';
 import { STATUS_CANCELLED, isNtSuccess } from './ntstatus.js';
 import { operationNames } from './operation-name.js';
 import type { TraceEntry } from './trace.js';
+import type { AskOptions, VerdictAsk } from './verdict-types.js';
+
+/**
+ * How verdict deadlines pass. `real` (default): with wall-clock time, a question times out by
+ * itself `deadlineMs` after it was asked (plus the delay of a Node.js timer). `manual`: time stands
+ * still until `simulator.advance(ms)`, so a test decides exactly when deadlines pass.
+ */
+export type SimulatorClock = 'real' | 'manual';
 
 /** The simulator's record of one process (one backend). */
 export interface ProcessRecord {
   readonly processName: string;
+  /** Unique in this simulator: what `askerProcessId` names (V7). */
+  readonly processId: number;
   crashed: boolean;
 }
 
@@ -53,11 +67,33 @@ export class SimulatorRuntime {
   private readonly operationName: (code: number) => string;
   private nextHandleId = 1;
   private nextRequestId = 1;
+  /** Process ids as Windows hands them out: multiples of 4, here from 1000. */
+  private nextProcessId = 1000;
+  private readonly clockOrigin = performance.now();
+  private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(readonly descriptor: DeviceDescriptorV1, latency: Latency) {
+  constructor(readonly descriptor: DeviceDescriptorV1, latency: Latency, readonly clock: SimulatorClock = 'real') {
+    if (clock !== 'real' && clock !== 'manual') throw new RangeError(`clock must be 'real' or 'manual', got ${JSON.stringify(clock)}`);
     this.queue = new DeliveryQueue(latency);
     this.model = new DriverModel(descriptor, { onCompletion: (entry) => this.onCompletion(entry) });
     this.operationName = operationNames(descriptor);
+  }
+
+  newProcess(processName: string): ProcessRecord {
+    const processId = this.nextProcessId;
+    this.nextProcessId += 4;
+    return { processName, processId, crashed: false };
+  }
+
+  /** The kernel raises a question (see DriverModel.ask). */
+  ask(verdictName: string, question: Uint8Array, options: AskOptions): VerdictAsk {
+    return this.withClock(() => this.model.ask(verdictName, question, options));
+  }
+
+  /** Manual clock only: moves time `ms` forward, settling every question whose deadline passes. */
+  advance(ms: number): void {
+    if (this.clock !== 'manual') throw new TypeError("advance: this simulator runs on the real clock; create it with { clock: 'manual' } to move time by hand");
+    this.model.advanceClock(ms);
   }
 
   /** CreateFileW: the handle exists from now on; the caller hears about it in a later turn. */
@@ -75,7 +111,7 @@ export class SimulatorRuntime {
       }
       const handle: HandleRecord = { handleId: this.nextHandleId++, process, path, access, state: 'open', closed: null };
       this.handles.set(handle.handleId, handle);
-      this.model.openHandle(handle.handleId, accessBitsOf(access), process.processName);
+      this.model.openHandle(handle.handleId, accessBitsOf(access), process.processName, process.processId);
       this.queue.schedule(null, () => resolve(handle));
     });
   }
@@ -99,12 +135,12 @@ export class SimulatorRuntime {
       this.pending.set(requestId, pending);
       if (signal) {
         // CancelIoEx of exactly this request; a no-op (ERROR_NOT_FOUND) if it already completed.
-        const onAbort = () => this.model.cancel(requestId);
+        const onAbort = () => this.withClock(() => this.model.cancel(requestId));
         signal.addEventListener('abort', onAbort, { once: true });
         pending.detach = () => signal.removeEventListener('abort', onAbort);
       }
       // Copy the input as METHOD_BUFFERED does: the caller may reuse its buffer at once.
-      const result = this.model.submit({ requestId, handleId: handle.handleId, code, input: input ? input.slice() : null, outputLength });
+      const result = this.withClock(() => this.model.submit({ requestId, handleId: handle.handleId, code, input: input ? input.slice() : null, outputLength }));
       if (result.disposition === 'dispatched') this.dispatch(pending, result.call, input ? input.slice() : null);
     });
   }
@@ -114,7 +150,7 @@ export class SimulatorRuntime {
     if (handle.closed) return handle.closed;
     handle.state = 'closing';
     handle.closed = new Promise((resolve) => {
-      this.model.closeHandle(handle.handleId);
+      this.withClock(() => this.model.closeHandle(handle.handleId));
       // Every request of this handle is now completed in the model and queued on its lane; this
       // entry comes after them, so close settles only once the client has seen each of them.
       this.queue.schedule(handle.handleId, () => {
@@ -140,6 +176,36 @@ export class SimulatorRuntime {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.queue.size === 0) return;
     }
+  }
+
+  /**
+   * Runs one model operation at the right time: with the real clock the model first catches up
+   * (so a deadline that passed settles before, say, a late reply is judged), and afterwards the
+   * timer is set for the next deadline.
+   */
+  private withClock<T>(operation: () => T): T {
+    if (this.clock === 'manual') return operation();
+    this.catchUp();
+    try {
+      return operation();
+    } finally {
+      this.armDeadlineTimer();
+    }
+  }
+
+  private catchUp(): void {
+    const behind = performance.now() - this.clockOrigin - this.model.clockMs;
+    if (behind > 0) this.model.advanceClock(behind);
+  }
+
+  /** A timer exists only while a question is unsettled, so an idle simulator keeps no process alive. */
+  private armDeadlineTimer(): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    const next = this.model.nextVerdictDeadlineMs();
+    if (next === undefined) return;
+    const wait = Math.max(0, Math.ceil(next - (performance.now() - this.clockOrigin)));
+    this.deadlineTimer = setTimeout(() => this.withClock(() => undefined), wait);
   }
 
   private dispatch(pending: PendingRequest, call: CallDescriptorV1, input: Uint8Array | null): void {

@@ -4,19 +4,46 @@
  * (channel names, kind names and the event struct) just like the client's calls are.
  */
 import type { AccessMode, DeviceBackendV1, Win32ErrorName } from '@inverted-call/backend';
-import type { CallInputValue, CallOutputValue, ChannelEvent, DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
+import type {
+  CallInputValue,
+  CallOutputValue,
+  ChannelEvent,
+  DeviceDescriptorV1,
+  EventKindDescriptorV1,
+  OverflowPolicy,
+  VerdictAnswerValue,
+  VerdictOutcome,
+  VerdictQuestionValue,
+} from '@inverted-call/codec';
 import type { CallContext } from './call-runner.js';
 import type { Latency } from './delivery-queue.js';
 import type { ChannelState, ModelTotals, ModelSubscriptionState } from './model-types.js';
 import type { SimulatedBackend } from './simulated-backend.js';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
+import type { SimulatorClock } from './simulator-runtime.js';
+import type { AskOptions, VerdictState } from './verdict-types.js';
+import type { VerdictTraceEntry } from './verdict-trace.js';
 
 export type ChannelName<Device extends DeviceDescriptorV1> = keyof Device['channels'] & string;
 export type CallName<Device extends DeviceDescriptorV1> = keyof Device['calls'] & string;
 export type EventKindName<Device extends DeviceDescriptorV1, Channel extends ChannelName<Device>> = keyof Device['channels'][Channel]['events'] & string;
 export type EventData<Device extends DeviceDescriptorV1, Channel extends ChannelName<Device>, Kind extends EventKindName<Device, Channel>> =
   Device['channels'][Channel]['events'][Kind] extends EventKindDescriptorV1<infer Data> ? Data : never;
+
+export type VerdictName<Device extends DeviceDescriptorV1> = keyof Device['verdicts'] & string;
+
+/** How a question asked with `simulator.ask` settled. */
+export interface VerdictResult<Answer> {
+  readonly outcome: VerdictOutcome;
+  /** The decider's answer, or the verdict's default. */
+  readonly answer: Answer;
+  /** The question's id, 0n if it settled at once without entering the table (no decider, self, limit, not at PASSIVE_LEVEL). */
+  readonly id: bigint;
+  /** The simulator's clock (ms) when it was asked and when it settled. */
+  readonly askedAtMs: number;
+  readonly settledAtMs: number;
+}
 
 /**
  * A stand-in for the driver's implementation of one call: gets the decoded input, returns the
@@ -35,6 +62,8 @@ export interface SimulatorOptions {
   latency?: Latency;
   /** Name of the process `simulator.backend` stands for; default `default`. */
   processName?: string;
+  /** How verdict deadlines pass: `real` (default) or `manual` (only `simulator.advance(ms)` moves time). */
+  clock?: SimulatorClock;
 }
 
 /** What one emitted event did at one subscription. */
@@ -84,6 +113,8 @@ export interface SimulatorState {
   /** Per channel in descriptor order, then in creation order: the fan-out order. */
   readonly subscriptions: readonly SimulatorSubscriptionState[];
   readonly channels: readonly ChannelState[];
+  /** Per verdict in descriptor order: deciders (handle ids), parked ask requests, questions and the V9 counters. */
+  readonly verdicts: readonly VerdictState[];
   readonly totals: Readonly<ModelTotals>;
 }
 
@@ -135,6 +166,20 @@ export interface Simulator<Device extends DeviceDescriptorV1 = DeviceDescriptorV
    * check complete with the NTSTATUS behind `error`, before the driver looks at them.
    */
   injectError(target: CallName<Device> | ChannelName<Device> | number, error: Win32ErrorName, times?: number): void;
+  /**
+   * The kernel raises a question (rules V1-V9) as the driver would on behalf of the process
+   * `options.askerProcessId` (a backend's `processId`), at PASSIVE_LEVEL unless
+   * `options.atPassiveLevel` is false. Resolves once it settles: answered by a decider, timed out,
+   * defaulted or refused. Throws a CodecError for a question that does not fit the struct.
+   */
+  ask<Name extends VerdictName<Device>>(verdict: Name, question: VerdictQuestionValue<Device['verdicts'][Name]>, options?: AskOptions): Promise<VerdictResult<VerdictAnswerValue<Device['verdicts'][Name]>>>;
+  /**
+   * With `clock: 'manual'`: moves time `ms` forward; every question whose deadline passes settles
+   * with the default, at its deadline. Throws a TypeError on the real clock.
+   */
+  advance(ms: number): void;
+  /** Every question's settlement so far, in the order they settled. */
+  verdictTrace(): VerdictTraceEntry[];
   state(): SimulatorState;
   /** Resolves once every completion scheduled so far (and any that their reactions caused) has been delivered. */
   settle(): Promise<void>;

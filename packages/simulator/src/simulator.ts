@@ -4,21 +4,23 @@
  * arriving, calls being answered, a process dying); they never bypass a rule.
  */
 import { WIN32_ERRORS, type DeviceBackendV1, type Win32ErrorName } from '@inverted-call/backend';
-import type { DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy } from '@inverted-call/codec';
+import type { DeviceDescriptorV1, EventKindDescriptorV1, OverflowPolicy, VerdictDescriptorV1 } from '@inverted-call/codec';
 import type { UntypedCallHandler } from './call-runner.js';
 import { createSimulatedBackend, processOf, type SimulatedBackend } from './simulated-backend.js';
 import { SimulatorRuntime } from './simulator-runtime.js';
 import type { ModelEmitOutcome } from './model-types.js';
-import type { EmitBurstSummary, EmitOutcome, Simulator, SimulatorOptions, SimulatorState } from './simulator-types.js';
+import type { EmitBurstSummary, EmitOutcome, Simulator, SimulatorOptions, SimulatorState, VerdictResult } from './simulator-types.js';
 import type { OfferOutcome } from './subscription.js';
 import type { TraceEntry } from './trace.js';
+import type { AskOptions } from './verdict-types.js';
+import type { VerdictTraceEntry } from './verdict-trace.js';
 
 class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<Device> {
   readonly backend: SimulatedBackend;
   private readonly runtime: SimulatorRuntime;
 
   constructor(readonly descriptor: Device, options: SimulatorOptions) {
-    this.runtime = new SimulatorRuntime(descriptor, options.latency ?? 'immediate');
+    this.runtime = new SimulatorRuntime(descriptor, options.latency ?? 'immediate', options.clock ?? 'real');
     this.backend = createSimulatedBackend(this.runtime, options.processName ?? 'default');
   }
 
@@ -52,6 +54,27 @@ class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<De
       events++;
     }
     return { events, outcomes };
+  }
+
+  ask(verdict: string, question: unknown, options: AskOptions = {}): Promise<VerdictResult<any>> {
+    const descriptor = this.verdict(verdict);
+    // Encoding checks the value against the schema and throws a CodecError naming the bad field.
+    const asked = this.runtime.ask(verdict, descriptor.question.encode(question), options);
+    return asked.settled.then((settlement) => ({
+      outcome: settlement.outcome,
+      answer: descriptor.answer.decode(settlement.answer),
+      id: asked.id,
+      askedAtMs: asked.askedAtMs,
+      settledAtMs: settlement.atMs,
+    }));
+  }
+
+  advance(ms: number): void {
+    this.runtime.advance(ms);
+  }
+
+  verdictTrace(): VerdictTraceEntry[] {
+    return this.runtime.model.verdictTrace();
   }
 
   handle(call: string, handler: UntypedCallHandler): void {
@@ -96,6 +119,7 @@ class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<De
       }),
       subscriptions: model.subscriptions.map((subscription) => ({ ...subscription, processName: record(subscription.handleId).process.processName })),
       channels: model.channels,
+      verdicts: model.verdicts,
       totals: model.totals,
     };
   }
@@ -114,6 +138,13 @@ class DeviceSimulator<Device extends DeviceDescriptorV1> implements Simulator<De
     // Encoding checks the value against the schema and throws a CodecError naming the bad field.
     const payload = event.codec.encode(data);
     return this.runtime.model.emit(channel, event.id, payload);
+  }
+
+  private verdict(name: string): VerdictDescriptorV1 {
+    const verdicts = this.descriptor.verdicts;
+    const verdict = Object.prototype.hasOwnProperty.call(verdicts, name) ? verdicts[name] : undefined;
+    if (!verdict) throw new RangeError(`device ${this.descriptor.name} has no verdict ${JSON.stringify(name)}; it has ${Object.keys(verdicts).join(', ') || 'none'}`);
+    return verdict;
   }
 
   private eventKind(channel: string, kind: string): EventKindDescriptorV1 {

@@ -56,7 +56,7 @@ describe('nothing settles synchronously', () => {
     const opened = watch(simulator.backend.open(device.devicePath, { access: 'read' }));
     const missing = watch(simulator.backend.open('\\\\.\\Missing', { access: 'read' }));
     const tooSmall = watch(handle.ioctl(SUBSCRIBE, null, 8));
-    const info = watch(handle.ioctl(IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, null, 88));
+    const info = watch(handle.ioctl(IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, null, 152));
     const badArgument = watch(handle.ioctl(-1, null, 0));
     const aborted = watch(handle.ioctl(IOCTL_CONFORMANCE_DEVICE_PING, null, 0, { signal: AbortSignal.abort() }));
     const all = [opened, missing, tooSmall, info, badArgument, aborted];
@@ -65,7 +65,7 @@ describe('nothing settles synchronously', () => {
     await simulator.settle();
     expect(all.map((state) => state.settled)).toEqual([true, true, true, true, true, true]);
     expect(badArgument.error).toBeInstanceOf(TypeError);
-    expect(info.value).toMatchObject({ bytesReturned: 88 });
+    expect(info.value).toMatchObject({ bytesReturned: 152 });
   });
 
   it('delivers an event completion in a later turn than the emit that made it', async () => {

@@ -38,6 +38,9 @@ describe('NTSTATUS values', () => {
     ['STATUS_BUFFER_TOO_SMALL', status.STATUS_BUFFER_TOO_SMALL, 'ERROR_INSUFFICIENT_BUFFER'],
     ['STATUS_NOT_SUPPORTED', status.STATUS_NOT_SUPPORTED, 'ERROR_NOT_SUPPORTED'],
     ['STATUS_CANCELLED', status.STATUS_CANCELLED, 'ERROR_OPERATION_ABORTED'],
+    ['STATUS_NOT_FOUND', status.STATUS_NOT_FOUND, 'ERROR_NOT_FOUND'],
+    ['STATUS_IO_TIMEOUT', status.STATUS_IO_TIMEOUT, 'ERROR_SEM_TIMEOUT'],
+    ['STATUS_INVALID_DEVICE_STATE', status.STATUS_INVALID_DEVICE_STATE, 'ERROR_BAD_COMMAND'],
   ])('%s reaches user mode as the Win32 error the contract names', (name, value, win32) => {
     expect(status.ntStatusName(value)).toBe(name);
     expect(DeviceError.fromNtStatus(value).code).toBe(win32);
@@ -62,7 +65,7 @@ describe('formatTrace', () => {
       '0 request=5 handle=1 code=0x9C006400 status=0xC0000023 STATUS_BUFFER_TOO_SMALL bytes=0',
       '1 request=7 handle=1 code=0x9C00A014 status=0xC0000022 STATUS_ACCESS_DENIED (io-manager) bytes=0',
       `2 request=6 handle=1 code=0x9C006400 status=0x00000000 STATUS_SUCCESS bytes=56 ${[
-        '01000000', '01000000', '38000000', '01000000', '0000000000000000', // batch header, Flags RING_EMPTY
+        '02000000', '01000000', '38000000', '01000000', '0000000000000000', // batch header (version 2), Flags RING_EMPTY
         '0000000000000000', '0100', '0000', '10000000', // record header
         '0300000000000000', '00000000', '00', '000000', // Small
       ].join('')}`,

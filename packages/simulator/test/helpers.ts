@@ -122,7 +122,7 @@ export const IOCTL_TINY_SUBSCRIBE = 0x80006400;
 
 export const tinyDevice = defineDevice({
   specificationVersion: 'v1',
-  protocolVersion: 1,
+  protocolVersion: 2,
   name: 'TinyDevice',
   devicePath: '\\\\.\\TinyDevice',
   deviceType: 0x8000,
@@ -144,4 +144,5 @@ export const tinyDevice = defineDevice({
       events: { Tick: { name: 'Tick', id: 7, codec: TinyCodec, recordBytes: 24 } },
     },
   },
+  verdicts: {},
 });

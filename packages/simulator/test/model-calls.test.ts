@@ -1,6 +1,7 @@
 /** Rules R6 (call checks, in the order Windows makes them) and R7 (protocol information) on the model. */
 import { describe, expect, it } from 'vitest';
 import { DriverModel } from '../src/driver-model.js';
+import { decodeProtocolInfo } from '@inverted-call/codec';
 import {
   STATUS_ACCESS_DENIED,
   STATUS_BUFFER_TOO_SMALL,
@@ -23,6 +24,7 @@ import {
   READ_WRITE,
   WRITE,
   conformanceModel,
+  device as conformanceDevice,
   fromHex,
   hex,
 } from './helpers.js';
@@ -102,24 +104,29 @@ describe('R6: unknown codes and lengths', () => {
 });
 
 describe('R7: the protocol-information call', () => {
+  // Version 2, three channels, the schema hash, one verdict (VerdictCount, Reserved), then CHANNEL_INFO,
+  // then the Gate verdict's VERDICT_INFO: deadline 500, maxPending 3, 16 question and 8 answer bytes, counters 0.
   const expected = fromHex(`
-    01000000 03000000
-    f6b7f9f4af04f7d4983c6d2426295f2570368f01bd51b6ec24e6d3a07852bb72
+    02000000 03000000
+    ${conformanceDevice.schemaHash}
+    01000000 00000000
     08000000 00000000 00020000 08010000
     04000000 01000000 00010000 20000000
-    10000000 00000000 80000000 20000000`);
+    10000000 00000000 80000000 20000000
+    f4010000 03000000 10000000 08000000
+    ${'00'.repeat(40)}`);
 
   it('returns PROTOCOL_INFO and one CHANNEL_INFO per channel in descriptor order, to any handle', () => {
     const { model, send } = setup();
-    for (const handleId of [1, 2, 3]) send(handleId, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 88);
-    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 4096); // a larger buffer gets exactly 88 bytes
+    for (const handleId of [1, 2, 3]) send(handleId, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152);
+    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 4096); // a larger buffer gets exactly 152 bytes
     expect(model.trace().map((entry) => [entry.status, hex(entry.bytes)])).toEqual(Array(4).fill([STATUS_SUCCESS, hex(expected)]));
   });
 
   it('refuses a buffer one byte short, and any input', () => {
     const { outcome } = setup();
-    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 87)).toBe(STATUS_BUFFER_TOO_SMALL);
-    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 88, new Uint8Array(1))).toBe(STATUS_INVALID_PARAMETER);
+    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 151)).toBe(STATUS_BUFFER_TOO_SMALL);
+    expect(outcome(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152, new Uint8Array(1))).toBe(STATUS_INVALID_PARAMETER);
   });
 });
 
@@ -144,7 +151,7 @@ describe('the model on its own', () => {
       subscribeEvents(1);
       subscribeEvents(2);
       for (let tag = 0; tag < 12; tag++) emitSmall('Events', tag);
-      send(2, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 88);
+      send(2, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152);
       subscribeEvents(1, 300);
       model.closeHandle(2);
       return model.trace();
@@ -162,5 +169,23 @@ describe('the model on its own', () => {
     expect(() => model.openHandle(2, 0)).toThrow(/access must be 1, 2 or 3/);
     model.submit({ requestId: 1, handleId: 1, code: IOCTL_CONFORMANCE_DEVICE_SUBSCRIBE_EVENTS, input: null, outputLength: 512 });
     expect(() => model.submit({ requestId: 1, handleId: 1, code: IOCTL_CONFORMANCE_DEVICE_PING, input: null, outputLength: 0 })).toThrow(/still outstanding/);
+  });
+});
+
+describe('R7 with verdicts (protocol v2)', () => {
+  it('reports one VERDICT_INFO per verdict after the channels, counters 0 until the verdict engine counts', () => {
+    const verdict = {
+      name: 'Approve', askCode: 0x9c00e080, replyCode: 0x9c00e084, requiredAccess: 3, question: EchoDataCodec, answer: CounterCodec,
+      deadlineMs: 200, maxPending: 8, defaultAnswer: CounterCodec.decode(new Uint8Array(CounterCodec.size)), minimumOutputBytes: 16 + EchoDataCodec.size,
+    } as const;
+    const model = new DriverModel({ ...conformanceDevice, verdicts: { Approve: verdict } });
+    model.openHandle(1, READ);
+    model.submit({ requestId: 1, handleId: 1, code: IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, input: null, outputLength: 96 + 55 });
+    model.submit({ requestId: 2, handleId: 1, code: IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, input: null, outputLength: 96 + 56 });
+    const [short, whole] = model.trace();
+    expect(short!.status).toBe(STATUS_BUFFER_TOO_SMALL);
+    expect(decodeProtocolInfo(whole!.bytes).verdicts).toEqual([
+      { deadlineMs: 200, maxPending: 8, questionBytes: EchoDataCodec.size, answerBytes: CounterCodec.size, asked: 0n, answered: 0n, timedOut: 0n, defaulted: 0n, refused: 0n },
+    ]);
   });
 });

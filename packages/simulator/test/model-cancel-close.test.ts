@@ -160,9 +160,9 @@ describe('setChannel', () => {
       [1, 8, 'drop-newest'],
       [2, 2, 'drop-oldest'],
     ]);
-    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 88);
+    send(1, IOCTL_CONFORMANCE_DEVICE_PROTOCOL_INFO, 152);
     const info = new DataView(model.trace().at(-1)!.bytes.buffer);
-    expect([info.getUint32(40, true), info.getUint32(44, true)]).toEqual([2, 1]);
+    expect([info.getUint32(48, true), info.getUint32(52, true)]).toEqual([2, 1]);
   });
 
   it('refuses bad settings and keeps the old ones', () => {

@@ -55,7 +55,7 @@ describe('R2: a subscribe request that finds events in the ring', () => {
     const completion = model.trace().at(-1)!;
     expect(completion.requestId).toBe(requestId);
     expect(hex(completion.bytes)).toBe(hex(fromHex(`
-      01000000 02000000 58000000 01000000 0000000000000000
+      02000000 02000000 58000000 01000000 0000000000000000
       0100000000000000 0100 0000 10000000  0b00000000000000 0d0c0b0a 01 000000
       0200000000000000 0100 0000 10000000  0c00000000000000 00000000 00 000000`)));
     expect(model.state().subscriptions[0]).toMatchObject({ ringFill: 0, parked: 0, nextSequence: 3n, dropped: 0n });
@@ -105,10 +105,10 @@ describe('R2: a subscribe request that finds events in the ring', () => {
     model.emit('Ticks', 7, TinyCodec.encode({ code: 0x99aabbcc, level: 7 }));
     model.submit({ requestId: 2, handleId: 1, code: IOCTL_TINY_SUBSCRIBE, input: null, outputLength: 128 });
     expect(hex(model.trace()[0]!.bytes)).toBe(hex(fromHex(`
-      01000000 01000000 30000000 01000000 0000000000000000
+      02000000 01000000 30000000 01000000 0000000000000000
       0000000000000000 0700 0000 05000000  44332211 05 000000`)));
     expect(hex(model.trace()[1]!.bytes)).toBe(hex(fromHex(`
-      01000000 02000000 48000000 01000000 0000000000000000
+      02000000 02000000 48000000 01000000 0000000000000000
       0100000000000000 0700 0000 05000000  88776655 06 000000
       0200000000000000 0700 0000 05000000  ccbbaa99 07 000000`)));
   });
@@ -164,7 +164,7 @@ describe('R3: an event goes to every subscription of its channel', () => {
 
     subscribeEvents(1, 512);
     const batch = decodeBatch(model.trace().at(-1)!.bytes);
-    expect(batch).toMatchObject({ version: 1, count: 8, bytesUsed: 24 + 8 * 32, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 3n });
+    expect(batch).toMatchObject({ version: 2, count: 8, bytesUsed: 24 + 8 * 32, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 3n });
     expect(batch.records.map((record) => record.sequence)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n]);
     // RING_EMPTY with no gap and DroppedTotal 3 already says the drops are 8, 9 and 10;
     // the next event confirms it: sequence 11 after 7, with DroppedTotal 3 explaining the gap.

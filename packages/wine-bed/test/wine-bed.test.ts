@@ -128,7 +128,7 @@ describe('Wine bed', () => {
     const expectedHash = /SCHEMA_HASH_STRING "([0-9a-f]{64})"/.exec(readFileSync(CONFORMANCE_DEVICE_HEADER, 'utf8'))?.[1];
 
     function expectProtocolInfo(info: Record<string, unknown>): void {
-      expect(info).toMatchObject({ opened: true, ok: true, error: 0, bytes: 88, protocolVersion: 1, channelCount: 3, schemaHash: expectedHash });
+      expect(info).toMatchObject({ opened: true, ok: true, error: 0, bytes: 96, protocolVersion: 2, channelCount: 3, verdictCount: 0, schemaHash: expectedHash });
       expect(info.channels).toEqual([
         { capacity: 8, overflowPolicy: 0, batchBytes: 512, maxRecordBytes: 264 },
         { capacity: 4, overflowPolicy: 1, batchBytes: 256, maxRecordBytes: 32 },
@@ -149,7 +149,7 @@ describe('Wine bed', () => {
       expect(await driverState(prefixDir, SERVICE)).toBe('RUNNING');
     });
 
-    it('answers the protocol-info IOCTL: 88 bytes, protocol version 1, across several node.exe runs', async () => {
+    it('answers the protocol-info IOCTL: 96 bytes, protocol version 2, across several node.exe runs', async () => {
       const first = await runWindowsNode(prefixDir, join(FIXTURES, 'protocol-info.cjs'));
       timings.ioctlRunMs = first.durationMs;
       expectProtocolInfo(json(first));

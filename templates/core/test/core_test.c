@@ -10,22 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_test_support.h"
+
 /* What a failed WdfRequestForwardToIoQueue might return (STATUS_INVALID_DEVICE_STATE). */
 #define STATUS_INVALID_DEVICE_STATE_FOR_TEST ((NTSTATUS)0xC0000184L)
 
-static int Failures;
-static int Checks;
 
-#define CHECK(condition)                                                              \
-    do {                                                                              \
-        Checks++;                                                                     \
-        if (!(condition)) {                                                           \
-            Failures++;                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #condition); \
-        }                                                                             \
-    } while (0)
-
-/* ---- a glue double: allocator, lock, one FIFO "manual queue" per (file, channel) ------------ */
+/* ---- a glue double (allocator and lock: core_test_support.h), one FIFO "manual queue" per (file, channel) */
 
 #define MAX_COMPLETIONS 64
 #define MAX_PARKED 8
@@ -51,59 +42,19 @@ typedef struct {
 } COMPLETION;
 
 static struct {
-    long Allocations;
-    long FailAfter;      /* -1: never fail; n: the (n+1)th allocation from now fails */
     NTSTATUS ParkStatus; /* what ParkRequest returns */
-    int LockHeld;
     int CompletedUnderLock;
     int ParkedWithoutLock;
     int Count;
     COMPLETION Log[MAX_COMPLETIONS];
 } G;
 
-static void *TestAllocate(void *Context, size_t Bytes)
-{
-    void *memory;
-    (void)Context;
-    if (G.FailAfter == 0) return NULL;
-    if (G.FailAfter > 0) G.FailAfter--;
-    memory = malloc(Bytes);
-    if (memory) {
-        memset(memory, 0xA5, Bytes);
-        G.Allocations++;
-    }
-    return memory;
-}
-
-static void TestFree(void *Context, void *Memory)
-{
-    (void)Context;
-    if (Memory) {
-        G.Allocations--;
-        free(Memory);
-    }
-}
-
-static uintptr_t TestLock(void *Context)
-{
-    (void)Context;
-    G.LockHeld++;
-    return 7;
-}
-
-static void TestUnlock(void *Context, uintptr_t State)
-{
-    (void)Context;
-    CHECK(State == 7);
-    G.LockHeld--;
-}
-
 static NTSTATUS TestPark(void *Context, CORE_REQUEST *Request, UINT32 ChannelIndex)
 {
     TEST_REQUEST *request = (TEST_REQUEST *)Request->GlueRequest;
     TEST_FILE *file = request->File;
     (void)Context;
-    if (!G.LockHeld) G.ParkedWithoutLock = 1;
+    if (!TestMemory.LockHeld) G.ParkedWithoutLock = 1;
     if (G.ParkStatus != STATUS_SUCCESS) return G.ParkStatus;
     CHECK(file->ParkedCount[ChannelIndex] < MAX_PARKED);
     file->Parked[ChannelIndex][file->ParkedCount[ChannelIndex]++] = request;
@@ -115,7 +66,7 @@ static CORE_REQUEST *TestTakeParked(void *Context, CORE_FILE *File, UINT32 Chann
     TEST_FILE *file = (TEST_FILE *)File->GlueFile;
     TEST_REQUEST *request;
     (void)Context;
-    if (!G.LockHeld) G.ParkedWithoutLock = 1;
+    if (!TestMemory.LockHeld) G.ParkedWithoutLock = 1;
     if (file->ParkedCount[ChannelIndex] == 0) return NULL;
     request = file->Parked[ChannelIndex][0];
     memmove(&file->Parked[ChannelIndex][0], &file->Parked[ChannelIndex][1], (size_t)(--file->ParkedCount[ChannelIndex]) * sizeof(TEST_REQUEST *));
@@ -135,7 +86,7 @@ static void Log(CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 static void TestComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, size_t Information)
 {
     (void)Context;
-    if (G.LockHeld) G.CompletedUnderLock = 1;
+    if (TestMemory.LockHeld) G.CompletedUnderLock = 1;
     Log(Request, Status, Information);
 }
 
@@ -235,13 +186,20 @@ static const CORE_CALL_CONFIG TestCalls[4] = {
 };
 static const UINT8 TestHash[32] = { 0xAB, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
                                     16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 0xCD };
+/* Two verdicts, reported in the protocol information (issue 15: the core does not ask them yet). */
+static const UINT8 TestDefaultAllow[4] = { 1, 0, 0, 0 };
+static const UINT8 TestDefaultZero[16] = { 0 };
+static const CORE_VERDICT_CONFIG TestVerdicts[2] = {
+    { 0x00222080u, 0x00222084u, 568, 4, 200, 64, TestDefaultAllow },
+    { 0x00222088u, 0x0022208Cu, 24, 16, 5000, 1, TestDefaultZero },
+};
 /* Limits far above what the other tests reach (the glue double parks at most MAX_PARKED per channel). */
-static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 3, TestCalls, 4, { 64, 3 * MAX_PARKED, 1u << 20 } };
+static const CORE_DEVICE_CONFIG TestDevice = { CODE_INFO, TestHash, TestChannels, 3, TestCalls, 4, { 64, 3 * MAX_PARKED, 1u << 20 }, TestVerdicts, 2 };
 
 static void Setup(void)
 {
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     G.ParkStatus = STATUS_SUCCESS;
     HandlerResult = STATUS_SUCCESS;
     CHECK(CoreInitialize(&Core, &Ops, &TestDevice) == STATUS_SUCCESS);
@@ -250,8 +208,8 @@ static void Setup(void)
 static void Teardown(void)
 {
     CoreUninitialize(&Core);
-    CHECK(G.Allocations == 0);
-    CHECK(G.LockHeld == 0);
+    CHECK(TestMemory.Allocations == 0);
+    CHECK(TestMemory.LockHeld == 0);
     CHECK(!G.CompletedUnderLock);
     CHECK(!G.ParkedWithoutLock);
 }
@@ -327,9 +285,9 @@ static void TestInitializeChecksTheTable(void)
     CORE core;
     CORE_CHANNEL_CONFIG channel = { 0x100, 1, 0, 64, 32 };
     CORE_CALL_CONFIG call = { 0x200, 0, 0, ReadHandler };
-    CORE_DEVICE_CONFIG device = { 0x3FC, TestHash, &channel, 1, &call, 1, { 1, 1, 1 } };
+    CORE_DEVICE_CONFIG device = { 0x3FC, TestHash, &channel, 1, &call, 1, { 1, 1, 1 }, NULL, 0 };
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_SUCCESS);
     CoreUninitialize(&core);
     channel.Capacity = 0;
@@ -354,6 +312,9 @@ static void TestInitializeChecksTheTable(void)
     device.SchemaHash = NULL;
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
     device.SchemaHash = TestHash;
+    device.VerdictCount = 1; /* a verdict count without a verdict table */
+    CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
+    device.VerdictCount = 0;
     /* METHOD_IN_DIRECT: the second buffer is mapped read-only, so the core must never write it. */
     call.Code = 0x201;
     call.OutputBytes = 8;
@@ -375,9 +336,9 @@ static void TestInitializeChecksTheTable(void)
     device.Limits.MaxRingBytes = 0;
     CHECK(CoreInitialize(&core, &Ops, &device) == STATUS_INVALID_PARAMETER);
     device.Limits.MaxRingBytes = 1;
-    G.FailAfter = 0;
+    TestMemory.FailAfter = 0;
     CHECK(CoreInitialize(&core, &Ops, &TestDevice) == STATUS_INSUFFICIENT_RESOURCES);
-    CHECK(G.Allocations == 0);
+    CHECK(TestMemory.Allocations == 0);
 }
 
 /* ---- tests: subscriptions (R1-R5) -------------------------------------------------------- */
@@ -391,7 +352,7 @@ static void TestR1TooSmallIsRefusedAndCreatesNothing(void)
     CHECK(Subscribe(&file, 0, &request, 287) == STATUS_BUFFER_TOO_SMALL);
     CHECK(G.Count == 1 && G.Log[0].Status == STATUS_BUFFER_TOO_SMALL && G.Log[0].Information == 0);
     CHECK(Subscribe(&file, 0, &request, 0) == STATUS_BUFFER_TOO_SMALL); /* no output buffer at all */
-    CHECK(G.Allocations == 1); /* the channel table only: no subscription */
+    CHECK(TestMemory.Allocations == 1); /* the channel table only: no subscription */
     CHECK(CoreQueryState(&Core, NULL, 0) == 0);
     EmitTag(0, 1);             /* offered to nobody */
     CHECK(Subscribe(&file, 0, &later, 288) == STATUS_PENDING);
@@ -421,7 +382,7 @@ static void TestR2BatchLayoutAndPartialFill(void)
     CHECK(CoreEmit(&Core, 2, 8, payload, 17) == STATUS_INVALID_PARAMETER);
     CHECK(Subscribe(&file, 2, &second, 24 + 32 + 31) == STATUS_SUCCESS); /* room for one record only */
     CHECK(Last()->Information == 56);
-    CHECK(ReadU32(second.Buffer + 0) == 1);   /* Version */
+    CHECK(ReadU32(second.Buffer + 0) == INVERTED_CALL_PROTOCOL_VERSION); /* Version */
     CHECK(ReadU32(second.Buffer + 4) == 1);   /* Count */
     CHECK(ReadU32(second.Buffer + 8) == 56);  /* BytesUsed */
     CHECK(ReadU32(second.Buffer + 12) == 0);  /* Flags: a record is left in the ring */
@@ -574,7 +535,7 @@ static void TestR5CloseCancelsInParkOrderAndFreesOnlyItsOwn(void)
     CHECK(G.Log[0].Request == &r1.Core && G.Log[1].Request == &r2.Core && G.Log[2].Request == &r3.Core);
     CHECK(G.Log[0].Status == STATUS_CANCELLED && G.Log[2].Status == STATUS_CANCELLED);
     CHECK(a.ParkedCount[0] == 0 && a.ParkedCount[1] == 0);
-    CHECK(G.Allocations == 1 + 2); /* the table and b's subscription (struct + ring) */
+    CHECK(TestMemory.Allocations == 1 + 2); /* the table and b's subscription (struct + ring) */
     CoreFileClose(&Core, &a.Core); /* again (cleanup then close): harmless */
     CHECK(G.Count == 3);
     CHECK(Subscribe(&a, 1, &r1, 56) == STATUS_CANCELLED); /* a request racing its handle's cleanup */
@@ -592,19 +553,19 @@ static void TestResourceFailures(void)
     UINT8 big[300];
     Setup();
     OpenFile(&file);
-    G.FailAfter = 1; /* the subscription struct succeeds, its ring fails */
+    TestMemory.FailAfter = 1; /* the subscription struct succeeds, its ring fails */
     CHECK(Subscribe(&file, 1, &request, 56) == STATUS_INSUFFICIENT_RESOURCES);
     CHECK(G.Count == 1 && G.Log[0].Status == STATUS_INSUFFICIENT_RESOURCES);
-    CHECK(G.Allocations == 1);
-    G.FailAfter = -1;
+    CHECK(TestMemory.Allocations == 1);
+    TestMemory.FailAfter = -1;
     G.ParkStatus = STATUS_INVALID_DEVICE_STATE_FOR_TEST;
     CHECK(Subscribe(&file, 1, &request, 56) == STATUS_INVALID_DEVICE_STATE_FOR_TEST); /* forwarding failed */
     CHECK(Last()->Request == &request.Core && Last()->Status == STATUS_INVALID_DEVICE_STATE_FOR_TEST);
     G.ParkStatus = STATUS_SUCCESS;
     memset(big, 7, sizeof(big));
-    G.FailAfter = 0; /* the heap copy of a large input fails */
+    TestMemory.FailAfter = 0; /* the heap copy of a large input fails */
     CHECK(Call(&file, CODE_BIG, &request, big, 300, 4) == STATUS_INSUFFICIENT_RESOURCES);
-    G.FailAfter = -1;
+    TestMemory.FailAfter = -1;
     CHECK(CoreEmit(&Core, 7, 1, NULL, 0) == STATUS_INVALID_PARAMETER);
     CHECK(CoreEmit(&Core, 0, 1, NULL, 4) == STATUS_INVALID_PARAMETER);
     CoreFileClose(&Core, &file.Core);
@@ -680,7 +641,7 @@ static void TestR6HandlersSeeACopiedInputAndAZeroedOutput(void)
     memset(big, 0, sizeof(big));
     big[299] = 0x77;
     CHECK(Call(&file, CODE_BIG, &request, big, 300, 4) == STATUS_SUCCESS);
-    CHECK(request.Buffer[0] == 0x77 && G.Allocations == 1);
+    CHECK(request.Buffer[0] == 0x77 && TestMemory.Allocations == 1);
     CoreFileClose(&Core, &file.Core);
     Teardown();
 }
@@ -689,20 +650,31 @@ static void TestR7ProtocolInformation(void)
 {
     TEST_FILE file;
     TEST_REQUEST request;
-    size_t bytes = 40 + 3 * 16;
+    size_t bytes = 48 + 3 * 16 + 2 * 56;
+    const UINT8 *verdict = request.Buffer + 48 + 3 * 16;
+    UINT32 offset;
     Setup();
     OpenFile(&file);
-    ExpectCall(&file, CODE_INFO, 1, 200, STATUS_INVALID_PARAMETER, 0);
+    ExpectCall(&file, CODE_INFO, 1, 300, STATUS_INVALID_PARAMETER, 0);
     ExpectCall(&file, CODE_INFO, 0, bytes - 1, STATUS_BUFFER_TOO_SMALL, 0);
     ExpectCall(&file, CODE_INFO, 0, 0, STATUS_BUFFER_TOO_SMALL, 0);
-    CHECK(Call(&file, CODE_INFO, &request, NULL, 0, 200) == STATUS_SUCCESS);
+    CHECK(Call(&file, CODE_INFO, &request, NULL, 0, 300) == STATUS_SUCCESS);
     CHECK(Last()->Information == bytes);
-    CHECK(ReadU32(request.Buffer) == 1 && ReadU32(request.Buffer + 4) == 3);
+    /* Version 2, ChannelCount, the hash, VerdictCount, Reserved. */
+    CHECK(ReadU32(request.Buffer) == 2 && ReadU32(request.Buffer + 4) == 3);
     CHECK(memcmp(request.Buffer + 8, TestHash, 32) == 0);
-    CHECK(ReadU32(request.Buffer + 40) == 8 && ReadU32(request.Buffer + 44) == 0);  /* Capacity, policy */
-    CHECK(ReadU32(request.Buffer + 48) == 512 && ReadU32(request.Buffer + 52) == 264);
-    CHECK(ReadU32(request.Buffer + 56) == 4 && ReadU32(request.Buffer + 60) == 1);
-    CHECK(ReadU32(request.Buffer + 80) == 128 && ReadU32(request.Buffer + 84) == 32 && request.Buffer[bytes] == 0xCC);
+    CHECK(ReadU32(request.Buffer + 40) == 2 && ReadU32(request.Buffer + 44) == 0);
+    CHECK(ReadU32(request.Buffer + 48) == 8 && ReadU32(request.Buffer + 52) == 0);  /* Capacity, policy */
+    CHECK(ReadU32(request.Buffer + 56) == 512 && ReadU32(request.Buffer + 60) == 264);
+    CHECK(ReadU32(request.Buffer + 64) == 4 && ReadU32(request.Buffer + 68) == 1);
+    CHECK(ReadU32(request.Buffer + 88) == 128 && ReadU32(request.Buffer + 92) == 32);
+    /* VERDICT_INFO: DeadlineMs, MaxPending, QuestionBytes, AnswerBytes, then five zero counters. */
+    CHECK(ReadU32(verdict) == 200 && ReadU32(verdict + 4) == 64 && ReadU32(verdict + 8) == 568 && ReadU32(verdict + 12) == 4);
+    CHECK(ReadU32(verdict + 56) == 5000 && ReadU32(verdict + 60) == 1 && ReadU32(verdict + 64) == 24 && ReadU32(verdict + 68) == 16);
+    for (offset = 16; offset < 56; offset += 4) {
+        CHECK(ReadU32(verdict + offset) == 0 && ReadU32(verdict + 56 + offset) == 0);
+    }
+    CHECK(request.Buffer[bytes] == 0xCC);
     CoreFileClose(&Core, &file.Core);
     Teardown();
 }
@@ -718,7 +690,7 @@ static void SetupWithLimits(UINT32 MaxSubscriptions, UINT32 MaxParkedPerHandle, 
     device.Limits.MaxParkedPerHandle = MaxParkedPerHandle;
     device.Limits.MaxRingBytes = MaxRingBytes;
     memset(&G, 0, sizeof(G));
-    G.FailAfter = -1;
+    TestMemoryReset();
     G.ParkStatus = STATUS_SUCCESS;
     HandlerResult = STATUS_SUCCESS;
     CHECK(CoreInitialize(&Core, &Ops, &device) == STATUS_SUCCESS);

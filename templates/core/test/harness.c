@@ -5,15 +5,25 @@
  * completion. It links the device table rendered for a device and that device's Handlers.c.
  * It reads a scenario script on stdin, one command a line:
  *
- *   open H ACCESS                  a file object H is created (ACCESS is recorded, not checked:
- *                                  the I/O manager's access check is not the core's)
+ *   open H ACCESS [PID]            a file object H is created (ACCESS is recorded, not checked:
+ *                                  the I/O manager's access check is not the core's) by process
+ *                                  PID (default 0: no process), the decider's process of V7
  *   subscribe H REQ CHANNEL OUTLEN the subscribe request of a channel (by index), no input
  *   ioctl H REQ CODE OUTLEN INHEX  any device-control request: IOCTL code, output length, input
  *                                  bytes in hex ('-' for no input)
  *   emit CHANNEL KIND PAYLOADHEX   an event through CoreEmit (PAYLOADHEX '-' for none)
  *   cancel REQ                     CancelIoEx of REQ: the framework cancels it if it is parked
  *                                  (nothing happens if it is no longer outstanding)
- *   close H                        handle close (cleanup: R5)
+ *   close H                        handle close (cleanup: R5, then CoreVerdictClose: V6)
+ *   ask T VERDICT PID FLAGS QHEX   kernel code asks question QHEX of verdict VERDICT (by index)
+ *                                  on behalf of process PID with CoreVerdictAsk flags FLAGS; T
+ *                                  names the asker. Prints `asked T OUTCOME ID ANSWERHEX` when it
+ *                                  settles (OUTCOME answered, timedOut, defaulted or refused): at
+ *                                  once, or when a reply, a close or an advance settles it
+ *   advance MS                     the clock moves MS ms; every waiting asker whose deadline it
+ *                                  reaches times out (CoreVerdictTimeout), in (deadline, id)
+ *                                  order, with the clock at that deadline: what the glue's timed
+ *                                  wait does (the core has no clock sweep of its own)
  *   state                          prints `state N` then one line per subscription:
  *                                  `sub H CHANNEL RINGFILL DROPPED NEXTSEQUENCE PARKED`
  *   echo TOKEN                     prints `echo TOKEN` (lets a driver of the harness know that
@@ -22,12 +32,17 @@
  *                                  that every allocation was freed, starts a fresh core, prints `reset`
  *   # ...                          comment; blank lines are ignored
  *
+ * Ask and reply requests (a verdict's codes, found with CoreVerdictFindCode as a glue does) go to
+ * CoreVerdictAskRequest and CoreVerdictReplyRequest; parked ask requests wait in one FIFO per
+ * verdict, which the framework can cancel (`cancel REQ`).
+ *
  * It prints one line per completion, in completion order: `REQ STATUS HEXBYTES`, STATUS as 8
  * upper-case hex digits, HEXBYTES the first Information bytes of the output buffer in lower-case
  * hex, or '-' when there are none. Exit status 0, or 2 with a message on stderr for a malformed
  * script or a broken glue contract (lock misuse, double completion, a leak).
  */
 #include "Handlers.h"
+#include "Verdict.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +51,14 @@
 void ConformanceHandlersReset(void);
 
 #define MAX_CHANNELS 16
+#define MAX_VERDICTS 16
 
 typedef struct _REQUEST_SLOT REQUEST_SLOT;
 
 typedef struct {
     long Id;
     unsigned Access;
+    UINT64 ProcessId;
     CORE_FILE File;
     REQUEST_SLOT *Parked[MAX_CHANNELS]; /* FIFO per channel: the framework's manual queue */
 } HANDLE_SLOT;
@@ -53,13 +70,26 @@ struct _REQUEST_SLOT {
     REQUEST_SLOT *NextParked;
     HANDLE_SLOT *ParkedOn;              /* set while in a manual queue */
     UINT32 ParkedChannel;
+    HANDLE_SLOT *Owner;                 /* the handle it was sent on */
+    UINT32 AskParkedOn;                 /* 1 + the verdict whose ask FIFO holds it; 0 when in none */
 };
+
+/* Kernel code waiting on a question: its ticket, answer buffer and when it asked. */
+typedef struct _ASKER {
+    long T;
+    CORE_VERDICT_TICKET Ticket;
+    UINT8 *Answer;
+    UINT64 AskedAtMs;
+    int Settled;
+    struct _ASKER *Next;
+} ASKER;
 
 static struct {
     long Allocations;
     int LockHeld;
     int Quiet;
     long Line;
+    UINT64 NowMs;
 } Glue;
 
 static HANDLE_SLOT **Handles;
@@ -67,6 +97,8 @@ static size_t HandleCount, HandleCapacity;
 static REQUEST_SLOT **Requests;
 static size_t RequestCount, RequestCapacity;
 static CORE Core;
+static REQUEST_SLOT *AskParked[MAX_VERDICTS]; /* FIFO per verdict: the glue's cancelable ask queue */
+static ASKER *Askers;                          /* waiting or just settled, oldest first */
 
 static void Fail(const char *Message, const char *Detail)
 {
@@ -178,7 +210,7 @@ static void PrintCompletion(REQUEST_SLOT *Slot, NTSTATUS Status, size_t Informat
 
 static void FinishRequest(REQUEST_SLOT *Slot, NTSTATUS Status, size_t Information)
 {
-    if (Slot->ParkedOn != NULL) Fail("a request completed while still in a manual queue", NULL);
+    if (Slot->ParkedOn != NULL || Slot->AskParkedOn != 0) Fail("a request completed while still in a manual queue", NULL);
     if (Information > Slot->Core.OutputLength) Fail("Information larger than the output buffer", NULL);
     PrintCompletion(Slot, Status, Information);
     RemoveRequest(Slot);
@@ -195,10 +227,116 @@ static void GlueComplete(void *Context, CORE_REQUEST *Request, NTSTATUS Status, 
 
 static const CORE_OPS Ops = { NULL, GlueAllocate, GlueFree, GlueLock, GlueUnlock, GlueParkRequest, GlueTakeParked, GlueComplete };
 
+/* ---- the glue's side of CORE_VERDICT_OPS ------------------------------------------------ */
+
+static UINT64 GlueNowMs(void *Context)
+{
+    (void)Context;
+    return Glue.NowMs;
+}
+
+static NTSTATUS GlueParkAsk(void *Context, CORE_REQUEST *Request, UINT32 VerdictIndex)
+{
+    REQUEST_SLOT *slot = (REQUEST_SLOT *)Request->GlueRequest;
+    REQUEST_SLOT **link;
+    (void)Context;
+    if (!Glue.LockHeld) Fail("ParkAskRequest called without the lock", NULL);
+    if (VerdictIndex >= MAX_VERDICTS) Fail("ParkAskRequest on an unknown verdict", NULL);
+    if (slot != Dispatching || slot->ParkedOn != NULL || slot->AskParkedOn != 0) Fail("ParkAskRequest of a request that is not being dispatched", NULL);
+    link = &AskParked[VerdictIndex];
+    while (*link != NULL) link = &(*link)->NextParked;
+    *link = slot;
+    slot->NextParked = NULL;
+    slot->AskParkedOn = VerdictIndex + 1u;
+    return STATUS_SUCCESS;
+}
+
+static CORE_REQUEST *GlueTakeAsk(void *Context, UINT32 VerdictIndex, CORE_FILE *File)
+{
+    REQUEST_SLOT **link;
+    (void)Context;
+    if (!Glue.LockHeld) Fail("TakeAskRequest called without the lock", NULL);
+    if (VerdictIndex >= MAX_VERDICTS) Fail("TakeAskRequest on an unknown verdict", NULL);
+    for (link = &AskParked[VerdictIndex]; *link != NULL; link = &(*link)->NextParked) {
+        REQUEST_SLOT *slot = *link;
+        if (File == NULL || &slot->Owner->File == File) {
+            *link = slot->NextParked;
+            slot->NextParked = NULL;
+            slot->AskParkedOn = 0;
+            return &slot->Core;
+        }
+    }
+    return NULL;
+}
+
+static const char *OutcomeName(UINT32 Outcome)
+{
+    switch (Outcome) {
+    case CORE_VERDICT_OUTCOME_ANSWERED: return "answered";
+    case CORE_VERDICT_OUTCOME_TIMED_OUT: return "timedOut";
+    case CORE_VERDICT_OUTCOME_DEFAULTED: return "defaulted";
+    case CORE_VERDICT_OUTCOME_REFUSED: return "refused";
+    default: Fail("a settled ticket without an outcome", NULL); return "";
+    }
+}
+
+/* The asker learns how its question settled: one line, in the order questions settle. */
+static void PrintSettled(ASKER *Asker)
+{
+    UINT32 index;
+    UINT32 bytes = DeviceConfig.Verdicts[Asker->Ticket.VerdictIndex].AnswerBytes;
+    if (Asker->Settled) Fail("a question settled twice", NULL);
+    Asker->Settled = 1;
+    if (Glue.Quiet) return;
+    printf("asked %ld %s %llu ", Asker->T, OutcomeName(Asker->Ticket.Outcome), (unsigned long long)Asker->Ticket.Id);
+    for (index = 0; index < bytes; index++) printf("%02x", Asker->Answer[index]);
+    putchar('\n');
+}
+
+static void GlueWakeAsker(void *Context, CORE_VERDICT_TICKET *Ticket)
+{
+    ASKER *asker;
+    (void)Context;
+    if (!Glue.LockHeld) Fail("WakeAsker called without the lock", NULL);
+    for (asker = Askers; asker != NULL && &asker->Ticket != Ticket; asker = asker->Next) {}
+    if (asker == NULL || asker->Settled) Fail("WakeAsker of a ticket no asker waits on", NULL);
+    if (Ticket->Outcome == CORE_VERDICT_OUTCOME_NONE) Fail("WakeAsker before the ticket settled", NULL);
+    PrintSettled(asker);
+}
+
+static const CORE_VERDICT_OPS VerdictOps = { GlueNowMs, GlueParkAsk, GlueTakeAsk, GlueWakeAsker };
+
+/* Settled askers stop waiting: the core no longer touches their tickets once its lock is free. */
+static void ReleaseSettledAskers(void)
+{
+    ASKER **link = &Askers;
+    while (*link != NULL) {
+        ASKER *asker = *link;
+        if (asker->Settled) {
+            *link = asker->Next;
+            free(asker->Answer);
+            free(asker);
+        } else {
+            link = &asker->Next;
+        }
+    }
+}
+
 /* The framework cancels a request in a manual queue and completes it itself. */
 static void FrameworkCancel(REQUEST_SLOT *Slot)
 {
     REQUEST_SLOT **link;
+    if (Slot->AskParkedOn != 0) {
+        /* An ask request in its verdict's queue holds no question (V6); it leaves the handle's
+         * parked count (MaxParkedPerHandle) as a subscribe request does. */
+        link = &AskParked[Slot->AskParkedOn - 1u];
+        while (*link != Slot) link = &(*link)->NextParked;
+        *link = Slot->NextParked;
+        Slot->AskParkedOn = 0;
+        CoreParkedRequestCancelled(&Core, &Slot->Core);
+        FinishRequest(Slot, STATUS_CANCELLED, 0);
+        return;
+    }
     if (Slot->ParkedOn == NULL) return; /* not in a queue: not cancelable (ERROR_NOT_FOUND) */
     link = &Slot->ParkedOn->Parked[Slot->ParkedChannel];
     while (*link != Slot) link = &(*link)->NextParked;
@@ -233,10 +371,18 @@ static void CloseHandleSlot(HANDLE_SLOT *Slot)
 {
     size_t index;
     UINT32 channel;
+    REQUEST_SLOT *ask;
     CoreFileClose(&Core, &Slot->File);
+    CoreVerdictClose(&Core, &Slot->File);
     CoreFileClose(&Core, &Slot->File); /* EvtFileClose after EvtFileCleanup: must be harmless */
+    CoreVerdictClose(&Core, &Slot->File);
     for (channel = 0; channel < MAX_CHANNELS; channel++) {
         if (Slot->Parked[channel] != NULL) Fail("a request is still parked after its handle was closed", NULL);
+    }
+    for (channel = 0; channel < MAX_VERDICTS; channel++) {
+        for (ask = AskParked[channel]; ask != NULL; ask = ask->NextParked) {
+            if (ask->Owner == Slot) Fail("an ask request is still parked after its handle was closed", NULL);
+        }
     }
     for (index = 0; index < HandleCount; index++) {
         if (Handles[index] == Slot) {
@@ -252,6 +398,9 @@ static void StartCore(void)
 {
     if (CoreInitialize(&Core, &Ops, &DeviceConfig) != STATUS_SUCCESS) Fail("CoreInitialize failed", NULL);
     if (Core.ChannelCount > MAX_CHANNELS) Fail("the device has more channels than the harness supports", NULL);
+    if (DeviceConfig.VerdictCount > MAX_VERDICTS) Fail("the device has more verdicts than the harness supports", NULL);
+    if (CoreVerdictInitialize(&Core, &VerdictOps, DeviceConfig.Verdicts, DeviceConfig.VerdictCount) != STATUS_SUCCESS) Fail("CoreVerdictInitialize failed", NULL);
+    Glue.NowMs = 0;
     ConformanceHandlersReset();
 }
 
@@ -261,6 +410,10 @@ static void StopCore(void)
     while (HandleCount > 0) CloseHandleSlot(Handles[0]);
     Glue.Quiet = 0;
     if (RequestCount != 0) Fail("requests outstanding after every handle was closed", NULL);
+    /* With every decider gone, every question has settled (V6): no asker may still wait. */
+    ReleaseSettledAskers();
+    if (Askers != NULL) Fail("an asker still waits after every handle was closed", NULL);
+    CoreVerdictUninitialize(&Core);
     CoreUninitialize(&Core);
     if (Glue.Allocations != 0) Fail("the core leaked allocations", NULL);
 }
@@ -321,11 +474,14 @@ static void Submit(HANDLE_SLOT *Handle, long Id, UINT32 Code, long OutputLength,
 {
     REQUEST_SLOT *slot;
     size_t inputLength;
+    UINT32 verdictIndex;
+    int isReply;
     if (FindRequest(Id) != NULL) Fail("request still outstanding", NULL);
     if (OutputLength < 0) Fail("negative output length", NULL);
     slot = calloc(1, sizeof(*slot));
     if (slot == NULL) Fail("out of memory", NULL);
     slot->Id = Id;
+    slot->Owner = Handle;
     slot->Buffer = ParseHex(InputHex, (size_t)OutputLength, &inputLength);
     slot->Core.GlueRequest = slot;
     slot->Core.InputBuffer = inputLength > 0 ? slot->Buffer : NULL;
@@ -336,7 +492,16 @@ static void Submit(HANDLE_SLOT *Handle, long Id, UINT32 Code, long OutputLength,
     Requests[RequestCount++] = slot;
     Dispatching = slot;
     DispatchingHandle = Handle;
-    (void)CoreDispatch(&Core, &Handle->File, &slot->Core, Code);
+    /* As a glue dispatches: a verdict's codes to the verdict table, everything else to CoreDispatch. */
+    if (CoreVerdictFindCode(&Core, Code, &verdictIndex, &isReply)) {
+        if (isReply) {
+            (void)CoreVerdictReplyRequest(&Core, &Handle->File, verdictIndex, &slot->Core);
+        } else {
+            (void)CoreVerdictAskRequest(&Core, &Handle->File, verdictIndex, &slot->Core, Handle->ProcessId);
+        }
+    } else {
+        (void)CoreDispatch(&Core, &Handle->File, &slot->Core, Code);
+    }
     Dispatching = NULL;
     DispatchingHandle = NULL;
 }
@@ -358,6 +523,63 @@ static void PrintState(void)
     }
 }
 
+/* Kernel code asks a question: CoreVerdictAsk, then (when it must wait) a timed wait on its ticket. */
+static void Ask(long T, long VerdictIndex, UINT64 ProcessId, UINT32 Flags, const char *QuestionHex)
+{
+    ASKER *asker;
+    ASKER **tail;
+    size_t length;
+    UINT8 *question;
+    NTSTATUS status;
+    if (VerdictIndex < 0 || (UINT32)VerdictIndex >= DeviceConfig.VerdictCount) Fail("no such verdict", NULL);
+    asker = calloc(1, sizeof(*asker));
+    if (asker == NULL) Fail("out of memory", NULL);
+    asker->T = T;
+    asker->Answer = malloc(DeviceConfig.Verdicts[VerdictIndex].AnswerBytes);
+    if (asker->Answer == NULL) Fail("out of memory", NULL);
+    memset(asker->Answer, 0xCC, DeviceConfig.Verdicts[VerdictIndex].AnswerBytes); /* the core must fill it */
+    asker->Ticket.WaitContext = asker;
+    asker->Ticket.Answer = asker->Answer;
+    asker->AskedAtMs = Glue.NowMs;
+    for (tail = &Askers; *tail != NULL; tail = &(*tail)->Next) {}
+    *tail = asker; /* listed before asking: WakeAsker may find it during CoreVerdictAsk's deliveries */
+    question = ParseHex(QuestionHex, 0, &length);
+    status = CoreVerdictAsk(&Core, (UINT32)VerdictIndex, question, (UINT32)length, ProcessId, Flags, &asker->Ticket);
+    free(question);
+    if (status == STATUS_SUCCESS) {
+        PrintSettled(asker);
+    } else if (status != STATUS_PENDING) {
+        Fail("CoreVerdictAsk refused the question", NULL);
+    }
+}
+
+/* The clock moves; each waiting asker whose deadline it reaches gives up, earliest (deadline, id) first. */
+static void Advance(long Ms)
+{
+    UINT64 target;
+    if (Ms < 0) Fail("the clock does not go back", NULL);
+    target = Glue.NowMs + (UINT64)Ms;
+    for (;;) {
+        ASKER *asker;
+        ASKER *next = NULL;
+        UINT64 nextDeadline = 0;
+        for (asker = Askers; asker != NULL; asker = asker->Next) {
+            UINT64 deadline = asker->AskedAtMs + asker->Ticket.DeadlineMs;
+            if (asker->Settled || deadline > target) continue;
+            if (next == NULL || deadline < nextDeadline || (deadline == nextDeadline && asker->Ticket.Id < next->Ticket.Id)) {
+                next = asker;
+                nextDeadline = deadline;
+            }
+        }
+        if (next == NULL) break;
+        if (nextDeadline > Glue.NowMs) Glue.NowMs = nextDeadline;
+        (void)CoreVerdictTimeout(&Core, &next->Ticket);
+        /* A timeout settles without a wake-up: the asker stopped waiting and reads its ticket. */
+        PrintSettled(next);
+    }
+    Glue.NowMs = target;
+}
+
 static void RunLine(char *Line)
 {
     char *words[8];
@@ -368,7 +590,7 @@ static void RunLine(char *Line)
         word = strtok(NULL, " \t\r\n");
     }
     if (count == 0 || words[0][0] == '#') return;
-    if (strcmp(words[0], "open") == 0 && count == 3) {
+    if (strcmp(words[0], "open") == 0 && (count == 3 || count == 4)) {
         long id = ParseLong(words[1]);
         HANDLE_SLOT *slot;
         if (FindHandle(id) != NULL) Fail("handle already open", words[1]);
@@ -376,6 +598,7 @@ static void RunLine(char *Line)
         if (slot == NULL) Fail("out of memory", NULL);
         slot->Id = id;
         slot->Access = (unsigned)ParseLong(words[2]);
+        slot->ProcessId = count == 4 ? (UINT64)ParseLong(words[3]) : 0u;
         CoreFileOpen(&Core, &slot->File, slot);
         Grow((void ***)&Handles, &HandleCapacity, HandleCount);
         Handles[HandleCount++] = slot;
@@ -403,6 +626,10 @@ static void RunLine(char *Line)
         HANDLE_SLOT *slot = FindHandle(ParseLong(words[1]));
         if (slot == NULL) Fail("handle not open", words[1]);
         CloseHandleSlot(slot);
+    } else if (strcmp(words[0], "ask") == 0 && count == 6) {
+        Ask(ParseLong(words[1]), ParseLong(words[2]), (UINT64)ParseLong(words[3]), (UINT32)ParseLong(words[4]), words[5]);
+    } else if (strcmp(words[0], "advance") == 0 && count == 2) {
+        Advance(ParseLong(words[1]));
     } else if (strcmp(words[0], "state") == 0 && count == 1) {
         PrintState();
     } else if (strcmp(words[0], "echo") == 0 && count == 2) {
@@ -414,6 +641,7 @@ static void RunLine(char *Line)
     } else {
         Fail("unknown or malformed command", words[0]);
     }
+    ReleaseSettledAskers();
     fflush(stdout);
 }
 

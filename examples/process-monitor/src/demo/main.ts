@@ -5,8 +5,8 @@
  * `pnpm run demo` runs the build of this file, dist/src/demo/main.js (the root `npm run demo`
  * builds first). `--help` lists the options (options.ts).
  *
- * Exit codes: 0 every event delivered or counted, 1 an event unaccounted for or an error,
- * 2 bad usage or --real where there is no Windows.
+ * Exit codes: 0 every event delivered or counted, 1 an event or a question unaccounted for or
+ * an error, 2 bad usage or --real where there is no Windows.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

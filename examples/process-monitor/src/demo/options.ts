@@ -4,13 +4,34 @@
  * into exit codes.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK } from '../monitor.js';
+import { DEFAULT_DECIDE_CONCURRENCY, DEFAULT_DEPTH, DEFAULT_HIGH_WATER_MARK, PROCESS_CREATE } from '../monitor.js';
+import { PolicyError, compileRules, type ImageRules } from '../policy.js';
 import { DEFAULT_BURST_EVENTS, DEFAULT_SEED } from '../workload.js';
 
 /** Seconds a run with --real lasts without a terminal, when --duration does not say. */
 export const REAL_DEFAULT_SECONDS_WITHOUT_TERMINAL = 10;
 /** Short cmd.exe processes a run with --real starts, when --spawn does not say. */
 export const REAL_DEFAULT_SPAWN = 10;
+
+/** The policy-mode part of the usage; raw, so that its paths read as typed. */
+const POLICY_USAGE = String.raw`Policy mode (with --real too): the driver asks before every process starts (the ProcessCreate
+verdict) and the monitor answers within ${PROCESS_CREATE.deadlineMs} ms. Without --deny nothing decides and the driver
+allows every creation at once; a question not answered in time is allowed too (fail-open).
+  --deny <rule>           deny the creation of processes whose image the rule names; repeat it
+                          for more rules. A rule is a glob, or a regular expression between slashes:
+                            cl.exe                    a glob without "\": the base name, in any folder
+                            C:\Users\*\Downloads\**   a glob with "\" (or "/"): the whole path
+                            /\\Temp\\[^\\]+\.exe$/    a regular expression (Unicode mode), searched
+                                                      in the whole path
+                          In a glob "*" is any run inside one folder name, "**" any run across
+                          folders, "?" one character. Both kinds match case-insensitively, as
+                          Windows compares file names, and see the path without the kernel's "\??\"
+                          in front: \??\C:\Windows\notepad.exe is matched as C:\Windows\notepad.exe.
+                          A truncated name (over 259 UTF-16 units) has lost its end: base-name
+                          globs never match it. A process without an image name matches nothing.
+  --slow <rule>           the policy takes longer than the deadline for these images, as a hung
+                          lookup would: the view shows them late and the driver allows them
+  --concurrency <n>       questions decided at once, 1 to ${PROCESS_CREATE.maxPending} (default ${DEFAULT_DECIDE_CONCURRENCY})`;
 
 export const USAGE = `Usage: pnpm run demo [options]      (or: node dist/src/demo/main.js [options])
 
@@ -34,8 +55,10 @@ Options:
                           (default ${REAL_DEFAULT_SPAWN})
   -h, --help              show this help
 
-Exit codes: 0 every event delivered or counted, 1 an event unaccounted for or an error,
-2 bad usage, or --real on a system other than Windows.`;
+${POLICY_USAGE}
+
+Exit codes: 0 every event delivered or counted, 1 an event or a question unaccounted for or
+an error, 2 bad usage, or --real on a system other than Windows.`;
 
 export interface DemoOptions {
   /** Run the workload unpaced, also on a terminal. */
@@ -52,6 +75,17 @@ export interface DemoOptions {
   duration: number;
   /** With --real: short processes to start. */
   spawn: number;
+  /** Policy mode (--deny or --slow); undefined when it is off. */
+  policy: DemoPolicy | undefined;
+  /** Policy mode: questions decided at once. */
+  concurrency: number;
+}
+
+export interface DemoPolicy {
+  /** --deny: the images whose creation is denied. */
+  deny: ImageRules;
+  /** --slow: the images the policy is too slow to decide in time. */
+  slow: ImageRules;
 }
 
 /** What the command line asks for: the usage, or a run. */
@@ -79,6 +113,9 @@ export function parseDemoArguments(argv: readonly string[]): DemoCommand {
         layouts: { type: 'boolean', default: false },
         duration: { type: 'string' },
         spawn: { type: 'string' },
+        deny: { type: 'string', multiple: true },
+        slow: { type: 'string', multiple: true },
+        concurrency: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -97,9 +134,23 @@ export function parseDemoArguments(argv: readonly string[]): DemoCommand {
     seed: wholeNumber('seed', values.seed, DEFAULT_SEED, 0, 2 ** 32 - 1),
     duration: wholeNumber('duration', values.duration, 0, 1, 24 * 3600),
     spawn: wholeNumber('spawn', values.spawn, REAL_DEFAULT_SPAWN, 0, 1000),
+    policy: policyOf(values.deny ?? [], values.slow ?? []),
+    concurrency: wholeNumber('concurrency', values.concurrency, DEFAULT_DECIDE_CONCURRENCY, 1, PROCESS_CREATE.maxPending),
   };
   if (!options.real && (values.duration !== undefined || values.spawn !== undefined)) throw new UsageError('--duration and --spawn go with --real');
+  if (!options.policy && values.concurrency !== undefined) throw new UsageError('--concurrency goes with --deny or --slow (policy mode)');
   return { action: 'run', options };
+}
+
+/** The policy of --deny and --slow; undefined without either. A bad rule is a UsageError naming its flag. */
+function policyOf(deny: readonly string[], slow: readonly string[]): DemoPolicy | undefined {
+  if (deny.length === 0 && slow.length === 0) return undefined;
+  try {
+    return { deny: compileRules(deny, '--deny'), slow: compileRules(slow, '--slow') };
+  } catch (error) {
+    if (error instanceof PolicyError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {

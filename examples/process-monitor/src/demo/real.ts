@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { n, type ViewModel } from '../view.js';
 import { REAL_DEFAULT_SECONDS_WITHOUT_TERMINAL, type DemoOptions } from './options.js';
 import type { Terminal } from './screen.js';
-import { PROCESS_CHANNEL, printSummary, startLiveView, startMonitorSession, type LiveView } from './session.js';
+import { PROCESS_CHANNEL, policySummaryRows, printSummary, startLiveView, startMonitorSession, type LiveView } from './session.js';
 
 /** Redraw period of the live view. */
 const FRAME_MS = 100;
@@ -43,7 +43,8 @@ export async function runReal(options: DemoOptions, terminal: Terminal): Promise
 
   let liveView: LiveView | undefined;
   if (terminal.live) liveView = startLiveView(terminal, model, FRAME_MS);
-  else terminal.print(`ProcessMonitor demo against the driver ${version.major}.${version.minor}.${version.patch} for ${seconds} s: depth ${options.depth}, high-water mark ${n(options.highWaterMark)}`);
+  else terminal.print(`ProcessMonitor demo against the driver ${version.major}.${version.minor}.${version.patch} for ${seconds} s: depth ${options.depth}, high-water mark ${n(options.highWaterMark)}` +
+    (options.policy ? `, policy mode: deny ${options.policy.deny.rules.map((rule) => rule.pattern).join(', ') || 'nothing'}` : ''));
   const summary = await monitor.done;
   liveView?.finish(model());
 
@@ -53,6 +54,7 @@ export async function runReal(options: DemoOptions, terminal: Terminal): Promise
     { label: 'lost, dropped after the last event', value: summary.lostWithoutNotice, note: 'from the driver\'s drop count in the last batch' },
     { label: 'discarded at shutdown', value: summary.discarded },
     { label: 'time', value: `${summary.seconds.toFixed(1)} s` },
+    ...(summary.policy ? policySummaryRows(summary.policy) : []),
   ]);
   // The client checked every batch: sequence numbers only go up, and each gap is a loss notice.
   const total = summary.delivered + summary.lost + summary.discarded;

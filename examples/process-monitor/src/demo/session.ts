@@ -1,12 +1,16 @@
 /**
  * The monitor wiring both demos share, the simulated one and --real: runMonitor with the event
- * log and the loss notices, the fields of the view that do not depend on the driver, the live
- * view's redraw loop, and the summary table.
+ * log and the loss notices, policy mode's decider and its decision log, the fields of the view
+ * that do not depend on the driver, the live view's redraw loop, and the summary table.
  */
-import type { DeviceBackendV1 } from '@inverted-call/client';
-import { processMonitorDevice, type DriverVersion } from '../../generated/process-monitor.js';
-import { runMonitor, type Monitor } from '../monitor.js';
+import type { DecisionContext, DeviceBackendV1 } from '@inverted-call/client';
+import { processMonitorDevice, type DriverVersion, type ProcessCreated } from '../../generated/process-monitor.js';
+import { DecisionLog, defaultAction } from '../decision-view.js';
+import type { PolicyStats } from '../decisions.js';
+import { ms } from '../format.js';
+import { PROCESS_CREATE, runMonitor, type Monitor, type MonitorPolicy } from '../monitor.js';
 import { EventLog, describeLoss, renderFrame, renderSummary, type SummaryRow, type ViewModel } from '../view.js';
+import type { DemoPolicy } from './options.js';
 import { createScreen, hideCursorUntilExit, type Terminal } from './screen.js';
 
 export const PROCESS_CHANNEL = processMonitorDevice.channels.Process;
@@ -16,11 +20,19 @@ const RECENT_EVENTS = 8;
 export interface SessionSettings {
   depth: number;
   highWaterMark: number;
+  /** Policy mode, or undefined. */
+  policy: DemoPolicy | undefined;
+  concurrency: number;
 }
 
 export interface SessionHooks {
   /** Without a terminal: whether this event's line is printed (called once per event). */
   printEvent(): boolean;
+  /**
+   * Without a terminal: whether this answered decision's line is printed (called once per answer;
+   * late, failed and refused ones are always printed).
+   */
+  printDecision?(): boolean;
   /** After the event is logged. A promise makes the monitor wait: the workload's stalled consumer. */
   afterEvent?(): void | Promise<void>;
 }
@@ -39,6 +51,17 @@ export function startMonitorSession(backend: DeviceBackendV1, settings: SessionS
   const controller = new AbortController();
   const started = performance.now();
   let lastLoss: string | undefined;
+  const decisions = settings.policy && new DecisionLog(settings.policy.deny, PROCESS_CREATE.deadlineMs, PROCESS_CREATE.defaultAnswer.allow);
+  const policy: MonitorPolicy | undefined = settings.policy && decisions && {
+    deny: settings.policy.deny,
+    concurrency: settings.concurrency,
+    beforeAnswer: slowFor(settings.policy),
+    onDecision(event) {
+      if (event.type === 'answered') log.decided(event.question.processId, event.answer.allow);
+      const line = decisions.add(event);
+      if (!terminal.live && (event.type !== 'answered' || (hooks.printDecision?.() ?? true))) terminal.print(`    decision: ${line}`);
+    },
+  };
 
   const monitor = runMonitor({
     backend,
@@ -54,6 +77,7 @@ export function startMonitorSession(backend: DeviceBackendV1, settings: SessionS
       lastLoss = describeLoss(loss);
       if (!terminal.live) terminal.print(`    ${lastLoss}`);
     },
+    ...(policy ? { policy } : {}),
   });
 
   return {
@@ -70,7 +94,27 @@ export function startMonitorSession(backend: DeviceBackendV1, settings: SessionS
       stats: monitor.stats(),
       recent: log.recent,
       lastLoss,
+      policy: {
+        rules: settings.policy?.deny.rules.map((rule) => rule.pattern) ?? [],
+        stats: monitor.stats().policy,
+        recent: decisions?.recent ?? [],
+        lastDenied: decisions?.lastDenied,
+        lastDefaulted: decisions?.lastDefaulted,
+      },
     }),
+  };
+}
+
+/**
+ * --slow: for the images it names, the policy waits until the deadline has passed before it
+ * answers, as a lookup that hangs would. The decider counts it late and sends nothing; the driver
+ * applies its default.
+ */
+function slowFor(policy: DemoPolicy): MonitorPolicy['beforeAnswer'] {
+  if (policy.slow.size === 0) return undefined;
+  return (question: ProcessCreated, { signal }: DecisionContext) => {
+    if (!policy.slow.match(question) || signal.aborted) return undefined;
+    return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   };
 }
 
@@ -92,6 +136,20 @@ export function startLiveView(terminal: Terminal, model: () => ViewModel, everyM
       draw(last);
     },
   };
+}
+
+/** The summary's rows of policy mode, as the decider counted. */
+export function policySummaryRows(policy: PolicyStats): SummaryRow[] {
+  const { decider, latency } = policy;
+  const fallback = defaultAction(PROCESS_CREATE.defaultAnswer.allow);
+  return [
+    { label: 'allowed by the policy', value: policy.allowed },
+    { label: 'denied by the policy', value: policy.denied, note: 'the creation failed with STATUS_ACCESS_DENIED' },
+    { label: 'late', value: decider.late, note: `no answer within ${policy.deadlineMs} ms: the driver applied its default (${fallback})` },
+    { label: 'failed or refused', value: decider.failed + decider.refusedByDriver, note: `the handler threw, or the driver refused the reply` },
+    { label: 'left to the default', value: decider.defaulted, note: 'late + failed + replies refused as late' },
+    { label: 'decision latency', value: latency ? `p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}` : 'none', note: 'handler start to reply accepted' },
+  ];
 }
 
 /** The summary table between two blank lines. */

@@ -5,7 +5,7 @@
  * so the user's driver does nothing it was not asked to in production.
  */
 import type { CallDescriptorV1, DeviceDescriptorV1 } from '@inverted-call/codec';
-import { ChannelInfoCodec, FILE_READ_ACCESS, FILE_WRITE_ACCESS, ProtocolInfoCodec, channelInfoOffset, protocolInfoByteLength, schemaHashHex } from '@inverted-call/codec';
+import { ChannelInfoCodec, FILE_READ_ACCESS, FILE_WRITE_ACCESS, PROTOCOL_VERSION, ProtocolInfoCodec, VerdictInfoCodec, channelInfoOffset, protocolInfoByteLength, schemaHashHex, verdictInfoOffset } from '@inverted-call/codec';
 import { equal } from '../assert.js';
 import { expectDeviceError, subscribeChannel, subscriptionsOf } from '../scenarios/support.js';
 import { deviceScenario, type DeviceScenario } from './scenario.js';
@@ -22,17 +22,23 @@ function refusedInput(call: CallDescriptorV1): Uint8Array | null {
 
 export function protocolScenarios(descriptor: DeviceDescriptorV1): DeviceScenario[] {
   const channels = Object.values(descriptor.channels);
-  const infoBytes = protocolInfoByteLength(channels.length);
+  const verdicts = Object.values(descriptor.verdicts);
+  const infoBytes = protocolInfoByteLength(channels.length, verdicts.length);
   return [
-    deviceScenario('R7', 'protocol information matches the descriptor: version 1, schema hash, channel count, and per channel its capacity, policy, batch bytes and largest record', async (context) => {
+    deviceScenario('R7', 'protocol information matches the descriptor: version 2, schema hash, channel and verdict counts, per channel its capacity, policy, batch bytes and largest record, and per verdict its deadline, pending limit and struct sizes', async (context) => {
       const handle = await context.raw();
       const result = await handle.ioctl(descriptor.protocolInfoCode, null, infoBytes);
       equal(result.bytesReturned, infoBytes, 'bytes returned');
-      const { version, channelCount, schemaHash } = ProtocolInfoCodec.decode(result.output);
-      equal({ version, channelCount }, { version: 1, channelCount: channels.length }, 'PROTOCOL_INFO version and channel count');
+      const { version, channelCount, schemaHash, verdictCount } = ProtocolInfoCodec.decode(result.output);
+      equal({ version, channelCount, verdictCount }, { version: PROTOCOL_VERSION, channelCount: channels.length, verdictCount: verdicts.length }, 'PROTOCOL_INFO version, channel count and verdict count');
       equal(schemaHashHex(schemaHash), descriptor.schemaHash, 'schema hash (the driver was built from another schema: regenerate and rebuild it)');
       const reported = channels.map((_, index) => ChannelInfoCodec.decode(result.output, channelInfoOffset(index)));
       equal(reported, channels.map(({ capacity, overflow, batchBytes, maxRecordBytes }) => ({ capacity, overflow, batchBytes, maxRecordBytes })), `CHANNEL_INFO of ${channels.map((channel) => channel.name).join(', ')}`);
+      const reportedVerdicts = verdicts.map((_, index) => {
+        const { deadlineMs, maxPending, questionBytes, answerBytes } = VerdictInfoCodec.decode(result.output, verdictInfoOffset(channels.length, index));
+        return { deadlineMs, maxPending, questionBytes, answerBytes };
+      });
+      equal(reportedVerdicts, verdicts.map((verdict) => ({ deadlineMs: verdict.deadlineMs, maxPending: verdict.maxPending, questionBytes: verdict.question.size, answerBytes: verdict.answer.size })), `VERDICT_INFO of ${verdicts.map((verdict) => verdict.name).join(', ') || 'no verdict'}`);
       // The client's own check agrees: it opens the device without a ProtocolMismatchError.
       const device = await context.client();
       equal(device.protocol.schemaHash, descriptor.schemaHash, 'schema hash the client saw');

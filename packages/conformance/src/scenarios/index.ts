@@ -10,6 +10,7 @@ import { overflowScenarios } from './overflow.js';
 import { protocolScenarios } from './protocol.js';
 import { streamScenarios } from './streams.js';
 import { subscribeScenarios } from './subscribe.js';
+import { verdictScenarios } from './verdicts.js';
 
 export const allScenarios: Scenario[] = [
   ...subscribeScenarios,
@@ -22,6 +23,7 @@ export const allScenarios: Scenario[] = [
   ...limitScenarios,
   ...clientScenarios,
   ...streamScenarios,
+  ...verdictScenarios,
 ];
 
 const names = new Set<string>();

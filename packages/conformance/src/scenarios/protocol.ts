@@ -1,13 +1,13 @@
 /** R7: the built-in protocol-information call, and the client refusing a driver built from another schema. */
 import { openDevice } from '@inverted-call/client';
-import { ChannelInfoCodec, PROTOCOL_INFO_BYTES, ProtocolInfoCodec, channelInfoOffset, protocolInfoByteLength, schemaHashHex } from '@inverted-call/codec';
+import { ChannelInfoCodec, PROTOCOL_INFO_BYTES, PROTOCOL_VERSION, ProtocolInfoCodec, VerdictInfoCodec, channelInfoOffset, freshVerdictInfo, protocolInfoByteLength, schemaHashHex, verdictInfoOffset } from '@inverted-call/codec';
 import { check, equal, rejects } from '../assert.js';
 import type { ScenarioContext } from '../context.js';
 import { conformanceDevice } from '@inverted-call/conformance-device';
 import { scenario } from '../scenario.js';
 import { expectDeviceError } from './support.js';
 
-const INFO_BYTES = protocolInfoByteLength(Object.keys(conformanceDevice.channels).length);
+const INFO_BYTES = protocolInfoByteLength(Object.keys(conformanceDevice.channels).length, Object.keys(conformanceDevice.verdicts).length);
 
 /** What a client built from `descriptor` gets when it opens the conformance device. */
 async function openRejection(context: ScenarioContext, descriptor: object, process: string) {
@@ -18,12 +18,12 @@ async function openRejection(context: ScenarioContext, descriptor: object, proce
 }
 
 export const protocolScenarios = [
-  scenario('R7', 'protocol information is exact: version 1, the schema hash, and per channel its capacity, policy, batch bytes and largest record', async (context) => {
+  scenario('R7', 'protocol information is exact: version 2, the schema hash, per channel its capacity, policy, batch bytes and largest record, per verdict its table entry and counters', async (context) => {
     const handle = await context.raw();
     const result = await handle.ioctl(conformanceDevice.protocolInfoCode, null, 200);
     equal(result.bytesReturned, INFO_BYTES, 'bytes returned into a 200-byte buffer');
-    const { version, channelCount, schemaHash } = ProtocolInfoCodec.decode(result.output);
-    equal({ version, channelCount }, { version: 1, channelCount: 3 }, 'PROTOCOL_INFO');
+    const { version, channelCount, schemaHash, verdictCount } = ProtocolInfoCodec.decode(result.output);
+    equal({ version, channelCount, verdictCount }, { version: PROTOCOL_VERSION, channelCount: 3, verdictCount: 1 }, 'PROTOCOL_INFO');
     equal(schemaHashHex(schemaHash), conformanceDevice.schemaHash, 'schema hash');
     const reported = [0, 1, 2].map((index) => ChannelInfoCodec.decode(result.output, channelInfoOffset(index)));
     equal(reported, [
@@ -33,6 +33,9 @@ export const protocolScenarios = [
     ], 'CHANNEL_INFO of Events, Latest, Audit');
     const fromDescriptor = Object.values(conformanceDevice.channels).map(({ capacity, overflow, batchBytes, maxRecordBytes }) => ({ capacity, overflow, batchBytes, maxRecordBytes }));
     equal(reported, fromDescriptor, 'CHANNEL_INFO against the descriptor');
+    // Nothing was asked yet: the Gate entry is the schema's, every counter 0.
+    equal(VerdictInfoCodec.decode(result.output, verdictInfoOffset(3, 0)), freshVerdictInfo(conformanceDevice.verdicts.Gate), 'VERDICT_INFO of Gate');
+    equal(VerdictInfoCodec.decode(result.output, verdictInfoOffset(3, 0)), { deadlineMs: 500, maxPending: 3, questionBytes: 16, answerBytes: 8, asked: 0n, answered: 0n, timedOut: 0n, defaulted: 0n, refused: 0n }, 'VERDICT_INFO of Gate, as the schema states it');
   }),
 
   scenario('R7', 'protocol information into a buffer too small fails with ERROR_INSUFFICIENT_BUFFER', async (context) => {
@@ -57,13 +60,14 @@ export const protocolScenarios = [
   scenario('R7', 'an opened client reports the protocol information the driver gave', async (context) => {
     const device = await context.client();
     equal(device.protocol, {
-      version: 1,
+      version: PROTOCOL_VERSION,
       schemaHash: conformanceDevice.schemaHash,
       channels: [
         { name: 'Events', capacity: 8, overflow: 'drop-newest', batchBytes: 512, maxRecordBytes: 264 },
         { name: 'Latest', capacity: 4, overflow: 'drop-oldest', batchBytes: 256, maxRecordBytes: 32 },
         { name: 'Audit', capacity: 16, overflow: 'drop-newest', batchBytes: 128, maxRecordBytes: 32 },
       ],
+      verdicts: [{ name: 'Gate', deadlineMs: 500, maxPending: 3, questionBytes: 16, answerBytes: 8, asked: 0n, answered: 0n, timedOut: 0n, defaulted: 0n, refused: 0n }],
     }, 'device.protocol');
   }),
 

@@ -1,5 +1,5 @@
 /** R1 (a subscribe buffer too small is refused at once) and R2 (queued events complete a request at once). */
-import { BATCH_FLAG_RING_EMPTY, BATCH_HEADER_BYTES, RECORD_ALIGNMENT, RecordHeaderCodec } from '@inverted-call/codec';
+import { BATCH_FLAG_RING_EMPTY, BATCH_HEADER_BYTES, PROTOCOL_VERSION, RECORD_ALIGNMENT, RecordHeaderCodec } from '@inverted-call/codec';
 import { check, equal, within } from '../assert.js';
 import { scenario } from '../scenario.js';
 import { channels, expectDeviceError, expectEvents, parkedOf, primeSubscription, range, readBatch, sequencesOf, subscribeRaw, subscriptionOf, tagsOf, watch } from './support.js';
@@ -121,7 +121,7 @@ export const subscribeScenarios = [
     const batch = readBatch(result, 'Events');
     const expectedBytes = HEADER + 2 * SMALL_RECORD + channels.Events.events.Large.recordBytes;
     // The batch takes the whole ring, so its only flag is RING_EMPTY.
-    equal({ version: batch.version, count: batch.count, bytesUsed: batch.bytesUsed, flags: batch.flags, droppedTotal: batch.droppedTotal }, { version: 1, count: 3, bytesUsed: expectedBytes, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 0n }, 'batch header');
+    equal({ version: batch.version, count: batch.count, bytesUsed: batch.bytesUsed, flags: batch.flags, droppedTotal: batch.droppedTotal }, { version: PROTOCOL_VERSION, count: 3, bytesUsed: expectedBytes, flags: BATCH_FLAG_RING_EMPTY, droppedTotal: 0n }, 'batch header');
     equal(result.bytesReturned, expectedBytes, 'bytes returned');
     const headers = [HEADER, HEADER + SMALL_RECORD, HEADER + 2 * SMALL_RECORD].map((offset) => ({
       aligned: offset % RECORD_ALIGNMENT === 0,

@@ -95,7 +95,7 @@ const LabelCodec: StructCodec<Label> = defineStruct<Label>({
 
 export const callsOnlyDevice = defineDevice({
   specificationVersion: 'v1',
-  protocolVersion: 1,
+  protocolVersion: 2,
   name: 'Calculator',
   devicePath: '\\\\.\\Calculator',
   deviceType: DEVICE_TYPE,
@@ -109,4 +109,5 @@ export const callsOnlyDevice = defineDevice({
     SetLabel: { name: 'SetLabel', code: code(0x803, 0), method: 'buffered', requiredAccess: 0, input: LabelCodec, output: null },
   },
   channels: {},
+  verdicts: {},
 });

@@ -9,7 +9,7 @@
 import { DeviceError, type DeviceBackendV1 } from '@inverted-call/backend';
 import { conformanceDevice, eventData, type ConformanceChannel, type ConformanceDriverState, type ConformanceTarget } from '@inverted-call/conformance';
 import { simulatorDriverState } from '@inverted-call/conformance/simulator';
-import { createSimulator, type Simulator } from '@inverted-call/simulator';
+import { createSimulator, type SimulatedBackend, type Simulator } from '@inverted-call/simulator';
 
 export type ConformanceSimulator = Simulator<typeof conformanceDevice>;
 
@@ -21,7 +21,8 @@ export interface SimulatorTarget extends ConformanceTarget {
 }
 
 export function createSimulatorTarget(): SimulatorTarget {
-  const simulator = createSimulator(conformanceDevice);
+  // A manual clock: verdict deadlines pass only when a scenario elapses them, exactly.
+  const simulator = createSimulator(conformanceDevice, { clock: 'manual' });
 
   const emitEvents = (channel: ConformanceChannel, kind: string, count: number, firstTag: bigint): void => {
     for (let index = 0; index < count; index++) {
@@ -55,6 +56,16 @@ export function createSimulatorTarget(): SimulatorTarget {
     // The conformance device's channels are the only ones its simulator has.
     state: async () => simulatorDriverState(simulator) as ConformanceDriverState,
     crash: (process) => simulator.crash(process),
+    ask: async (verdict, question, options = {}) => {
+      // The process a backend of this simulator stands for, as the driver would know its id (V7).
+      const askerProcessId = options.askerProcess === undefined ? undefined : (options.askerProcess as SimulatedBackend).processId;
+      const result = await simulator.ask(verdict, question as never, {
+        ...(askerProcessId === undefined ? {} : { askerProcessId }),
+        ...(options.cannotWait ? { atPassiveLevel: false } : {}),
+      });
+      return { outcome: result.outcome, id: result.id, answer: result.answer as unknown as Record<string, unknown> };
+    },
+    elapse: async (ms) => simulator.advance(ms),
     settle: () => simulator.settle(),
     // A simulator holds no timers or handles of the host once idle: nothing to free.
     dispose: async () => {},

@@ -16,6 +16,6 @@ declare module 'vitest' {
 
 export default function setup(project: TestProject): () => void {
   const build = buildHarness();
-  project.provide('nativeBuild', { dir: build.dir, harness: build.harness, coreTest: build.coreTest });
+  project.provide('nativeBuild', { dir: build.dir, harness: build.harness, coreTest: build.coreTest, verdictTest: build.verdictTest });
   return () => build.dispose();
 }

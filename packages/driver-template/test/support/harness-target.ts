@@ -5,9 +5,13 @@
  * I/O manager (the access check, closed handles, an already-aborted signal); everything else is
  * the C code's.
  *
+ * Questions are asked with the harness's `ask` line, on behalf of a process id the target gives
+ * each process name; deadlines pass with `advance` (the harness's manual clock).
+ *
  * Every line sent is also kept as a scenario script. `dispose()` replays that script through the
- * simulator's DriverModel and requires the same completion trace, byte for byte: so each named
- * conformance scenario is also a differential test of the core against the simulator.
+ * simulator's DriverModel and requires the same completion trace, byte for byte, and the same
+ * settlements in the same places (the verdict trace): so each named conformance scenario is also a
+ * differential test of the core against the simulator.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -21,8 +25,20 @@ import {
   type IoctlResult,
   type OpenOptions,
 } from '@inverted-call/backend';
-import { LargeCodec, SmallCodec, conformanceDevice, eventData, type ConformanceChannel, type ConformanceDriverState, type ConformanceTarget } from '@inverted-call/conformance';
-import { CHANNEL_INDEX, modelTrace, requiredAccess, toHex, type Op } from './script.js';
+import {
+  LargeCodec,
+  SmallCodec,
+  conformanceDevice,
+  eventData,
+  type AskResult,
+  type ConformanceChannel,
+  type ConformanceDriverState,
+  type ConformanceTarget,
+  type ConformanceVerdict,
+  type TargetAskOptions,
+} from '@inverted-call/conformance';
+import type { VerdictOutcome } from '@inverted-call/codec';
+import { ASK_CANNOT_WAIT, CHANNEL_INDEX, modelTrace, requiredAccess, toHex, type Op } from './script.js';
 
 interface PendingRequest {
   resolve(result: IoctlResult): void;
@@ -42,6 +58,13 @@ interface HandleRecord {
 
 const NT_SUCCESS = (status: number): boolean => (status | 0) >= 0;
 const CHANNEL_NAMES = Object.keys(conformanceDevice.channels) as ConformanceChannel[];
+const VERDICT_NAMES = Object.keys(conformanceDevice.verdicts) as ConformanceVerdict[];
+const OUTCOMES: readonly VerdictOutcome[] = ['answered', 'timedOut', 'defaulted', 'refused'];
+
+interface Asker {
+  readonly verdict: ConformanceVerdict;
+  resolve(result: AskResult): void;
+}
 
 export class HarnessTarget implements ConformanceTarget {
   readonly name = 'portable core (native harness)';
@@ -53,11 +76,15 @@ export class HarnessTarget implements ConformanceTarget {
   private readonly stateWaiters: ((lines: string[]) => void)[] = [];
   private stateLines: string[] | null = null;
   private stateExpected = 0;
+  private readonly askers = new Map<number, Asker>();
+  /** Process ids as Windows hands them out (multiples of 4), one per process name: what V7 compares. */
+  private readonly processIds = new Map<DeviceBackendV1, number>();
+  private nextAsk = 1;
   private nextHandle = 1;
   private nextRequest = 1;
   private nextEcho = 1;
   private sentCommands = 0;
-  /** The script as the model replays it, and the core's completion lines, in order. */
+  /** The script as the model replays it, and the core's completion and settlement lines, in order. */
   readonly ops: Op[] = [];
   readonly completions: string[] = [];
 
@@ -74,16 +101,43 @@ export class HarnessTarget implements ConformanceTarget {
   process(name: string): DeviceBackendV1 {
     const target = this;
     let crashed = false;
+    const pid = 1000 + 4 * this.processIds.size;
     const backend: DeviceBackendV1 & { crash(): Promise<void> } = {
       specificationVersion: 'v1',
       name: 'core-harness',
-      open: (path: string, options: OpenOptions) => target.open(name, () => crashed, path, options),
+      open: (path: string, options: OpenOptions) => target.open(name, pid, () => crashed, path, options),
       crash: async () => {
         crashed = true;
         await Promise.all([...target.handles.values()].filter((handle) => handle.process === name).map((handle) => target.close(handle)));
       },
     };
+    this.processIds.set(backend, pid);
     return backend;
+  }
+
+  ask(verdict: ConformanceVerdict, question: Record<string, unknown>, options: TargetAskOptions = {}): Promise<AskResult> {
+    const index = VERDICT_NAMES.indexOf(verdict);
+    if (index < 0) throw new Error(`HarnessTarget.ask: the conformance device has no verdict ${verdict}`);
+    const bytes = conformanceDevice.verdicts[verdict].question.encode(question as never);
+    let pid = 0;
+    if (options.askerProcess !== undefined) {
+      const known = this.processIds.get(options.askerProcess);
+      if (known === undefined) throw new Error('HarnessTarget.ask: askerProcess must be a backend this target made with process(name)');
+      pid = known;
+    }
+    const ask = this.nextAsk++;
+    const flags = options.cannotWait ? ASK_CANNOT_WAIT : 0;
+    this.ops.push({ op: 'ask', ask, verdict: index, pid, flags, question: bytes });
+    // Sent now, before this returns: an ask request sent afterwards comes after the question.
+    const settled = new Promise<AskResult>((resolve) => this.askers.set(ask, { verdict, resolve }));
+    this.send(`ask ${ask} ${index} ${pid} ${flags} ${toHex(bytes)}`);
+    return settled;
+  }
+
+  async elapse(ms: number): Promise<void> {
+    this.ops.push({ op: 'advance', ms });
+    this.send(`advance ${ms}`);
+    await this.echo();
   }
 
   async emit(channel: ConformanceChannel, kind: string, count: number, firstTag: bigint): Promise<void> {
@@ -143,7 +197,7 @@ export class HarnessTarget implements ConformanceTarget {
     if (JSON.stringify(actual) !== JSON.stringify(expected)) {
       const first = actual.findIndex((line, index) => line !== expected[index]);
       throw new Error(
-        `the C core and the simulator's DriverModel differ on this scenario (completion ${first === -1 ? actual.length : first}):\n` +
+        `the C core and the simulator's DriverModel differ on this scenario (line ${first === -1 ? actual.length : first} of completions and settlements):\n` +
           `  core:  ${actual[first] ?? '(none)'}\n  model: ${expected[first === -1 ? actual.length : first] ?? '(none)'}`,
       );
     }
@@ -151,7 +205,7 @@ export class HarnessTarget implements ConformanceTarget {
 
   // ---- the backend's operations -----------------------------------------------------------------
 
-  private open(processName: string, crashed: () => boolean, path: string, options: OpenOptions): Promise<DeviceHandleV1> {
+  private open(processName: string, pid: number, crashed: () => boolean, path: string, options: OpenOptions): Promise<DeviceHandleV1> {
     return new Promise((resolve, reject) => {
       const fail = (error: unknown) => setImmediate(() => reject(error));
       if (crashed()) return fail(new DeviceError('ERROR_INVALID_HANDLE', { operation: `open ${path}`, detail: `process ${processName} has crashed` }));
@@ -160,8 +214,8 @@ export class HarnessTarget implements ConformanceTarget {
       }
       const record: HandleRecord = { id: this.nextHandle++, process: processName, access: options.access, state: 'open', closed: null, pending: new Set() };
       this.handles.set(record.id, record);
-      this.ops.push({ op: 'open', handle: record.id, access: accessBitsOf(options.access) });
-      this.send(`open ${record.id} ${accessBitsOf(options.access)}`);
+      this.ops.push({ op: 'open', handle: record.id, access: accessBitsOf(options.access), pid });
+      this.send(`open ${record.id} ${accessBitsOf(options.access)} ${pid}`);
       const target = this;
       const handle: DeviceHandleV1 = {
         path,
@@ -246,6 +300,18 @@ export class HarnessTarget implements ConformanceTarget {
       this.stateLines = [];
       this.stateExpected = Number(second);
       if (this.stateExpected === 0) this.finishState();
+      return;
+    }
+    // A settlement: asked T OUTCOME ID ANSWERHEX (kept in the trace: the model must settle the same way).
+    if (first === 'asked') {
+      this.completions.push(line);
+      const [, , outcome, id, hex] = line.split(' ');
+      const asker = this.askers.get(Number(second));
+      if (!asker) throw new Error(`the core harness settled ask ${second}, which is not waiting`);
+      if (!OUTCOMES.includes(outcome as VerdictOutcome)) throw new Error(`the core harness settled ask ${second} with an unknown outcome: ${line}`);
+      this.askers.delete(Number(second));
+      const answer = conformanceDevice.verdicts[asker.verdict].answer.decode(Uint8Array.from(Buffer.from(hex!, 'hex')));
+      asker.resolve({ outcome: outcome as VerdictOutcome, id: BigInt(id!), answer: answer as unknown as Record<string, unknown> });
       return;
     }
     // A completion: REQUEST STATUS BYTES

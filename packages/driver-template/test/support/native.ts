@@ -19,11 +19,12 @@ export const CONFORMANCE_SCHEMA = createRequire(import.meta.url).resolve('@inver
 export const CONFORMANCE_HANDLERS = join(REPO, 'packages/conformance/driver/Handlers.c');
 const CFLAGS = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', '-g'];
 
-/** Where the native programs are: the scenario harness and the core's unit tests. */
+/** Where the native programs are: the scenario harness and the core's unit tests (channels, verdicts). */
 export interface NativeBuildPaths {
   dir: string;
   harness: string;
   coreTest: string;
+  verdictTest: string;
 }
 
 export interface NativeBuild extends NativeBuildPaths {
@@ -32,12 +33,27 @@ export interface NativeBuild extends NativeBuildPaths {
 
 export const hex32 = (status: number): string => (status >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
-function compile(output: string, includes: string[], sources: string[]): void {
+export function compile(output: string, includes: string[], sources: string[]): void {
   const result = spawnSync('gcc', [...CFLAGS, ...includes.map((dir) => `-I${dir}`), ...sources, '-o', output], { encoding: 'utf8' });
   if (result.error) {
     throw new Error(`gcc is required (it compiles templates/core natively) but could not be run: ${result.error.message}. npm test installs it (Debian: apt-get install gcc libc6-dev).`);
   }
   if (result.status !== 0) throw new Error(`gcc failed (exit ${result.status}) compiling ${sources.join(' ')}:\n${result.stderr}`);
+}
+
+/** The include path of a native core build: the test CoreConfig.h, the core, the rendered device. */
+export function coreIncludes(deviceDir: string): string[] {
+  return [join(CORE_DIR, 'test'), CORE_DIR, deviceDir];
+}
+
+/** The sources of the verdict unit tests; `verdictSource` replaces Verdict.c (a negative control's mutant). */
+export function verdictTestSources(coreDir: string, verdictSource = join(coreDir, 'Verdict.c')): string[] {
+  return [join(coreDir, 'Core.c'), verdictSource, join(coreDir, 'test/verdict_test.c')];
+}
+
+/** The sources of the scenario harness for a rendered device; `verdictSource` replaces Verdict.c (a negative control's mutant). */
+export function harnessSources(deviceDir: string, verdictSource = join(CORE_DIR, 'Verdict.c')): string[] {
+  return [join(CORE_DIR, 'Core.c'), verdictSource, join(deviceDir, 'DeviceTable.c'), CONFORMANCE_HANDLERS, join(CORE_DIR, 'test/harness.c')];
 }
 
 /**
@@ -55,12 +71,14 @@ export function buildHarness(): NativeBuild {
       writeFileSync(join(device, file.path), file.content);
     }
   }
-  const includes = [join(CORE_DIR, 'test'), CORE_DIR, device];
+  const includes = coreIncludes(device);
   const harness = join(dir, 'harness');
   const coreTest = join(dir, 'core_test');
-  compile(harness, includes, [join(CORE_DIR, 'Core.c'), join(device, 'DeviceTable.c'), CONFORMANCE_HANDLERS, join(CORE_DIR, 'test/harness.c')]);
-  compile(coreTest, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'test/core_test.c')]);
-  return { dir, harness, coreTest, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const verdictTest = join(dir, 'verdict_test');
+  compile(harness, includes, harnessSources(device));
+  compile(coreTest, includes, [join(CORE_DIR, 'Core.c'), join(CORE_DIR, 'Verdict.c'), join(CORE_DIR, 'test/core_test.c')]);
+  compile(verdictTest, includes, verdictTestSources(CORE_DIR));
+  return { dir, harness, coreTest, verdictTest, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export function runNative(executable: string, input: string): { status: number | null; stdout: string; stderr: string } {

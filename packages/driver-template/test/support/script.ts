@@ -14,12 +14,21 @@ export const READ = 1;
 export const READ_WRITE = 3;
 
 export type Op =
-  | { readonly op: 'open'; readonly handle: number; readonly access: number }
+  /** `pid`: the process that opened it (V7); none when absent (the harness's 0). */
+  | { readonly op: 'open'; readonly handle: number; readonly access: number; readonly pid?: number }
   | { readonly op: 'subscribe'; readonly handle: number; readonly request: number; readonly channel: ChannelName; readonly outputLength: number }
   | { readonly op: 'emit'; readonly channel: ChannelName; readonly kind: number; readonly payload: Uint8Array }
   | { readonly op: 'ioctl'; readonly handle: number; readonly request: number; readonly code: number; readonly outputLength: number; readonly input: Uint8Array | null }
   | { readonly op: 'cancel'; readonly request: number }
-  | { readonly op: 'close'; readonly handle: number };
+  | { readonly op: 'close'; readonly handle: number }
+  /** Kernel code asks question `ask` (numbered from 1 per script, in asking order) of verdict `verdict` (by index). */
+  | { readonly op: 'ask'; readonly ask: number; readonly verdict: number; readonly pid: number; readonly flags: number; readonly question: Uint8Array }
+  | { readonly op: 'advance'; readonly ms: number };
+
+/** CoreVerdictAsk's flag for an asker above PASSIVE_LEVEL (V8), as Verdict.h defines it. */
+export const ASK_CANNOT_WAIT = 1;
+/** The harness's outcome words: the codec's VerdictOutcome. */
+const VERDICT_NAMES = Object.keys(device.verdicts);
 
 export interface Scenario {
   readonly name: string;
@@ -35,13 +44,18 @@ export function toHex(bytes: Uint8Array): string {
 export const requiredAccess = requiredAccessOfCode;
 
 export function scriptOf(ops: readonly Op[]): string {
+  return scriptLines(ops).join('\n');
+}
+
+/** One harness line per op ('# ...' for a request the I/O manager refuses before the driver). */
+export function scriptLines(ops: readonly Op[]): string[] {
   const access = new Map<number, number>();
   return ops
     .map((op) => {
       switch (op.op) {
         case 'open':
           access.set(op.handle, op.access);
-          return `open ${op.handle} ${op.access}`;
+          return `open ${op.handle} ${op.access}${op.pid === undefined ? '' : ` ${op.pid}`}`;
         case 'ioctl':
           // Refused before any driver sees it: the model records that as an io-manager completion.
           if ((access.get(op.handle)! & requiredAccess(op.code)) !== requiredAccess(op.code)) return '# refused by the I/O manager';
@@ -55,9 +69,12 @@ export function scriptOf(ops: readonly Op[]): string {
         case 'close':
           access.delete(op.handle);
           return `close ${op.handle}`;
+        case 'ask':
+          return `ask ${op.ask} ${op.verdict} ${op.pid} ${op.flags} ${toHex(op.question)}`;
+        case 'advance':
+          return `advance ${op.ms}`;
       }
-    })
-    .join('\n');
+    });
 }
 
 /**
@@ -101,14 +118,42 @@ function runConformanceCall(model: DriverModel, requestId: number, name: string,
 
 const CHANNEL_NAMES = Object.keys(device.channels) as (keyof typeof device.channels)[];
 
-/** The model's trace in the harness's line format; io-manager completions are not the core's. */
-export function modelTrace(ops: readonly Op[]): string[] {
+/** A settlement in the harness's line format: `asked T OUTCOME ID ANSWERHEX`. */
+export function askedLine(ask: number, outcome: string, id: bigint, answer: Uint8Array): string {
+  return `asked ${ask} ${outcome} ${id} ${toHex(answer)}`;
+}
+
+/**
+ * The model's output in the harness's line format, one list per op: its driver completions
+ * (io-manager completions are not the core's) and, in the order they settled among them, its
+ * questions' settlements (the verdict trace).
+ */
+export function modelOutputByOp(ops: readonly Op[]): string[][] {
+  const step = modelStepper();
+  return ops.map(step);
+}
+
+/** A fresh model, run one op at a time: each call returns what that op made (see modelOutputByOp). */
+export function modelStepper(): (op: Op) => string[] {
   const model = new DriverModel(device);
   const counter = { value: 0n };
-  for (const op of ops) {
+  let completionsSeen = 0;
+  let settlementsSeen = 0;
+  const askNumbers: number[] = [];
+  return (op) => {
     switch (op.op) {
       case 'open':
-        model.openHandle(op.handle, op.access);
+        model.openHandle(op.handle, op.access, '', op.pid);
+        break;
+      case 'ask': {
+        const name = VERDICT_NAMES[op.verdict];
+        if (name === undefined) throw new Error(`modelOutputByOp: the conformance device has no verdict ${op.verdict}`);
+        askNumbers.push(op.ask);
+        model.ask(name, op.question, { ...(op.pid === 0 ? {} : { askerProcessId: op.pid }), ...((op.flags & ASK_CANNOT_WAIT) !== 0 ? { atPassiveLevel: false } : {}) });
+        break;
+      }
+      case 'advance':
+        model.advanceClock(op.ms);
         break;
       case 'subscribe':
         model.submit({ requestId: op.request, handleId: op.handle, code: device.channels[op.channel].code, input: null, outputLength: op.outputLength });
@@ -128,9 +173,28 @@ export function modelTrace(ops: readonly Op[]): string[] {
         model.closeHandle(op.handle);
         break;
     }
-  }
-  return model
-    .trace()
-    .filter((entry) => entry.origin === 'driver')
-    .map((entry) => `${entry.requestId} ${hex32(entry.status)} ${entry.bytes.byteLength > 0 ? toHex(entry.bytes) : '-'}`);
+    // What this op made: completions and settlements, merged by each settlement's place among completions.
+    const trace = model.trace();
+    const settlements = model.verdictTrace().slice(settlementsSeen);
+    const lines: string[] = [];
+    for (let index = completionsSeen; index <= trace.length; index++) {
+      for (const entry of settlements.filter((settlement) => settlement.afterCompletions === index)) {
+        lines.push(askedLine(askNumbers[entry.ask - 1]!, entry.outcome, entry.id, entry.answer));
+      }
+      const entry = trace[index];
+      if (entry && entry.origin === 'driver') lines.push(completionLine(entry.requestId, entry.status, entry.bytes));
+    }
+    completionsSeen = trace.length;
+    settlementsSeen += settlements.length;
+    return lines;
+  };
+}
+
+export function completionLine(requestId: number, status: number, bytes: Uint8Array): string {
+  return `${requestId} ${hex32(status)} ${bytes.byteLength > 0 ? toHex(bytes) : '-'}`;
+}
+
+/** The model's output in the harness's line format: completions and settlements, in order. */
+export function modelTrace(ops: readonly Op[]): string[] {
+  return modelOutputByOp(ops).flat();
 }

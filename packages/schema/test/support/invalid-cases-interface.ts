@@ -122,7 +122,7 @@ export const interfaceCases: InvalidCase[] = [
     fix: 'its own function code',
   },
   { name: 'function code 0x7FF, below the vendor range', mutate: (doc) => void (call(doc).function = '0x7FF'), path: 'calls.GetVersion.function', fix: '0x800' },
-  { name: 'function code 0x1000, above 12 bits', mutate: (doc) => void (call(doc).function = '0x1000'), path: 'calls.GetVersion.function', fix: '0xFFB' },
+  { name: 'function code 0x1000, above 12 bits', mutate: (doc) => void (call(doc).function = '0x1000'), path: 'calls.GetVersion.function', fix: '0xFFA' },
   {
     name: 'function code 0xFFF, reserved for the protocol call',
     mutate: (doc) => void (call(doc).function = 0xfff),

@@ -4,7 +4,8 @@
 import type { InvalidCase } from './invalid-case.js';
 import { interfaceCases } from './invalid-cases-interface.js';
 import { typeCases } from './invalid-cases-types.js';
+import { verdictCases } from './invalid-cases-verdicts.js';
 
 export type { InvalidCase } from './invalid-case.js';
 
-export const invalidCases: InvalidCase[] = [...typeCases, ...interfaceCases];
+export const invalidCases: InvalidCase[] = [...typeCases, ...interfaceCases, ...verdictCases];

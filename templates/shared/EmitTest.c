@@ -9,9 +9,10 @@
  * The kinds come from DeviceTable.h (DEVICE_EVENT_KINDS, generated from the schema), so a payload
  * of the wrong size never reaches a subscriber's ring.
  */
-#include "EmitTest.h"
-
+/* Included only in test builds: a WDK build compiles this file to nothing without reading the
+ * DDK headers, which is most of what compiling and analysing a file costs. */
 #ifdef INVERTED_CALL_TEST_BUILD
+#include "EmitTest.h"
 
 /*
  * EmitTestReadU16 / EmitTestReadU32

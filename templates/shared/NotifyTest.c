@@ -8,9 +8,14 @@
  * call, not a copy of it. It calls it on a worker thread (TestWorker.h), where the callback may
  * wait for a verdict. Both glues answer the IOCTL with one call to NotifyTestStart.
  */
+
+/* Included only in test builds: a WDK build compiles this file to nothing without reading the
+ * DDK headers, which is most of what compiling and analysing a file costs. */
+#ifdef INVERTED_CALL_TEST_BUILD
 #include "Notify.h"
 #include "NotifyTest.h"
 #include "TestWorker.h"
+#endif
 
 #if defined(INVERTED_CALL_TEST_BUILD) && DEVICE_PROCESS_NOTIFY
 

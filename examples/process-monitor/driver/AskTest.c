@@ -4,11 +4,12 @@
  * every build, but empty unless INVERTED_CALL_TEST_BUILD is defined. DDK calls only: shared by
  * both flavours, whose dispatch calls AskTestStart for IOCTL_INVERTED_CALL_TEST_ASK.
  */
+/* Included only in test builds: a WDK build compiles this file to nothing without reading the
+ * DDK headers, which is most of what compiling and analysing a file costs. */
+#ifdef INVERTED_CALL_TEST_BUILD
 #include "AskTest.h"
 #include "TestWorker.h"
 #include "VerdictWait.h"
-
-#ifdef INVERTED_CALL_TEST_BUILD
 
 /* One question's work, with its question and room for its answer after it. */
 typedef struct _ASK_TEST_WORK {

@@ -30,16 +30,20 @@ afterAll(() => {
   for (const entry of Object.values(rendered)) entry?.dispose();
 });
 
+/**
+ * The schemas analysed by clang and cppcheck as well: together they take every branch the
+ * templates have on the schema (a process channel and verdicts, channels and calls without them,
+ * neither). The others compile and link; analysing them again would cost about a minute and a
+ * half of CPU each on the 2-core machine, where the whole suite must stay under 15 minutes.
+ */
+const ANALYSED: readonly (keyof typeof SCHEMAS)[] = ['processMonitor', 'conformance', 'minimal'];
+
 describe('the rendered driver passes the compile check', { timeout: CHECK_MS }, () => {
-  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: gcc, clang --analyze and cppcheck report nothing, and it links with the KMDF-subset runtime', (schema) => {
-    const results = checkDriver(rendered[schema]!.dir);
+  it.each(Object.keys(SCHEMAS) as (keyof typeof SCHEMAS)[])('%s: gcc (and clang --analyze and cppcheck where analysed) report nothing, and it links with the KMDF-subset runtime', (schema) => {
+    const tools: DriverCheckTool[] = ANALYSED.includes(schema) ? ['gcc', 'clang-analyze', 'cppcheck', 'link'] : ['gcc', 'link'];
+    const results = checkDriver(rendered[schema]!.dir, tools);
     for (const result of results) expect(result.output, `${result.tool}: ${result.command}`).toBe('');
-    expect(results.map((result) => [result.tool, result.ok])).toEqual([
-      ['gcc', true],
-      ['clang-analyze', true],
-      ['cppcheck', true],
-      ['link', true],
-    ]);
+    expect(results.map((result) => [result.tool, result.ok])).toEqual(tools.map((tool) => [tool, true]));
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { protocolInfoByteLength } from '@inverted-call/codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPrefix,
@@ -125,10 +126,13 @@ describe('Wine bed', () => {
   });
 
   describe('with a kernel driver', () => {
+    /** The conformance device's protocol information: the header, 3 CHANNEL_INFO, 1 VERDICT_INFO. */
+    const PROTOCOL_INFO_BYTES = protocolInfoByteLength(3, 1);
     const expectedHash = /SCHEMA_HASH_STRING "([0-9a-f]{64})"/.exec(readFileSync(CONFORMANCE_DEVICE_HEADER, 'utf8'))?.[1];
 
     function expectProtocolInfo(info: Record<string, unknown>): void {
-      expect(info).toMatchObject({ opened: true, ok: true, error: 0, bytes: 96, protocolVersion: 2, channelCount: 3, verdictCount: 0, schemaHash: expectedHash });
+      expect(info).toMatchObject({ opened: true, ok: true, error: 0, bytes: PROTOCOL_INFO_BYTES, protocolVersion: 2, channelCount: 3, verdictCount: 1, schemaHash: expectedHash });
+      expect(info.verdicts).toEqual([{ deadlineMs: 500, maxPending: 3, questionBytes: 16, answerBytes: 8 }]);
       expect(info.channels).toEqual([
         { capacity: 8, overflowPolicy: 0, batchBytes: 512, maxRecordBytes: 264 },
         { capacity: 4, overflowPolicy: 1, batchBytes: 256, maxRecordBytes: 32 },
@@ -149,7 +153,7 @@ describe('Wine bed', () => {
       expect(await driverState(prefixDir, SERVICE)).toBe('RUNNING');
     });
 
-    it('answers the protocol-info IOCTL: 96 bytes, protocol version 2, across several node.exe runs', async () => {
+    it('answers the protocol-info IOCTL: 152 bytes (3 channels, the Gate verdict), protocol version 2, across several node.exe runs', async () => {
       const first = await runWindowsNode(prefixDir, join(FIXTURES, 'protocol-info.cjs'));
       timings.ioctlRunMs = first.durationMs;
       expectProtocolInfo(json(first));

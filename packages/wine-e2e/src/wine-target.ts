@@ -15,7 +15,7 @@
  * node.exe's only when the asking "process" is itself a decider of the verdict, and an id no
  * process has otherwise.
  */
-import { DeviceError, type DeviceBackendV1, type DeviceHandleV1, type OpenOptions } from '@inverted-call/backend';
+import { DeviceError, type DeviceBackendV1, type DeviceHandleV1, type IoctlResult, type OpenOptions } from '@inverted-call/backend';
 import { VerdictInfoCodec, protocolInfoByteLength, verdictInfoOffset } from '@inverted-call/codec';
 import {
   EmitRequestCodec,
@@ -138,29 +138,37 @@ export async function createWineTarget(): Promise<ConformanceTarget> {
         })),
       };
     },
-    async ask(verdict, question, options = {}) {
-      await raised;
-      const index = VERDICTS.indexOf(verdict);
-      const asker = options.askerProcess === undefined ? undefined : processes.get(options.askerProcess);
-      const askerIsDecider = asker !== undefined && [...(asker.asking.get(verdict) ?? [])].some((handle) => asker.handles.has(handle));
-      const input = encodeTestAskForVerdict(conformanceDevice, verdict, question, {
-        askerProcessId: askerIsDecider ? BigInt(process.pid) : NO_PROCESS,
-        ...(options.cannotWait ? { cannotWait: true } : {}),
-      });
-      const before = await askedOf(control, index);
-      const settled = control.ioctl(ASK_CODE, input, testAskOutputBytes(conformanceDevice, verdict));
-      let completed = false;
-      const counted = (async () => {
-        const done = settled.then(
-          () => void (completed = true),
-          () => void (completed = true),
-        );
-        while (!completed && (await askedOf(control, index)) === before) await Promise.race([sleep(COUNTED_POLL_MS), done]);
+    ask(verdict, question, options = {}) {
+      // Taken synchronously, so asks started together are raised in the order they were called,
+      // and everything started after this one waits until the driver has counted it.
+      const previous = raised;
+      let counted!: () => void;
+      raised = new Promise<void>((resolve) => (counted = resolve));
+      return (async () => {
+        let settled: Promise<IoctlResult>;
+        try {
+          await previous;
+          const index = VERDICTS.indexOf(verdict);
+          const asker = options.askerProcess === undefined ? undefined : processes.get(options.askerProcess);
+          const askerIsDecider = asker !== undefined && [...(asker.asking.get(verdict) ?? [])].some((handle) => asker.handles.has(handle));
+          const input = encodeTestAskForVerdict(conformanceDevice, verdict, question, {
+            askerProcessId: askerIsDecider ? BigInt(process.pid) : NO_PROCESS,
+            ...(options.cannotWait ? { cannotWait: true } : {}),
+          });
+          const before = await askedOf(control, index);
+          settled = control.ioctl(ASK_CODE, input, testAskOutputBytes(conformanceDevice, verdict));
+          let completed = false;
+          const done = settled.then(
+            () => void (completed = true),
+            () => void (completed = true),
+          );
+          while (!completed && (await askedOf(control, index)) === before) await Promise.race([sleep(COUNTED_POLL_MS), done]);
+        } finally {
+          counted();
+        }
+        const result = decodeTestAskResult((await settled).output);
+        return { outcome: result.outcome, id: result.id, answer: conformanceDevice.verdicts[verdict].answer.decode(result.answer) as unknown as Record<string, unknown> };
       })();
-      raised = counted;
-      await counted;
-      const result = decodeTestAskResult((await settled).output);
-      return { outcome: result.outcome, id: result.id, answer: conformanceDevice.verdicts[verdict].answer.decode(result.answer) as unknown as Record<string, unknown> };
     },
     async elapse(ms) {
       await raised;
